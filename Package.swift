@@ -1,0 +1,117 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// Warnings are errors in CI (scripts/test passes -warnings-as-errors); the language mode is Swift 6 everywhere.
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+]
+
+let package = Package(
+    name: "extruct-shell",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "extruct-shell", targets: ["extruct-shell"]),
+        .executable(name: "extruct-sim", targets: ["extruct-sim"]),
+        .library(name: "DeepSearch", targets: ["DeepSearch"]),
+        .library(name: "DeepSearchSimulator", targets: ["DeepSearchSimulator"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+    ],
+    targets: [
+        // libedit, found through pkg-config (Debian: libedit-dev); the shim wraps its variadic calls.
+        .systemLibrary(
+            name: "CEditLine",
+            pkgConfig: "libedit",
+            providers: [.apt(["libedit-dev"])]
+        ),
+        // Async-signal-safe signal plumbing and the editor's read function, which must be C.
+        .target(name: "CLineSupport", dependencies: ["CEditLine"]),
+        .target(
+            name: "LineEditing",
+            dependencies: ["CEditLine", "CLineSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DeepSearch",
+            dependencies: [
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "DeepSearchSimulator",
+            dependencies: [
+                "DeepSearch",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "ShellKit",
+            dependencies: [
+                "DeepSearch",
+                "LineEditing",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "extruct-shell",
+            dependencies: [
+                "ShellKit",
+                "DeepSearchSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "extruct-sim",
+            dependencies: [
+                "DeepSearchSimulator",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "TestSupport",
+            dependencies: ["DeepSearch", "DeepSearchSimulator"],
+            path: "Tests/TestSupport",
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeepSearchSimulatorTests",
+            dependencies: ["DeepSearchSimulator", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "DeepSearchTests",
+            dependencies: ["DeepSearch", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "ShellKitTests",
+            dependencies: ["ShellKit", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: ["TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,32 @@
+// Signal plumbing and the line editor's read function. Signal handlers only write
+// the signal number to a pipe; everything else happens outside signal context.
+#ifndef EXTRUCT_CLINESUPPORT_H
+#define EXTRUCT_CLINESUPPORT_H
+
+#include <histedit.h>
+#include <wchar.h>
+
+/// Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGWINCH that write the
+/// signal number to a pipe, and ignores SIGPIPE. Returns the pipe's read end, or -1.
+/// Idempotent: later calls return the same descriptor.
+int ex_signals_install(void);
+
+/// Restores the default disposition of the signals ex_signals_install took over.
+void ex_signals_restore_defaults(void);
+
+/// Reasons the editor is woken while it waits for a key.
+enum { EX_WAKE_STOP = 1, EX_WAKE_RESIZE = 2 };
+
+/// Wakes a waiting ex_read_char: EX_WAKE_STOP makes it report end of input
+/// (and stay so until ex_editor_clear_stop), EX_WAKE_RESIZE makes it re-read the window size.
+void ex_editor_wake(int reason);
+
+/// Whether a stop was requested since the last ex_editor_clear_stop.
+int ex_editor_stop_requested(void);
+void ex_editor_clear_stop(void);
+
+/// The libedit read function (EL_GETCFN): waits for a key on standard input or a wake-up,
+/// decodes UTF-8, follows window resizes. Returns 1 with a character, 0 at end of input.
+int ex_read_char(EditLine *el, wchar_t *out);
+
+#endif

@@ -1,0 +1,118 @@
+#include "CLineSupport.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+
+
+static int signal_pipe[2] = {-1, -1};
+static int wake_pipe[2] = {-1, -1};
+static volatile sig_atomic_t stop_requested = 0;
+static volatile sig_atomic_t resize_requested = 0;
+static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
+
+static void on_signal(int signo) {
+    int saved = errno;
+    unsigned char byte = (unsigned char)signo;
+    ssize_t ignored = write(signal_pipe[1], &byte, 1);
+    (void)ignored;
+    errno = saved;
+}
+
+static int make_pipe(int fds[2]) {
+    if (pipe(fds) != 0) return -1;
+    for (int i = 0; i < 2; i++) {
+        fcntl(fds[i], F_SETFL, fcntl(fds[i], F_GETFL) | O_NONBLOCK);
+        fcntl(fds[i], F_SETFD, FD_CLOEXEC);
+    }
+    return 0;
+}
+
+int ex_signals_install(void) {
+    if (signal_pipe[0] >= 0) return signal_pipe[0];
+    if (make_pipe(signal_pipe) != 0) return -1;
+    if (wake_pipe[0] < 0 && make_pipe(wake_pipe) != 0) return -1;
+    struct sigaction action;
+    memset(&action, 0, sizeof action);
+    action.sa_handler = on_signal;
+    sigemptyset(&action.sa_mask);
+    action.sa_flags = SA_RESTART;
+    for (size_t i = 0; i < sizeof handled_signals / sizeof handled_signals[0]; i++) {
+        sigaction(handled_signals[i], &action, NULL);
+    }
+    signal(SIGPIPE, SIG_IGN);
+    return signal_pipe[0];
+}
+
+void ex_signals_restore_defaults(void) {
+    for (size_t i = 0; i < sizeof handled_signals / sizeof handled_signals[0]; i++) {
+        signal(handled_signals[i], SIG_DFL);
+    }
+}
+
+void ex_editor_wake(int reason) {
+    if (wake_pipe[1] < 0 && make_pipe(wake_pipe) != 0) return;
+    if (reason == EX_WAKE_STOP) stop_requested = 1;
+    if (reason == EX_WAKE_RESIZE) resize_requested = 1;
+    unsigned char byte = (unsigned char)reason;
+    ssize_t ignored = write(wake_pipe[1], &byte, 1);
+    (void)ignored;
+}
+
+int ex_editor_stop_requested(void) { return stop_requested; }
+void ex_editor_clear_stop(void) { stop_requested = 0; }
+
+static void drain(int fd) {
+    unsigned char buffer[64];
+    while (read(fd, buffer, sizeof buffer) > 0) {}
+}
+
+int ex_read_char(EditLine *el, wchar_t *out) {
+    mbstate_t state;
+    memset(&state, 0, sizeof state);
+    if (wake_pipe[0] < 0) make_pipe(wake_pipe);
+    for (;;) {
+        if (stop_requested) return 0;
+        if (resize_requested) {
+            resize_requested = 0;
+            el_resize(el);
+            el_wset(el, EL_REFRESH);
+        }
+        struct pollfd fds[2] = {
+            {.fd = STDIN_FILENO, .events = POLLIN},
+            {.fd = wake_pipe[0], .events = POLLIN},
+        };
+        int ready = poll(fds, 2, -1);
+        if (ready < 0) {
+            if (errno == EINTR) continue;
+            return 0;
+        }
+        if (fds[1].revents & POLLIN) {
+            drain(wake_pipe[0]);
+            continue;
+        }
+        if (fds[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+            char byte;
+            ssize_t n = read(STDIN_FILENO, &byte, 1);
+            if (n == 0) return 0;
+            if (n < 0) {
+                if (errno == EINTR || errno == EAGAIN) continue;
+                return 0;
+            }
+            wchar_t wc;
+            size_t used = mbrtowc(&wc, &byte, 1, &state);
+            if (used == (size_t)-2) continue;  // an incomplete multi-byte sequence: read on
+            if (used == (size_t)-1) {          // invalid byte: show a replacement character
+                memset(&state, 0, sizeof state);
+                *out = 0xFFFD;
+                return 1;
+            }
+            *out = wc;
+            return 1;
+        }
+    }
+}

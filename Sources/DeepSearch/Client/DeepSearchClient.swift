@@ -1,0 +1,348 @@
+import Foundation
+import Logging
+
+/// The Deep Search API: list, create, get, results and resume, with checks before sending,
+/// lenient decoding, retries of GETs and one error type.
+public struct DeepSearchClient: Sendable {
+    /// Where and as whom the client talks.
+    public struct Configuration: Sendable {
+        /// The API base URL, e.g. `https://api.extruct.ai`.
+        public var baseURL: String
+        public var token: String?
+        /// Where the token came from (`--token`, `EXTRUCT_API_TOKEN`, a profile…), for error messages.
+        public var tokenOrigin: String
+        public var userAgent: String
+        public var requestTimeout: Duration
+        public var retryPolicy: RetryPolicy
+        /// Send the token over plain http to a host that is not loopback.
+        public var allowInsecureHTTP: Bool
+
+        /// A configuration with these parts; the base URL loses any trailing slash.
+        public init(
+            baseURL: String, token: String?, tokenOrigin: String = "the configuration", userAgent: String = "extruct-shell",
+            requestTimeout: Duration = .seconds(30), retryPolicy: RetryPolicy = .standard, allowInsecureHTTP: Bool = false
+        ) {
+            var url = baseURL
+            while url.hasSuffix("/") { url.removeLast() }
+            self.baseURL = url
+            self.token = token
+            self.tokenOrigin = tokenOrigin
+            self.userAgent = userAgent
+            self.requestTimeout = requestTimeout
+            self.retryPolicy = retryPolicy
+            self.allowInsecureHTTP = allowInsecureHTTP
+        }
+    }
+
+    /// A decoded answer with the raw JSON it came from.
+    public struct Response<Value: Sendable>: Sendable {
+        public var value: Value
+        /// The body as received.
+        public var raw: JSONValue
+        public var status: Int
+    }
+
+    /// What a request is for; decides retries and the wording of errors.
+    public enum Operation: Sendable, Hashable {
+        case listTasks
+        case createTask
+        case getTask(String)
+        case results(String)
+        case resume(String)
+        case raw(method: String)
+
+        var isIdempotent: Bool {
+            switch self {
+            case .listTasks, .getTask, .results: true
+            case .raw(let method): method == "GET" || method == "HEAD"
+            case .createTask, .resume: false
+            }
+        }
+
+        /// Whether a failure after sending leaves it unknown whether credits were spent.
+        var spends: Bool {
+            switch self {
+            case .createTask, .resume: true
+            case .raw(let method): method == "POST"
+            default: false
+            }
+        }
+    }
+
+    public let configuration: Configuration
+    private let transport: any HTTPTransport
+    private let clock: any PollingClock
+    private let logger: Logger
+
+    /// A client sending through `transport`, waiting on `clock`, logging at debug level to `logger`.
+    public init(configuration: Configuration, transport: any HTTPTransport, clock: any PollingClock = SystemPollingClock(), logger: Logger = Logger(label: "extruct.deepsearch")) {
+        self.configuration = configuration
+        self.transport = transport
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// The same client with another configuration (token, URL, timeout…), sharing the transport.
+    public func with(_ change: (inout Configuration) -> Void) -> DeepSearchClient {
+        var configuration = self.configuration
+        change(&configuration)
+        return DeepSearchClient(configuration: configuration, transport: transport, clock: clock, logger: logger)
+    }
+
+    // MARK: Endpoints
+
+    /// `GET /v1/discovery_tasks`: one page of tasks, newest first.
+    public func listTasks(_ page: PageRequest = PageRequest(limit: 20)) async throws -> Response<[DiscoveryTask]> {
+        try page.validate()
+        return try await send(.listTasks, "GET", "/v1/discovery_tasks", query: page.query) { json throws(ResponseShapeError) in
+            guard case .array(let elements) = json else {
+                throw ResponseShapeError(path: "the response", expectation: "expected an array of tasks, got \(json.kindName)")
+            }
+            var tasks: [DiscoveryTask] = []
+            for (i, element) in elements.enumerated() { tasks.append(try DiscoveryTask(json: element, at: "[\(i)]")) }
+            return tasks
+        }
+    }
+
+    /// `POST /v1/discovery_tasks`: starts a task. Never retried.
+    public func createTask(_ request: CreateTaskRequest) async throws -> Response<DiscoveryTask> {
+        try request.validate()
+        return try await send(.createTask, "POST", "/v1/discovery_tasks", body: request.json) { json throws(ResponseShapeError) in
+            try DiscoveryTask(json: json)
+        }
+    }
+
+    /// `GET /v1/discovery_tasks/{id}`.
+    public func task(id: String) async throws -> Response<DiscoveryTask> {
+        try Self.validate(id: id)
+        return try await send(.getTask(id), "GET", "/v1/discovery_tasks/\(URLEncoding.encode(id))") { json throws(ResponseShapeError) in
+            try DiscoveryTask(json: json)
+        }
+    }
+
+    /// `GET /v1/discovery_tasks/{id}/results`: one page, by relevance, highest first.
+    public func results(id: String, page: PageRequest = PageRequest(limit: 50)) async throws -> Response<TaskResultsPage> {
+        try Self.validate(id: id)
+        try page.validate()
+        return try await send(.results(id), "GET", "/v1/discovery_tasks/\(URLEncoding.encode(id))/results", query: page.query) { json throws(ResponseShapeError) in
+            try TaskResultsPage(json: json)
+        }
+    }
+
+    /// Every result of task `id`: pages of `pageSize` until one comes back short.
+    /// `progress` hears the number of rows read so far after each page.
+    public func allResults(
+        id: String, pageSize: Int = 50, progress: @Sendable (Int) async -> Void = { _ in }
+    ) async throws -> Response<TaskResultsPage> {
+        var offset = 0
+        var rows: [DiscoveryResult] = []
+        var rawRows: [JSONValue] = []
+        while true {
+            let page = try await results(id: id, page: PageRequest(offset: offset, limit: pageSize))
+            rows += page.value.results
+            rawRows += page.raw["results"]?.arrayValue ?? []
+            offset += page.value.results.count
+            await progress(rows.count)
+            if page.value.results.count < pageSize || rows.count >= 100_000 {
+                var raw = page.raw.objectValue ?? [:]
+                raw["results"] = .array(rawRows)
+                return Response(value: TaskResultsPage(task: page.value.task, results: rows), raw: .object(raw), status: page.status)
+            }
+        }
+    }
+
+    /// `POST /v1/discovery_tasks/{id}/resume`: asks for `desiredNewResults` more (0…250; nil
+    /// sends no body, and the server uses 25). Never retried.
+    public func resume(id: String, desiredNewResults: Int?) async throws -> Response<DiscoveryTask> {
+        try Self.validate(id: id)
+        if let n = desiredNewResults, !(0...DiscoveryTask.resultCap).contains(n) {
+            throw DeepSearchError.invalidArgument("desired_new_results must be between 0 and 250 (got \(n))")
+        }
+        let body: JSONValue? = desiredNewResults.map { .object(["desired_new_results": .int($0)]) }
+        return try await send(.resume(id), "POST", "/v1/discovery_tasks/\(URLEncoding.encode(id))/resume", body: body ?? .object([:])) { json throws(ResponseShapeError) in
+            try DiscoveryTask(json: json)
+        }
+    }
+
+    /// Any request, for exploring: `target` is a path with an optional query (`/v1/discovery_tasks?limit=2`).
+    public func raw(method: String, target: String, body: JSONValue? = nil) async throws -> Response<JSONValue> {
+        let method = method.uppercased()
+        guard method.allSatisfy({ $0.isLetter }), !method.isEmpty else {
+            throw DeepSearchError.invalidArgument("'\(method)' is not an HTTP method")
+        }
+        var target = target.hasPrefix("/") ? target : "/" + target
+        var query: [QueryItem] = []
+        if let mark = target.firstIndex(of: "?") {
+            for pair in target[target.index(after: mark)...].split(separator: "&") where !pair.isEmpty {
+                let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
+                let name = URLEncoding.decode(String(parts[0])) ?? String(parts[0])
+                let value = parts.count > 1 ? URLEncoding.decode(String(parts[1])) ?? String(parts[1]) : ""
+                query.append(QueryItem(name, value))
+            }
+            target = String(target[..<mark])
+        }
+        return try await send(.raw(method: method), method, target, query: query.map { ($0.name, $0.value) }, body: body) { json in json }
+    }
+
+    /// Polls task `id` every `interval` until its status is `done` or `failed` (not on
+    /// `is_exhausted` alone), telling `onUpdate` each state; throws `.watchTimeout` after `timeout`.
+    public func watch(
+        id: String, interval: Duration, timeout: Duration?,
+        onUpdate: @Sendable (Response<DiscoveryTask>) async -> Void = { _ in }
+    ) async throws -> Response<DiscoveryTask> {
+        let started = clock.now
+        while true {
+            let response = try await task(id: id)
+            await onUpdate(response)
+            if response.value.status.isTerminal { return response }
+            var wait = interval
+            if let timeout {
+                let elapsed = clock.now - started
+                if elapsed >= timeout {
+                    throw DeepSearchError(
+                        .watchTimeout,
+                        "task \(Self.short(id)) is still \(response.value.status.rawValue) after \(Self.format(timeout))",
+                        advice: "run watch again, or check later with status")
+                }
+                wait = min(interval, timeout - elapsed)
+            }
+            try await clock.sleep(for: wait)
+        }
+    }
+
+    // MARK: Sending
+
+    /// Builds the request as it would be sent, for dry runs and logging; the token is included.
+    public func makeRequest(method: String, path: String, query: [(String, String)] = [], body: JSONValue? = nil) -> HTTPRequest {
+        var headers = [
+            HeaderField("User-Agent", configuration.userAgent),
+            HeaderField("Accept", "application/json"),
+        ]
+        if let token = configuration.token { headers.append(HeaderField("Authorization", "Bearer \(token)")) }
+        var bytes: [UInt8]?
+        if let body {
+            headers.append(HeaderField("Content-Type", "application/json"))
+            bytes = JSONWriter.compactBytes(body)
+        }
+        return HTTPRequest(
+            method: method, baseURL: configuration.baseURL, path: path,
+            query: query.map { QueryItem($0.0, $0.1) }, headers: headers, body: bytes)
+    }
+
+    private func send<Value: Sendable>(
+        _ operation: Operation, _ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
+        decode: (JSONValue) throws(ResponseShapeError) -> Value
+    ) async throws -> Response<Value> {
+        try checkTransportSecurity()
+        let request = makeRequest(method: method, path: path, query: query, body: body)
+        let response = try await perform(request, operation: operation)
+        guard (200..<300).contains(response.status) else {
+            throw DeepSearchError(response: response, request: request, operation: operation, tokenOrigin: configuration.tokenOrigin)
+        }
+        let json: JSONValue
+        do {
+            json = try JSONParser.parse(response.body)
+        } catch {
+            throw DeepSearchError(
+                .malformedResponse,
+                "the answer to \(method) \(request.target) is not valid JSON: \(error)",
+                advice: operation.spends
+                    ? "the request may have taken effect; check with tasks or status before trying again"
+                    : "try again; if it persists, run with --debug and report it",
+                status: response.status)
+        }
+        do {
+            return Response(value: try decode(json), raw: json, status: response.status)
+        } catch {
+            throw DeepSearchError(
+                .malformedResponse, "the answer to \(method) \(request.target) is not the expected shape: \(error)",
+                advice: "try again; if it persists, run with --debug and report it", status: response.status, body: json)
+        }
+    }
+
+    /// Sends `request`, retrying idempotent ones after transient failures within the policy.
+    private func perform(_ request: HTTPRequest, operation: Operation) async throws -> HTTPResponse {
+        let policy = operation.isIdempotent ? configuration.retryPolicy : .none
+        var attempt = 1
+        var waited: Duration = .zero
+        while true {
+            try Task.checkCancellation()
+            let started = clock.now
+            logger.debug("→ \(request.method) \(request.url)", metadata: ["authorization": configuration.token == nil ? "none" : "Bearer …", "attempt": "\(attempt)"])
+            let wait: Duration
+            do {
+                let response = try await transport.send(request, timeout: configuration.requestTimeout)
+                logger.debug("← \(response.status) \(request.method) \(request.url)", metadata: ["ms": "\((clock.now - started).milliseconds)", "bytes": "\(response.body.count)"])
+                guard attempt < policy.maxAttempts, RetryPolicy.isTransient(status: response.status) else { return response }
+                if let seconds = Self.retryAfter(response) {
+                    wait = .seconds(seconds)
+                } else if response.status == 429 {
+                    wait = max(policy.rateLimitWait, policy.backoff(afterAttempt: attempt))
+                } else {
+                    wait = policy.backoff(afterAttempt: attempt)
+                }
+                if waited + wait > policy.maxTotalWait { return response }
+            } catch let error as DeepSearchError {
+                logger.debug("✗ \(request.method) \(request.url): \(error.message)")
+                guard attempt < policy.maxAttempts, error.code == .transport else {
+                    throw operation.spends && (error.code == .transport || error.code == .timeout) ? error.ambiguous(operation) : error
+                }
+                wait = policy.backoff(afterAttempt: attempt)
+                if waited + wait > policy.maxTotalWait { throw error }
+            }
+            logger.debug("retrying \(request.method) \(request.url) in \(wait.milliseconds) ms")
+            try await clock.sleep(for: wait)
+            waited += wait
+            attempt += 1
+        }
+    }
+
+    private static func retryAfter(_ response: HTTPResponse) -> Int? {
+        guard let value = response.header("Retry-After")?.trimmingSpaces, let seconds = Int(value), seconds >= 0 else {
+            return nil
+        }
+        return min(seconds, 3600)
+    }
+
+    /// Refuses to put the token on the wire in clear text, except to this machine.
+    private func checkTransportSecurity() throws {
+        guard configuration.token != nil, !configuration.allowInsecureHTTP else { return }
+        let url = configuration.baseURL.lowercased()
+        guard url.hasPrefix("http://") else { return }
+        let host = Self.host(of: url)
+        if host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.") { return }
+        throw DeepSearchError(
+            .insecureTransport, "refusing to send the token to \(host) over plain http",
+            advice: "use an https:// URL, or pass --allow-insecure-http if you really mean it")
+    }
+
+    static func host(of url: String) -> String {
+        var rest = Substring(url)
+        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
+        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
+        if rest.hasPrefix("[") , let close = rest.firstIndex(of: "]") { return String(rest[...close]) }
+        if let colon = rest.firstIndex(of: ":") { rest = rest[..<colon] }
+        return String(rest)
+    }
+
+    private static func validate(id: String) throws {
+        if id.isEmpty { throw DeepSearchError.invalidArgument("a task id must not be empty") }
+    }
+
+    /// The first 8 characters of a task id, as the shell shows it.
+    public static func short(_ id: String) -> String { String(id.prefix(8)) }
+
+    static func format(_ duration: Duration) -> String {
+        let seconds = duration.components.seconds
+        if seconds >= 60, seconds % 60 == 0 { return "\(seconds / 60) min" }
+        return "\(seconds) s"
+    }
+}
+
+extension Duration {
+    /// Whole milliseconds.
+    public var milliseconds: Int64 {
+        components.seconds * 1000 + components.attoseconds / 1_000_000_000_000_000
+    }
+}

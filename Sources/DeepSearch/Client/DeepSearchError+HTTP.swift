@@ -1,0 +1,148 @@
+import Foundation
+
+extension DeepSearchError {
+    /// The error for a non-2xx answer to `request`, worded for `operation`.
+    init(response: HTTPResponse, request: HTTPRequest, operation: DeepSearchClient.Operation, tokenOrigin: String) {
+        let status = response.status
+        let body = try? JSONParser.parse(response.body)
+        let detail = body?["detail"]
+        let detailText = Self.text(of: detail) ?? Self.firstLine(of: response.body)
+        let place = "\(request.method) \(request.target)"
+        let reason = Self.reasonPhrase(status)
+        let taskID: String? = switch operation {
+        case .getTask(let id), .results(let id), .resume(let id): id
+        default: nil
+        }
+        let shortID = taskID.map(DeepSearchClient.short) ?? "?"
+        var isResume = false
+        if case .resume = operation { isResume = true }
+
+        switch status {
+        case 400 where isResume:
+            if detailText.lowercased().contains("cap") {
+                self.init(
+                    .badRequest, "task \(shortID) is at the 250-result cap (\(detailText))",
+                    advice: "create a new task with --exclude-task \(shortID) to find more companies", status: status, body: body)
+            } else {
+                self.init(
+                    .exhausted, "task \(shortID) is exhausted — no more candidates",
+                    advice: "create a new task with --exclude-task \(shortID) to continue the search", status: status, body: body)
+            }
+        case 400:
+            self.init(.badRequest, "the API refused \(place) (400 Bad Request): \(detailText)", status: status, body: body)
+        case 401, 403:
+            self.init(
+                .unauthorized, "the API refused the token (\(status) \(reason): \(detailText))",
+                advice: "the token came from \(tokenOrigin); check it, or set another with token --prompt", status: status,
+                body: body)
+        case 402:
+            let kind = detail?["error"]?.stringValue ?? "payment_required"
+            let message = detail?["message"]?.stringValue.map { ": \($0.withoutControlCharacters)" } ?? ""
+            let (what, advice): (String, String) = switch kind {
+            case "plan_required": ("Deep Search needs a Pro plan (402 plan_required\(message))", "upgrade at https://app.extruct.ai, or ask your organisation for access")
+            case "insufficient_credits": ("not enough credits left (402 insufficient_credits\(message))", "add credits at https://app.extruct.ai, or ask for fewer results")
+            case "payment_failed": ("the last payment failed (402 payment_failed\(message))", "update the payment method at https://app.extruct.ai")
+            default: ("the API asked for payment (402 \(kind.withoutControlCharacters)\(message))", "check your plan at https://app.extruct.ai")
+            }
+            self.init(.paymentRequired, what, advice: advice, status: status, body: body)
+        case 404:
+            if let taskID {
+                self.init(
+                    .notFound, "task \(taskID.withoutControlCharacters) not found (404)",
+                    advice: "check the id with tasks; tasks of other workspaces are not visible", status: status, body: body)
+            } else {
+                self.init(.notFound, "\(place) not found (404): \(detailText)", status: status, body: body)
+            }
+        case 422:
+            let issues = Self.validationIssues(detail)
+            let list = issues.isEmpty ? detailText : issues.map { "\($0.location): \($0.message)" }.joined(separator: "; ")
+            self.init(.validation, "the API rejected \(place) (422): \(list)", status: status, issues: issues, body: body)
+        case 429:
+            let retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingSpaces) }
+            self.init(
+                .rateLimited, "rate limited by the API (429\(detailText.isEmpty ? "" : ": \(detailText)"))",
+                advice: retryAfter.map { "wait \($0) s and try again" } ?? "wait a minute; Extruct uses 429 for quota limits, so check your plan if it persists",
+                status: status, retryAfter: retryAfter, body: body)
+        case 500...599:
+            self.init(
+                .server, "the API failed on \(place) (\(status) \(reason)\(detailText.isEmpty ? "" : ": \(detailText)"))",
+                advice: operation.spends
+                    ? "it may have taken effect anyway; check with tasks or status before trying again"
+                    : "try again in a few seconds", status: status, body: body)
+        default:
+            self.init(.unexpectedStatus, "unexpected answer to \(place) (\(status) \(reason)\(detailText.isEmpty ? "" : ": \(detailText)"))", status: status, body: body)
+        }
+    }
+
+    /// The same failure, saying that a create or resume may have happened although it failed.
+    func ambiguous(_ operation: DeepSearchClient.Operation) -> DeepSearchError {
+        var copy = self
+        copy.advice = operation == .createTask
+            ? "the task may have been created anyway: run tasks before trying again"
+            : "the request may have taken effect: check with status before trying again"
+        return copy
+    }
+
+    static func validationIssues(_ detail: JSONValue?) -> [ValidationIssue] {
+        guard let items = detail?.arrayValue else { return [] }
+        return items.compactMap { item in
+            guard let msg = item["msg"]?.stringValue else { return nil }
+            let location = (item["loc"]?.arrayValue ?? []).map { part -> String in
+                if case .number(let n) = part { return n }
+                return part.stringValue ?? JSONWriter.compact(part)
+            }.joined(separator: " → ")
+            return ValidationIssue(location: location.withoutControlCharacters, message: msg.withoutControlCharacters)
+        }
+    }
+
+    /// A `detail` as text: a string as is, an object's `message`/`error`, anything else as compact JSON.
+    static func text(of detail: JSONValue?) -> String? {
+        guard let detail else { return nil }
+        let text: String
+        switch detail {
+        case .string(let s): text = s
+        case .object(let o): text = o["message"]?.stringValue ?? o["error"]?.stringValue ?? JSONWriter.compact(detail)
+        case .null: return nil
+        default: text = JSONWriter.compact(detail)
+        }
+        return String(text.withoutControlCharacters.prefix(300))
+    }
+
+    /// The `<title>` of an HTML page, or the first non-empty line of a text body, tags removed.
+    static func firstLine(of body: [UInt8]) -> String {
+        let text = String(decoding: body.prefix(64 * 1024), as: UTF8.self)
+        if let open = text.range(of: "<title>", options: .caseInsensitive), let close = text.range(of: "</title>", options: .caseInsensitive, range: open.upperBound..<text.endIndex) {
+            return String(String(text[open.upperBound..<close.lowerBound]).withoutControlCharacters.trimmingSpaces.prefix(200))
+        }
+        for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
+            var stripped = ""
+            var inTag = false
+            for c in line {
+                if c == "<" { inTag = true } else if c == ">" { inTag = false } else if !inTag { stripped.append(c) }
+            }
+            let trimmed = stripped.withoutControlCharacters.trimmingSpaces
+            if !trimmed.isEmpty { return String(trimmed.prefix(200)) }
+        }
+        return ""
+    }
+
+    static func reasonPhrase(_ status: Int) -> String {
+        switch status {
+        case 400: "Bad Request"
+        case 401: "Unauthorized"
+        case 402: "Payment Required"
+        case 403: "Forbidden"
+        case 404: "Not Found"
+        case 405: "Method Not Allowed"
+        case 409: "Conflict"
+        case 422: "Unprocessable Entity"
+        case 429: "Too Many Requests"
+        case 500: "Internal Server Error"
+        case 502: "Bad Gateway"
+        case 503: "Service Unavailable"
+        case 504: "Gateway Timeout"
+        default: "HTTP \(status)"
+        }
+    }
+}
+

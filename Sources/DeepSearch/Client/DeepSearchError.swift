@@ -1,0 +1,108 @@
+/// Everything that can go wrong talking to the Deep Search API, as a case a user can act on.
+///
+/// ``description`` is the user's sentence: what happened, then what to do. It never holds the
+/// token: the token travels only in the `Authorization` header and no error reads headers back.
+public struct DeepSearchError: Error, Sendable, CustomStringConvertible {
+    /// The kinds of failure.
+    public enum Code: String, Sendable, Hashable {
+        /// A value was refused before anything was sent.
+        case invalidArgument
+        /// Resume answered 400: the task has no more candidates.
+        case exhausted
+        /// Another 400 answer.
+        case badRequest
+        /// 401 or 403: the token was missing or refused.
+        case unauthorized
+        /// 402: a plan or billing gate.
+        case paymentRequired
+        /// 404: no such task in this workspace.
+        case notFound
+        /// 422: the server's validation refused the request.
+        case validation
+        /// 429.
+        case rateLimited
+        /// 5xx.
+        case server
+        /// A status the API does not document.
+        case unexpectedStatus
+        /// The connection failed: refused, reset, DNS, TLS.
+        case transport
+        /// No complete answer within the request timeout.
+        case timeout
+        /// The body was not the JSON expected.
+        case malformedResponse
+        /// The body was larger than the client accepts.
+        case responseTooLarge
+        /// The token would have crossed the network in clear text.
+        case insecureTransport
+        /// `watch` reached its timeout before the task ended.
+        case watchTimeout
+        /// A replayed cassette had no answer for this request.
+        case replayMismatch
+        /// A dry run: the request was shown and not sent.
+        case notSent
+    }
+
+    /// One problem reported by a 422 answer.
+    public struct ValidationIssue: Sendable, Hashable {
+        /// Where, e.g. `body → desired_num_results`.
+        public var location: String
+        public var message: String
+    }
+
+    public var code: Code
+    /// What happened, in the API's words where it gave some.
+    public var message: String
+    /// What to do next, when there is something to say.
+    public var advice: String?
+    /// The HTTP status, when there was an answer.
+    public var status: Int?
+    /// Seconds the server asked to wait (429 `Retry-After`).
+    public var retryAfter: Int?
+    /// The 422 problems, in order.
+    public var issues: [ValidationIssue]
+    /// The JSON body of the error answer, when it was JSON.
+    public var body: JSONValue?
+
+    /// An error with these parts.
+    public init(
+        _ code: Code, _ message: String, advice: String? = nil, status: Int? = nil, retryAfter: Int? = nil,
+        issues: [ValidationIssue] = [], body: JSONValue? = nil
+    ) {
+        self.code = code
+        self.message = message
+        self.advice = advice
+        self.status = status
+        self.retryAfter = retryAfter
+        self.issues = issues
+        self.body = body
+    }
+
+    /// An input refused before sending.
+    public static func invalidArgument(_ message: String) -> DeepSearchError {
+        DeepSearchError(.invalidArgument, message)
+    }
+
+    /// "what happened; what to do".
+    public var description: String {
+        guard let advice, !advice.isEmpty else { return message }
+        return "\(message); \(advice)"
+    }
+}
+
+extension String {
+    /// The text with every control character (ESC included) shown as `?`, tabs and newlines as
+    /// spaces, so text from the network can never drive the terminal.
+    public var withoutControlCharacters: String {
+        guard unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return self }
+        var out = String.UnicodeScalarView()
+        for scalar in unicodeScalars {
+            switch scalar.value {
+            case 0x09, 0x0A, 0x0D: out.append(" ")
+            case 0..<0x20, 0x7F...0x9F: out.append("?")
+            default: out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+}

@@ -1,0 +1,92 @@
+/// A response that is valid JSON but not the shape a field needs.
+public struct ResponseShapeError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// Where in the document, as a path like `results[3].company_name`.
+    public var path: String
+    /// What was expected there.
+    public var expectation: String
+
+    public var description: String { "\(path): \(expectation)" }
+}
+
+/// Reads the fields of one JSON object leniently: nulls and missing optional fields become nil,
+/// numbers sent as strings are accepted, unknown fields are ignored.
+struct FieldReader {
+    let object: JSONObject
+    let path: String
+
+    init(_ value: JSONValue, at path: String) throws(ResponseShapeError) {
+        guard case .object(let object) = value else {
+            throw ResponseShapeError(path: path.isEmpty ? "the response" : path, expectation: "expected an object, got \(value.kindName)")
+        }
+        self.object = object
+        self.path = path
+    }
+
+    func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
+
+    /// The first present, non-null value among `keys` (a current name, then legacy names).
+    func value(_ keys: String...) -> JSONValue? { value(keys) }
+
+    func value(_ keys: [String]) -> JSONValue? {
+        for key in keys {
+            if let v = object[key], !v.isNull { return v }
+        }
+        return nil
+    }
+
+    func string(_ keys: String...) -> String? {
+        guard let v = value(keys) else { return nil }
+        switch v {
+        case .string(let s): return s
+        case .number(let n): return n
+        case .bool(let b): return b ? "true" : "false"
+        default: return nil
+        }
+    }
+
+    func requiredString(_ key: String) throws(ResponseShapeError) -> String {
+        guard let s = string(key) else {
+            throw ResponseShapeError(path: fieldPath(key), expectation: object[key] == nil || object[key]!.isNull ? "missing" : "expected a string, got \(object[key]!.kindName)")
+        }
+        return s
+    }
+
+    func int(_ keys: String...) -> Int? {
+        guard let v = value(keys) else { return nil }
+        switch v {
+        case .number: return v.intValue
+        case .string(let s): return Int(s.trimmingSpaces)
+        default: return nil
+        }
+    }
+
+    func bool(_ keys: String...) -> Bool? {
+        guard let v = value(keys) else { return nil }
+        switch v {
+        case .bool(let b): return b
+        case .string(let s): return s == "true" ? true : s == "false" ? false : nil
+        case .number(let n): return n != "0"
+        default: return nil
+        }
+    }
+
+    func strings(_ key: String) -> [String]? {
+        guard let v = value(key), case .array(let a) = v else { return nil }
+        return a.compactMap { $0.stringValue }
+    }
+
+    func array(_ key: String) -> [JSONValue]? {
+        guard let v = value(key), case .array(let a) = v else { return nil }
+        return a
+    }
+}
+
+extension String {
+    /// The text without leading and trailing spaces and tabs.
+    var trimmingSpaces: String {
+        var s = Substring(self)
+        while s.first == " " || s.first == "\t" { s.removeFirst() }
+        while s.last == " " || s.last == "\t" { s.removeLast() }
+        return String(s)
+    }
+}

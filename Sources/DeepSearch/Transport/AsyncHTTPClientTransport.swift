@@ -1,0 +1,121 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOHTTP1
+import NIOPosix
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The real transport: one AsyncHTTPClient with a keep-alive connection pool for the process.
+///
+/// TLS certificates are verified (AsyncHTTPClient's default); redirects are not followed, so the
+/// `Authorization` header can never be carried to another host.
+public final class AsyncHTTPClientTransport: HTTPTransport {
+    private let client: HTTPClient
+    private let maximumBodyBytes: Int
+
+    /// A transport whose answers may be at most `maximumBodyBytes` long.
+    public init(maximumBodyBytes: Int = 8 << 20) {
+        var configuration = HTTPClient.Configuration()
+        configuration.redirectConfiguration = .disallow
+        configuration.decompression = .disabled
+        configuration.connectionPool.idleTimeout = .seconds(60)
+        configuration.timeout.connect = .seconds(10)
+        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+
+    public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        var outgoing = HTTPClientRequest(url: request.url)
+        outgoing.method = HTTPMethod(rawValue: request.method)
+        for field in request.headers { outgoing.headers.add(name: field.name, value: field.value) }
+        if let body = request.body { outgoing.body = .bytes(body) }
+        let timeAmount = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        do {
+            let response = try await client.execute(outgoing, timeout: timeAmount)
+            var headers: [HeaderField] = []
+            for (name, value) in response.headers { headers.append(HeaderField(name, value)) }
+            let buffer: ByteBuffer
+            do {
+                buffer = try await response.body.collect(upTo: maximumBodyBytes)
+            } catch is NIOTooManyBytesError {
+                throw DeepSearchError(
+                    .responseTooLarge, "the answer to \(request.method) \(request.url) is larger than \(maximumBodyBytes >> 20) MiB; it was not read",
+                    advice: "ask for less (a smaller --limit) or report it", status: Int(response.status.code))
+            }
+            return HTTPResponse(status: Int(response.status.code), headers: headers, body: Array(buffer.readableBytesView))
+        } catch let error as DeepSearchError {
+            throw error
+        } catch {
+            if Task.isCancelled { throw CancellationError() }
+            throw Self.translate(error, request: request, timeout: timeout)
+        }
+    }
+
+    public func shutdown() async {
+        try? await client.shutdown()
+    }
+
+    /// Turns AsyncHTTPClient and NIO errors into the user's words, naming the URL.
+    static func translate(_ error: any Error, request: HTTPRequest, timeout: Duration) -> DeepSearchError {
+        let place = "\(request.method) \(request.url)"
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                return DeepSearchError(.timeout, "no answer to \(place) within \(Self.seconds(timeout))")
+            case .connectTimeout, .getConnectionFromPoolTimeout:
+                return DeepSearchError(.transport, "cannot reach \(request.baseURL): the connection timed out", advice: "check the API URL and your network")
+            case .remoteConnectionClosed:
+                return DeepSearchError(.transport, "the connection to \(request.baseURL) closed before the answer to \(place) was complete")
+            case .cancelled:
+                return DeepSearchError(.transport, "\(place) was cancelled")
+            case .invalidURL, .emptyHost, .emptyScheme:
+                return DeepSearchError(.transport, "the API URL \(request.baseURL) is not valid", advice: "give a URL such as https://api.extruct.ai with --api-url or EXTRUCT_API_URL")
+            default:
+                if String(describing: error).contains("unsupportedScheme") {
+                    return DeepSearchError(.transport, "the API URL \(request.baseURL) is not valid", advice: "give a URL such as https://api.extruct.ai with --api-url or EXTRUCT_API_URL")
+                }
+                return DeepSearchError(.transport, "\(place) failed: \(String(describing: error).withoutControlCharacters)")
+            }
+        }
+        if let errno = Self.errnoCode(in: error) {
+            switch errno {
+            case ECONNREFUSED:
+                return DeepSearchError(.transport, "cannot reach \(request.baseURL): connection refused", advice: "is the API URL right? (--api-url or EXTRUCT_API_URL)")
+            case ECONNRESET, EPIPE:
+                return DeepSearchError(.transport, "the connection to \(request.baseURL) was reset during \(place)")
+            case ETIMEDOUT:
+                return DeepSearchError(.timeout, "no answer to \(place) within \(Self.seconds(timeout))")
+            default:
+                return DeepSearchError(.transport, "\(place) failed: \(String(cString: strerror(errno)))")
+            }
+        }
+        if error is ChannelError, case .connectTimeout = error as! ChannelError {
+            return DeepSearchError(.transport, "cannot reach \(request.baseURL): the connection timed out", advice: "check the API URL and your network")
+        }
+        let text = String(describing: error).withoutControlCharacters
+        if text.contains("NXDOMAIN") || text.contains("dnsAError") || text.contains("dnsAAAAError") {
+            return DeepSearchError(.transport, "cannot reach \(request.baseURL): the host name does not resolve", advice: "check the API URL (--api-url or EXTRUCT_API_URL)")
+        }
+        if text.contains("SSL") || text.contains("TLS") || text.contains("certificate") {
+            return DeepSearchError(.transport, "cannot reach \(request.baseURL): the TLS handshake failed (\(text.prefix(160)))")
+        }
+        return DeepSearchError(.transport, "\(place) failed: \(text.prefix(200))")
+    }
+
+    private static func errnoCode(in error: any Error) -> Int32? {
+        if let io = error as? IOError { return io.errnoCode }
+        if let connection = error as? NIOConnectionError {
+            for attempt in connection.connectionErrors {
+                if let code = errnoCode(in: attempt.error) { return code }
+            }
+        }
+        return nil
+    }
+
+    private static func seconds(_ duration: Duration) -> String {
+        let s = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+        return s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
+    }
+}

@@ -1,0 +1,139 @@
+/// One HTTP request as the client sends it.
+public struct HTTPRequest: Sendable, Hashable {
+    public var method: String
+    /// The base URL without a trailing slash, e.g. `https://api.extruct.ai`.
+    public var baseURL: String
+    /// The path, e.g. `/v1/discovery_tasks/3f2a…/results`.
+    public var path: String
+    /// Query items, in order.
+    public var query: [QueryItem]
+    /// Header fields, in order; the token is only ever in `Authorization`.
+    public var headers: [HeaderField]
+    public var body: [UInt8]?
+
+    /// A request with these parts.
+    public init(method: String, baseURL: String, path: String, query: [QueryItem] = [], headers: [HeaderField] = [], body: [UInt8]? = nil) {
+        self.method = method
+        self.baseURL = baseURL
+        self.path = path
+        self.query = query
+        self.headers = headers
+        self.body = body
+    }
+
+    /// `path?query`, percent-encoded.
+    public var target: String {
+        guard !query.isEmpty else { return path }
+        return path + "?" + query.map { "\(URLEncoding.encode($0.name))=\(URLEncoding.encode($0.value))" }.joined(separator: "&")
+    }
+
+    /// The full URL.
+    public var url: String { baseURL + target }
+
+    /// The value of header `name` (case-insensitive), if present.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// A query item.
+public struct QueryItem: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    /// An item `name=value`.
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// A header field.
+public struct HeaderField: Sendable, Hashable {
+    public var name: String
+    public var value: String
+    /// A field `name: value`.
+    public init(_ name: String, _ value: String) {
+        self.name = name
+        self.value = value
+    }
+}
+
+/// One HTTP answer.
+public struct HTTPResponse: Sendable, Hashable {
+    public var status: Int
+    public var headers: [HeaderField]
+    public var body: [UInt8]
+
+    /// An answer with these parts.
+    public init(status: Int, headers: [HeaderField] = [], body: [UInt8] = []) {
+        self.status = status
+        self.headers = headers
+        self.body = body
+    }
+
+    /// The value of header `name` (case-insensitive), if present.
+    public func header(_ name: String) -> String? {
+        headers.first { $0.name.lowercased() == name.lowercased() }?.value
+    }
+}
+
+/// Sends requests. The real one is ``AsyncHTTPClientTransport``; cassettes and dry runs are others.
+///
+/// Implementations throw ``DeepSearchError`` (codes `.transport`, `.timeout`, `.responseTooLarge`,
+/// `.replayMismatch`, `.notSent`) or `CancellationError` when the calling task is cancelled.
+public protocol HTTPTransport: Sendable {
+    /// Sends `request` and returns the whole answer, or throws.
+    func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse
+    /// Releases connections; the transport is not used afterwards.
+    func shutdown() async
+}
+
+/// Percent-encoding for URL paths and query items.
+public enum URLEncoding {
+    /// `text` with everything but unreserved characters percent-encoded.
+    public static func encode(_ text: String) -> String {
+        var out = ""
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "a")...UInt8(ascii: "z"),
+                UInt8(ascii: "0")...UInt8(ascii: "9"), UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"),
+                UInt8(ascii: "~"):
+                out.unicodeScalars.append(Unicode.Scalar(byte))
+            default:
+                let hex = Array("0123456789ABCDEF".unicodeScalars)
+                out.unicodeScalars.append("%")
+                out.unicodeScalars.append(hex[Int(byte >> 4)])
+                out.unicodeScalars.append(hex[Int(byte & 0xF)])
+            }
+        }
+        return out
+    }
+
+    /// `text` with percent-escapes decoded; nil when they do not form UTF-8.
+    public static func decode(_ text: String) -> String? {
+        var bytes: [UInt8] = []
+        var iterator = Array(text.utf8).makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "%") {
+                guard let h = iterator.next(), let l = iterator.next(), let hv = hexValue(h), let lv = hexValue(l) else {
+                    return nil
+                }
+                bytes.append(hv << 4 | lv)
+            } else if byte == UInt8(ascii: "+") {
+                bytes.append(UInt8(ascii: " "))
+            } else {
+                bytes.append(byte)
+            }
+        }
+        return String(validating: bytes, as: UTF8.self)
+    }
+
+    private static func hexValue(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): byte - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): byte - UInt8(ascii: "a") + 10
+        case UInt8(ascii: "A")...UInt8(ascii: "F"): byte - UInt8(ascii: "A") + 10
+        default: nil
+        }
+    }
+}

@@ -1,0 +1,131 @@
+import DeepSearch
+import Hummingbird
+import Logging
+import NIOCore
+
+/// A Deep Search simulator: its tasks, faults and request journal. Serve it with
+/// ``buildApplication(_:logger:onServerRunning:)`` or ``start(logger:)``.
+public struct Simulator: Sendable {
+    public let configuration: SimulatorConfiguration
+    /// The active faults; tests add and clear them directly or through `/_sim/faults`.
+    public let faults: FaultInjector
+    /// The API requests received.
+    public let journal: RequestJournal
+    let store: TaskStore
+
+    /// A simulator with no tasks yet.
+    public init(configuration: SimulatorConfiguration) {
+        self.configuration = configuration
+        self.faults = FaultInjector(rules: configuration.faults)
+        self.journal = RequestJournal()
+        self.store = TaskStore(configuration: configuration)
+    }
+
+    /// The current state of task `id`, read without a request.
+    public func task(id: String) async -> DiscoveryTask? {
+        await store.task(id: id)
+    }
+
+    /// Creates a task directly, as if created `secondsAgo` seconds ago (in simulated time).
+    @discardableResult
+    public func seed(_ request: CreateTaskRequest, secondsAgo: Double) async -> DiscoveryTask {
+        await store.seed(request, createdAt: configuration.clock.now() - secondsAgo)
+    }
+
+    /// How many candidates `query` can ever find under this simulator's seed.
+    public func poolSize(for query: String) -> Int {
+        CandidatePool.size(for: query, seed: configuration.seed)
+    }
+
+    /// Seeds the tasks `--demo` starts with: one done, one exhausted, one running; returns them
+    /// newest first.
+    @discardableResult
+    public func seedDemoTasks() async -> [DiscoveryTask] {
+        let base = [
+            "vertical SaaS companies serving freight forwarding", "sustainable clothing manufacturers in Guangzhou",
+            "innovation consulting agencies", "ai startups building llm search", "cold chain logistics startups",
+            "b2b payments platforms for construction", "robotics companies automating warehouses",
+            "climate tech startups measuring soil carbon", "cybersecurity firms for hospitals", "dental clinic software vendors",
+        ]
+        let regions = ["", " in Europe", " in North America", " in Asia", " in the Nordics", " in Latin America"]
+        let queries = regions.flatMap { region in base.map { $0 + region } }
+        let large = queries.filter { poolSize(for: $0) >= 700 }
+        let small = queries.first { poolSize(for: $0) <= 90 } ?? queries[0]
+        let doneQuery = large.first ?? queries[1]
+        let runningQuery = large.dropFirst().first ?? queries[2]
+        let speed = configuration.speed
+        var seeded: [DiscoveryTask] = []
+        seeded.append(await seed(CreateTaskRequest(query: doneQuery, desiredNumResults: 25), secondsAgo: 3 * 3600))
+        seeded.append(await seed(CreateTaskRequest(query: small, desiredNumResults: 100), secondsAgo: 2 * 3600))
+        seeded.append(await seed(CreateTaskRequest(query: runningQuery, desiredNumResults: 120), secondsAgo: 20 / speed))
+        return seeded.reversed()
+    }
+
+    /// Serves this simulator on `configuration.host` and `configuration.port` (0 picks a port)
+    /// until the returned handle is stopped.
+    public func start(logger: Logger = Simulator.quietLogger) async throws -> RunningSimulator {
+        let (ports, continuation) = AsyncThrowingStream<Int, any Error>.makeStream()
+        let app = buildApplication(self, logger: logger) { port in continuation.yield(port) }
+        let task = Task {
+            do {
+                try await app.runService(gracefulShutdownSignals: [])
+                continuation.finish()
+            } catch {
+                continuation.finish(throwing: error)
+            }
+        }
+        for try await port in ports {
+            return RunningSimulator(simulator: self, host: configuration.host, port: port, task: task)
+        }
+        throw CancellationError()
+    }
+
+    /// A logger that prints nothing.
+    public static let quietLogger = Logger(label: "extruct-sim", factory: { _ in SwiftLogNoOpLogHandler() })
+}
+
+/// The HTTP server of `simulator`: the API, the control endpoints under `/_sim/`, and connection
+/// resets. `onServerRunning` hears the port it listens on.
+public func buildApplication(
+    _ simulator: Simulator, logger: Logger = Simulator.quietLogger,
+    onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+) -> some ApplicationProtocol {
+    let responder = SimulatorResponder(
+        store: simulator.store, injector: simulator.faults, journal: simulator.journal, configuration: simulator.configuration)
+    let injector = simulator.faults
+    let journal = simulator.journal
+    return Application(
+        responder: responder,
+        server: .http1(additionalChannelHandlers: [FaultChannelHandler(injector: injector, journal: journal)]),
+        configuration: ApplicationConfiguration(
+            address: .hostname(simulator.configuration.host, port: simulator.configuration.port), serverName: nil),
+        onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
+        logger: logger)
+}
+
+/// A simulator serving on a port.
+public final class RunningSimulator: Sendable {
+    public let simulator: Simulator
+    public let host: String
+    public let port: Int
+    private let task: Task<Void, Never>
+
+    init(simulator: Simulator, host: String, port: Int, task: Task<Void, Never>) {
+        self.simulator = simulator
+        self.host = host
+        self.port = port
+        self.task = task
+    }
+
+    /// `http://HOST:PORT`.
+    public var url: String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return "http://\(h):\(port)"
+    }
+
+    /// Stops serving and waits until the port is closed.
+    public func stop() async {
+        task.cancel()
+        await task.value
+    }
+}

@@ -1,0 +1,89 @@
+import ArgumentParser
+import DeepSearchSimulator
+import Foundation
+import Hummingbird
+import Logging
+
+/// `extruct-sim`: serves the simulated Deep Search API until Ctrl-C.
+@main
+struct ExtructSim: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "extruct-sim",
+        abstract: "A faithful, deterministic simulator of Extruct's Deep Search API, on loopback.",
+        discussion: """
+            Serves GET/POST /v1/discovery_tasks, GET /v1/discovery_tasks/{id}, …/results and POST …/resume.
+            Control endpoints for tests: GET /_sim/health, GET|DELETE /_sim/requests,
+            GET|POST|DELETE /_sim/faults, GET /_sim/clock, POST /_sim/clock/advance {"seconds": N}.
+
+            Fault specs (--fault, repeatable): latency=MS, 500, 502, 503, 504, html, 429[=RETRY_AFTER],
+            402[=plan_required|insufficient_credits|payment_failed], reset, truncated, invalid_json,
+            empty_body, huge_body[=BYTES]; then ,method=GET ,path=/results ,count=N ,skip=N.
+            """)
+
+    @Option(help: "Address to listen on.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to listen on; 0 picks a free one.")
+    var port = 8080
+
+    @Option(name: .customLong("token"), help: "A token to accept (repeatable).")
+    var tokens: [String] = []
+
+    @Option(help: "Seed: the same seed gives the same companies, grades and timing.")
+    var seed: UInt64 = 1
+
+    @Option(help: "Multiplies the pace of every task (10 = ten times faster).")
+    var speed = 1.0
+
+    @Option(help: "Candidates discovered per minute at speed 1.")
+    var rate = 100.0
+
+    @Option(name: .customLong("fail-rate"), help: "Share of tasks that fail part way, 0 to 1.")
+    var failRate = 0.0
+
+    @Option(name: .customLong("fault"), help: "A fault to inject (repeatable); see above.")
+    var faults: [String] = []
+
+    @Flag(name: .customLong("manual-clock"), help: "Time stands still until POST /_sim/clock/advance moves it.")
+    var manualClock = false
+
+    @Flag(name: .customLong("demo-tasks"), help: "Start with a done, an exhausted and a running task.")
+    var demoTasks = false
+
+    @Flag(help: "Log every request to standard error.")
+    var log = false
+
+    func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
+        guard speed > 0 else { throw ValidationError("--speed must be above 0") }
+        guard rate > 0 else { throw ValidationError("--rate must be above 0") }
+        guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
+    }
+
+    func run() async throws {
+        var rules: [FaultRule] = []
+        for spec in faults {
+            do { rules.append(try FaultRule(spec: spec)) } catch { throw ValidationError("--fault \(spec): \(error)") }
+        }
+        let tokens = self.tokens.isEmpty ? ["demo"] : self.tokens
+        let configuration = SimulatorConfiguration(
+            host: host, port: port, tokens: tokens, seed: seed, speed: speed, companiesPerMinute: rate,
+            failureRate: failRate, faults: rules, clock: manualClock ? ManualClock() : WallClock(), logRequests: log)
+        let simulator = Simulator(configuration: configuration)
+        if demoTasks { await simulator.seedDemoTasks() }
+        let host = self.host
+        let app = buildApplication(simulator) { port in
+            let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
+            print("extruct-sim listening on \(url)")
+            fflush(nil)
+            let token = tokens == ["demo"] ? "demo" : "YOUR_TOKEN"
+            FileHandle.standardError.write(Data("""
+                seed \(configuration.seed), speed \(configuration.speed)×, \(tokens.count) token\(tokens.count == 1 ? "" : "s")\(manualClock ? ", manual clock" : ""); Ctrl-C stops it
+                try: curl -H 'Authorization: Bearer \(token)' \(url)/v1/discovery_tasks
+
+                """.utf8))
+        }
+        try await app.runService()
+    }
+}
+
