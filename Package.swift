@@ -89,7 +89,10 @@ let package = Package(
         ),
         .target(
             name: "TestSupport",
-            dependencies: ["DeepSearch", "DeepSearchSimulator"],
+            dependencies: [
+                "DeepSearch", "DeepSearchSimulator",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
         ),

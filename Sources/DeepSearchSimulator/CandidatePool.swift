@@ -50,24 +50,28 @@ final class CandidatePool: Sendable {
         candidates.reserveCapacity(size)
         for index in 0..<size {
             var r = SeededRandom(seed: seed, "candidate", key, String(index))
-            var name: String
-            var slug: String
-            if r.unit() < 0.09 {
-                let entry = r.pick(CompanyCatalog.internationalNames)
-                (name, slug) = (entry.name, entry.slug)
-            } else {
-                let first = r.pick(CompanyCatalog.firstWords)
-                let second = r.pick(CompanyCatalog.secondWords)
-                name = "\(first) \(second)"
-                slug = "\(first)-\(second)".lowercased()
+            var name = ""
+            var slug = ""
+            var domain = ""
+            for _ in 0..<8 {
+                if r.unit() < 0.09 {
+                    let entry = r.pick(CompanyCatalog.internationalNames)
+                    (name, slug) = (entry.name, entry.slug)
+                } else {
+                    let first = r.pick(CompanyCatalog.firstWords)
+                    let second = r.pick(CompanyCatalog.secondWords)
+                    name = "\(first) \(second)"
+                    slug = "\(first)-\(second)".lowercased()
+                }
+                domain = "\(slug).example"
+                if !used.contains(domain) { break }
             }
-            var domain = "\(slug).example"
             var n = 2
             while used.contains(domain) {
                 domain = "\(slug)-\(n).example"
+                if !used.contains(domain) { name += " \(n)" }
                 n += 1
             }
-            if n > 2 { name += " \(CandidatePool.romanish(n))" }
             used.insert(domain)
             let passes = r.unit() < CandidatePool.prefilterRate
             let highFit = passes && r.unit() < CandidatePool.highFitRate
@@ -112,10 +116,6 @@ final class CandidatePool: Sendable {
         var r = SeededRandom(seed: seed, "pool-size", key)
         let low = 30.0, high = 1200.0
         return Int((low * pow(high / low, r.unit())).rounded())
-    }
-
-    private static func romanish(_ n: Int) -> String {
-        ["", "", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X"][min(n, 10)]
     }
 }
 

@@ -164,7 +164,7 @@ struct SimulatedTask: Sendable {
             desiredNumResults: target, isExhausted: s.isExhausted, numResultsDiscovered: s.discovered,
             numResultsEnriched: s.enriched, numResultsEvaluated: s.evaluated, numResults: s.numResults,
             tableID: tableID, autoDataSources: autoDataSources, dataSources: dataSources,
-            criteria: s.status == .created ? [] : criteria, excludeDomains: excludeDomains)
+            criteria: criteria, excludeDomains: excludeDomains)
     }
 
     /// The visible results at `now`: the first `num_results` high-fit candidates in evaluation

@@ -30,3 +30,13 @@ void ex_editor_clear_stop(void);
 int ex_read_char(EditLine *el, wchar_t *out);
 
 #endif
+
+#ifndef EXTRUCT_CLINESUPPORT_TERMINAL
+#define EXTRUCT_CLINESUPPORT_TERMINAL
+/// Saves the terminal settings of `fd` (when it is a terminal) so every way out can restore
+/// them, and installs handlers for fatal signals (SEGV, BUS, ILL, ABRT, TRAP, FPE) that restore
+/// them before the process dies. Returns 0 when settings were saved.
+int ex_terminal_save(int fd);
+/// Puts the saved terminal settings back (async-signal-safe); does nothing if none were saved.
+void ex_terminal_restore(void);
+#endif

@@ -1,0 +1,196 @@
+import CEditLine
+import CLineSupport
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Line editing on a terminal with libedit's native wide-character API: Emacs keys, Up/Down and
+/// Ctrl-R history, Tab completion, UTF-8 input, window resizes.
+///
+/// Signals are the shell's business, not libedit's (`EL_SIGNAL` is off, since it re-raises to the
+/// whole process group): while editing, the terminal has `isig` off and Ctrl-C is a key bound to
+/// "discard the line"; SIGTERM and SIGHUP wake the editor through ``ex_editor_wake`` and make
+/// ``readLine(prompt:)`` return `.stopped`; SIGWINCH makes it re-read the window size.
+public final class EditLineReader: LineReader {
+    private let editor: OpaquePointer
+    private let history: OpaquePointer
+    private var promptBuffer: UnsafeMutablePointer<wchar_t>
+    private var interrupted = false
+    private var closed = false
+    private let output: UnsafeMutablePointer<FILE>
+
+    /// Completes the word before the cursor; gets the text before the cursor.
+    public var completer: ((String) -> Completion)?
+
+    /// An editor on standard input and standard error, or nil when standard input is not a terminal.
+    public init?(programName: String, historySize: Int = 2000) {
+        guard isatty(0) == 1 else { return nil }
+        LineEditing.ensureUTF8Locale()
+        guard let input = fdopen(dup(0), "r"), let output = fdopen(dup(2), "w") else { return nil }
+        guard let editor = el_init(programName, input, output, output) else { return nil }
+        self.editor = editor
+        self.output = output
+        guard let history = history_winit() else { return nil }
+        self.history = history
+        promptBuffer = .allocate(capacity: 1)
+        promptBuffer.initialize(to: 0)
+
+        ex_history_set_size(history, Int32(historySize))
+        ex_history_set_unique(history, 1)
+        ex_el_set_clientdata(editor, Unmanaged.passUnretained(self).toOpaque())
+        ex_el_set_signal(editor, 0)
+        ex_el_set_editor(editor, Self.wide("emacs"))
+        ex_el_setty(editor, Self.wide("-d"), Self.wide("-isig"), nil)
+        ex_el_set_getcfn(editor, ex_read_char)
+        ex_el_set_prompt(editor, { editor in
+            guard let editor, let reader = EditLineReader.reader(of: editor) else { return nil }
+            return reader.promptBuffer
+        }, 1)
+        ex_el_set_history(editor, history)
+        ex_el_add_function(editor, Self.wide("ex-interrupt"), Self.wide("Discard the line"), { editor, _ in
+            guard let editor, let reader = EditLineReader.reader(of: editor) else { return UInt8(CC_ERROR) }
+            reader.interrupted = true
+            fputs("^C\r\n", reader.output)
+            fflush(reader.output)
+            return UInt8(CC_NEWLINE)
+        })
+        ex_el_add_function(editor, Self.wide("ex-complete"), Self.wide("Complete the word"), { editor, _ in
+            guard let editor, let reader = EditLineReader.reader(of: editor) else { return UInt8(CC_ERROR) }
+            return reader.complete()
+        })
+        ex_el_bind(editor, Self.wide("^C"), Self.wide("ex-interrupt"))
+        ex_el_bind(editor, Self.wide("^I"), Self.wide("ex-complete"))
+        ex_el_bind(editor, Self.wide("^R"), Self.wide("em-inc-search-prev"))
+        el_source(editor, nil)
+    }
+
+    deinit {
+        close()
+        promptBuffer.deallocate()
+    }
+
+    private static func reader(of editor: OpaquePointer) -> EditLineReader? {
+        guard let data = ex_el_get_clientdata(editor) else { return nil }
+        return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue()
+    }
+
+    /// A NUL-terminated wide copy of `text`, kept alive for the life of the process (libedit keeps
+    /// pointers to function names and key bindings).
+    private static func wide(_ text: String) -> UnsafeMutablePointer<wchar_t> {
+        let scalars = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
+        let pointer = UnsafeMutablePointer<wchar_t>.allocate(capacity: scalars.count)
+        pointer.initialize(from: scalars, count: scalars.count)
+        return pointer
+    }
+
+    public var isInteractive: Bool { true }
+
+    /// Shows `prompt`; ANSI sequences in it must be wrapped in `\u{1}` so they take no width.
+    public func readLine(prompt: String) -> LineReadResult {
+        guard !closed else { return .endOfInput }
+        setPrompt(prompt)
+        interrupted = false
+        var count: Int32 = 0
+        guard let line = el_wgets(editor, &count) else {
+            return ex_editor_stop_requested() != 0 ? .stopped : .endOfInput
+        }
+        if interrupted { return .interrupted }
+        var scalars = String.UnicodeScalarView()
+        for i in 0..<Int(count) {
+            if let scalar = Unicode.Scalar(UInt32(bitPattern: line[i])) { scalars.append(scalar) }
+        }
+        var text = String(scalars)
+        while text.hasSuffix("\n") || text.hasSuffix("\r") { text.removeLast() }
+        return .line(text)
+    }
+
+    public func addToHistory(_ line: String) {
+        let w = Self.wideArray(line)
+        w.withUnsafeBufferPointer { _ = ex_history_enter(history, $0.baseAddress) }
+    }
+
+    public func close() {
+        guard !closed else { return }
+        closed = true
+        el_end(editor)
+        history_wend(history)
+        fclose(output)
+    }
+
+    private func setPrompt(_ prompt: String) {
+        let w = Self.wideArray(prompt)
+        promptBuffer.deallocate()
+        promptBuffer = .allocate(capacity: w.count)
+        promptBuffer.initialize(from: w, count: w.count)
+    }
+
+    private static func wideArray(_ text: String) -> [wchar_t] {
+        text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
+    }
+
+    /// The Tab key: completes a unique candidate, extends to the common prefix, or lists them.
+    private func complete() -> UInt8 {
+        guard let completer, let info = el_wline(editor)?.pointee else { return UInt8(CC_ERROR) }
+        var before = String.UnicodeScalarView()
+        var p = info.buffer!
+        while p < info.cursor {
+            if let s = Unicode.Scalar(UInt32(bitPattern: p.pointee)) { before.append(s) }
+            p += 1
+        }
+        let completion = completer(String(before))
+        guard !completion.candidates.isEmpty else { return UInt8(CC_REFRESH_BEEP) }
+        let current = String(String(before).unicodeScalars.suffix(completion.replacing))
+        if completion.candidates.count == 1 {
+            replace(count: completion.replacing, with: completion.candidates[0] + (completion.appendsSpace ? " " : ""))
+            return UInt8(CC_REFRESH)
+        }
+        let prefix = completion.commonPrefix
+        if prefix.unicodeScalars.count > current.unicodeScalars.count {
+            replace(count: completion.replacing, with: prefix)
+            return UInt8(CC_REFRESH)
+        }
+        let columns = max(20, Int(ex_el_get_columns(editor)))
+        fputs("\r\n" + Self.columns(completion.candidates, width: columns), output)
+        fflush(output)
+        return UInt8(CC_REDISPLAY)
+    }
+
+    private func replace(count: Int, with text: String) {
+        if count > 0 { el_deletestr(editor, Int32(count)) }
+        let w = Self.wideArray(text)
+        w.withUnsafeBufferPointer { _ = el_winsertstr(editor, $0.baseAddress) }
+    }
+
+    /// Candidates laid out in columns, as a shell lists them.
+    static func columns(_ items: [String], width: Int) -> String {
+        let widest = (items.map { TextWidth.of($0) }.max() ?? 0) + 2
+        let perLine = max(1, width / widest)
+        var out = ""
+        for (i, item) in items.enumerated() {
+            out += item
+            if (i + 1) % perLine == 0 || i == items.count - 1 {
+                out += "\r\n"
+            } else {
+                out += String(repeating: " ", count: widest - TextWidth.of(item))
+            }
+        }
+        return out
+    }
+}
+
+/// Process-wide settings line editing needs.
+public enum LineEditing {
+    /// Makes the C library read UTF-8: the user's locale if it is UTF-8, else C.UTF-8. Without
+    /// this, libedit drops every non-ASCII character.
+    public static func ensureUTF8Locale() {
+        setlocale(LC_ALL, "")
+        if MB_CUR_MAX_value() == 1 {
+            setlocale(LC_CTYPE, "C.UTF-8")
+        }
+    }
+
+    private static func MB_CUR_MAX_value() -> Int {
+        Int(__ctype_get_mb_cur_max())
+    }
+}

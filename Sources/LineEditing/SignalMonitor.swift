@@ -1,0 +1,58 @@
+import CLineSupport
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Receives SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGWINCH outside signal context, on a thread of
+/// its own, and hands them to one handler. SIGPIPE is ignored from then on.
+public final class SignalMonitor: Sendable {
+    /// The process's monitor.
+    public static let shared = SignalMonitor()
+
+    private let handler = Mutex<(@Sendable (Int32) -> Void)?>(nil)
+    private let started = Mutex(false)
+
+    private init() {}
+
+    /// Installs the handlers (once) and routes every later signal to `handler`, replacing any
+    /// earlier one.
+    public func start(_ handler: @escaping @Sendable (Int32) -> Void) {
+        self.handler.withLock { $0 = handler }
+        let first = started.withLock { started in
+            defer { started = true }
+            return !started
+        }
+        guard first else { return }
+        let fd = ex_signals_install()
+        guard fd >= 0 else { return }
+        let thread = Thread { [self] in
+            var byte: UInt8 = 0
+            while true {
+                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+                if poll(&pfd, 1, -1) < 0 { continue }
+                while read(fd, &byte, 1) == 1 {
+                    let current = self.handler.withLock { $0 }
+                    current?(Int32(byte))
+                }
+            }
+        }
+        thread.name = "extruct-signals"
+        thread.start()
+    }
+
+    /// Wakes a line editor waiting for a key so it returns `.stopped`.
+    public static func stopEditor() { ex_editor_wake(Int32(EX_WAKE_STOP)) }
+
+    /// Wakes a line editor waiting for a key so it re-reads the window size.
+    public static func resizeEditor() { ex_editor_wake(Int32(EX_WAKE_RESIZE)) }
+
+    /// Saves the terminal settings of standard input so ``restoreTerminal()`` and fatal signals
+    /// can put them back.
+    public static func saveTerminal() { _ = ex_terminal_save(0) }
+
+    /// Puts back the terminal settings saved by ``saveTerminal()``.
+    public static func restoreTerminal() { ex_terminal_restore() }
+}

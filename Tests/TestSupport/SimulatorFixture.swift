@@ -1,0 +1,102 @@
+import AsyncHTTPClient
+import DeepSearch
+import DeepSearchSimulator
+import Foundation
+import NIOCore
+
+/// A simulator serving on a free loopback port, on a manual clock, for one test.
+public struct SimulatorFixture: Sendable {
+    public let running: RunningSimulator
+    public let clock: ManualClock
+    public static let token = "test-token-5f1c9a77e2"
+
+    /// Starts a simulator; `configure` may change the configuration first.
+    public static func start(
+        seed: UInt64 = 7, speed: Double = 1, configure: (inout SimulatorConfiguration) -> Void = { _ in }
+    ) async throws -> SimulatorFixture {
+        let clock = ManualClock()
+        var configuration = SimulatorConfiguration(port: 0, tokens: [token], seed: seed, speed: speed, clock: clock)
+        configure(&configuration)
+        let running = try await Simulator(configuration: configuration).start()
+        return SimulatorFixture(running: running, clock: configuration.clock as? ManualClock ?? clock)
+    }
+
+    public var url: String { running.url }
+    public var simulator: Simulator { running.simulator }
+
+    /// Runs `body` with a fresh simulator and stops it afterwards.
+    public static func with<T: Sendable>(
+        seed: UInt64 = 7, speed: Double = 1, configure: (inout SimulatorConfiguration) -> Void = { _ in },
+        _ body: (SimulatorFixture) async throws -> T
+    ) async throws -> T {
+        let fixture = try await start(seed: seed, speed: speed, configure: configure)
+        do {
+            let value = try await body(fixture)
+            await fixture.running.stop()
+            return value
+        } catch {
+            await fixture.running.stop()
+            throw error
+        }
+    }
+
+    /// Moves simulated time forward.
+    public func advance(_ seconds: Double) {
+        clock.advance(by: seconds)
+    }
+
+    /// How many API requests with `method` and a path containing `path` the simulator received.
+    public func count(_ method: String, _ path: String = "") -> Int {
+        simulator.journal.entries.filter { $0.method == method && $0.path.contains(path) }.count
+    }
+
+    /// A query whose candidate pool is at most `maximum` (runs dry early) or at least `minimum`.
+    public func query(poolAtMost maximum: Int = .max, atLeast minimum: Int = 0, prefix: String = "test query") -> String {
+        for i in 0..<100_000 {
+            let q = "\(prefix) \(i)"
+            let size = simulator.poolSize(for: q)
+            if size <= maximum && size >= minimum { return q }
+        }
+        fatalError("no query with a pool in \(minimum)…\(maximum)")
+    }
+}
+
+/// Raw HTTP against a server, without the project's client: what a test sends is exactly what goes out.
+public struct RawHTTP: Sendable {
+    public let baseURL: String
+    public var token: String?
+
+    public init(_ baseURL: String, token: String? = SimulatorFixture.token) {
+        self.baseURL = baseURL
+        self.token = token
+    }
+
+    /// One answer.
+    public struct Answer: Sendable {
+        public var status: Int
+        public var headers: [String: String]
+        public var body: [UInt8]
+        public var text: String { String(decoding: body, as: UTF8.self) }
+        /// The body parsed as JSON; fails the test's expectation if it is not.
+        public func json() throws -> JSONValue { try JSONParser.parse(body) }
+    }
+
+    public func send(_ method: String, _ target: String, body: String? = nil, headers: [(String, String)] = []) async throws -> Answer {
+        var request = HTTPClientRequest(url: baseURL + target)
+        request.method = .init(rawValue: method)
+        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
+        for (name, value) in headers { request.headers.replaceOrAdd(name: name, value: value) }
+        if let body {
+            request.headers.add(name: "Content-Type", value: "application/json")
+            request.body = .bytes(ByteBuffer(string: body))
+        }
+        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        let buffer = try await response.body.collect(upTo: 64 << 20)
+        var headers: [String: String] = [:]
+        for (name, value) in response.headers { headers[name.lowercased()] = value }
+        return Answer(status: Int(response.status.code), headers: headers, body: Array(buffer.readableBytesView))
+    }
+
+    public func get(_ target: String) async throws -> Answer { try await send("GET", target) }
+    public func post(_ target: String, _ body: String? = nil) async throws -> Answer { try await send("POST", target, body: body) }
+}
