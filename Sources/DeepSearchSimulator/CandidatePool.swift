@@ -90,7 +90,7 @@ final class CandidatePool: Sendable {
             let year: Int? = r.unit() < 0.05 ? nil : 1950 + Int(pow4(r.unit()) * 74)
             let description = CompanyCatalog.format(r.pick(CompanyCatalog.descriptionTemplates), name, topic)
             let full = """
-                \(description) Founded\(year.map { " in \($0)" } ?? ""), it is based in \(place.city), \(place.country).
+                \(description) \(year.map { "Founded in \($0), it is" } ?? "It is") based in \(place.city), \(place.country).
                 Customers cite its focus on \(topic) and a small, senior team.
                 """
             candidates.append(Candidate(

@@ -51,16 +51,10 @@ enum CompanyCatalog {
         "%@ helps customers with %@ across several markets.",
         "%@ offers software and services for %@.",
     ]
-    static let stopWords: Set<String> = [
-        "a", "an", "the", "in", "of", "for", "and", "or", "with", "to", "on", "at", "by", "from", "that", "which",
-        "companies", "company", "startups", "startup", "businesses", "firms", "serving", "building", "providers",
-    ]
-
-    /// The meaningful words of a query, for descriptions and criteria.
+    /// The query as a phrase for descriptions (its first ten words).
     static func topic(of query: String) -> String {
-        let words = query.lowercased().split(whereSeparator: { !$0.isLetter && !$0.isNumber && $0 != "-" })
-            .map(String.init).filter { !stopWords.contains($0) }
-        let topic = words.prefix(6).joined(separator: " ")
+        let words = query.split(whereSeparator: { $0.isWhitespace }).prefix(10)
+        let topic = words.joined(separator: " ").trimmingSpacesAndNewlines
         return topic.isEmpty ? "its market" : topic
     }
 

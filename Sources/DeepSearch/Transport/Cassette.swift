@@ -1,0 +1,170 @@
+import Foundation
+import Synchronization
+
+/// One recorded HTTP exchange: a line of a cassette (JSON Lines). The `Authorization` header is
+/// stored as `Bearer …`; the token itself is never written.
+public struct CassetteExchange: Sendable, Hashable {
+    public var method: String
+    public var path: String
+    public var query: String
+    public var requestBody: String?
+    public var status: Int
+    public var responseHeaders: [HeaderField]
+    public var responseBody: String
+    /// When the exchange started (ISO 8601) and how long it took.
+    public var time: String
+    public var milliseconds: Int
+    public var authorization: String?
+
+    /// The exchange as one JSON line.
+    public var json: JSONValue {
+        var o: JSONObject = [
+            "method": .string(method), "path": .string(path), "query": .string(query),
+            "request_headers": .object(authorization.map { ["Authorization": .string($0)] } ?? [:]),
+            "request_body": requestBody.map(JSONValue.string) ?? .null,
+            "status": .int(status),
+        ]
+        o["response_headers"] = .object(JSONObject(responseHeaders.map { JSONMember($0.name, .string($0.value)) }))
+        o["response_body"] = .string(responseBody)
+        o["time"] = .string(time)
+        o["ms"] = .int(milliseconds)
+        return .object(o)
+    }
+
+    /// Reads one line of a cassette.
+    public init(json: JSONValue) throws {
+        guard let method = json["method"]?.stringValue, let path = json["path"]?.stringValue,
+            let status = json["status"]?.intValue
+        else { throw DeepSearchError(.replayMismatch, "a cassette line lacks method, path or status") }
+        self.method = method
+        self.path = path
+        self.query = json["query"]?.stringValue ?? ""
+        self.requestBody = json["request_body"]?.stringValue
+        self.status = status
+        self.responseHeaders = (json["response_headers"]?.objectValue?.members ?? []).compactMap { m in
+            m.value.stringValue.map { HeaderField(m.key, $0) }
+        }
+        self.responseBody = json["response_body"]?.stringValue ?? ""
+        self.time = json["time"]?.stringValue ?? ""
+        self.milliseconds = json["ms"]?.intValue ?? 0
+        self.authorization = json["request_headers"]?["Authorization"]?.stringValue
+    }
+
+    init(request: HTTPRequest, response: HTTPResponse, started: Date, milliseconds: Int) {
+        method = request.method
+        path = request.path
+        query = request.target.dropFirst(request.path.count).drop(while: { $0 == "?" }).description
+        requestBody = request.body.map { String(decoding: $0, as: UTF8.self) }
+        status = response.status
+        responseHeaders = response.headers.filter { ["content-type", "retry-after"].contains($0.name.lowercased()) }
+        responseBody = String(decoding: response.body, as: UTF8.self)
+        time = Timestamp.format(started)
+        self.milliseconds = milliseconds
+        authorization = request.header("Authorization") == nil ? nil : "Bearer …"
+    }
+
+    /// `GET /v1/discovery_tasks?limit=20`.
+    public var summary: String { "\(method) \(path)\(query.isEmpty ? "" : "?" + query)" }
+}
+
+/// Sends through another transport and appends every exchange to a cassette file (mode 0600).
+public final class CassetteRecorder: HTTPTransport {
+    private let inner: any HTTPTransport
+    private let path: String
+    private let lock = Mutex(())
+
+    /// Records to `path` (created 0600 if needed, appended to otherwise).
+    public init(recordingTo path: String, through inner: any HTTPTransport) throws {
+        self.inner = inner
+        self.path = path
+        let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+        guard fd >= 0 else {
+            throw DeepSearchError(.transport, "cannot write the cassette \(path): \(String(cString: strerror(errno)))")
+        }
+        fchmod(fd, 0o600)
+        close(fd)
+    }
+
+    public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        let started = Date()
+        let clock = ContinuousClock()
+        let start = clock.now
+        let response = try await inner.send(request, timeout: timeout)
+        let elapsed = clock.now - start
+        let exchange = CassetteExchange(request: request, response: response, started: started, milliseconds: Int(elapsed.milliseconds))
+        var line = JSONWriter.compactBytes(exchange.json)
+        line.append(UInt8(ascii: "\n"))
+        lock.withLock { _ in
+            let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { return }
+            _ = line.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            close(fd)
+        }
+        return response
+    }
+
+    public func shutdown() async { await inner.shutdown() }
+}
+
+/// Answers every request from a cassette, in order and once each, with no network. A request
+/// that is not the next one recorded fails and says which one was expected.
+public final class CassetteReplayer: HTTPTransport {
+    private let exchanges: [CassetteExchange]
+    private let next = Mutex(0)
+    private let name: String
+
+    /// A replayer of the cassette at `path`.
+    public init(path: String) throws {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw DeepSearchError(.replayMismatch, "cannot read the cassette \(path)")
+        }
+        var exchanges: [CassetteExchange] = []
+        for (i, line) in data.split(separator: UInt8(ascii: "\n")).enumerated() where !line.allSatisfy({ $0 == 32 || $0 == 13 }) {
+            do {
+                exchanges.append(try CassetteExchange(json: try JSONParser.parse(line)))
+            } catch {
+                throw DeepSearchError(.replayMismatch, "the cassette \(path) line \(i + 1) is not an exchange: \(error)")
+            }
+        }
+        self.exchanges = exchanges
+        self.name = (path as NSString).lastPathComponent
+    }
+
+    /// How many exchanges are left.
+    public var remaining: Int { exchanges.count - next.withLock { $0 } }
+
+    public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        try Task.checkCancellation()
+        let query = request.target.dropFirst(request.path.count).drop(while: { $0 == "?" }).description
+        let sent = "\(request.method) \(request.path)\(query.isEmpty ? "" : "?" + query)"
+        let index = try next.withLock { index throws(DeepSearchError) -> Int in
+            guard index < exchanges.count else {
+                throw DeepSearchError(
+                    .replayMismatch, "the cassette \(name) has no answer for \(sent): all \(exchanges.count) exchanges were used",
+                    advice: "record it again with --record-http")
+            }
+            let expected = exchanges[index]
+            let body = request.body.map { String(decoding: $0, as: UTF8.self) }
+            guard expected.method == request.method, expected.path == request.path, expected.query == query,
+                Self.sameBody(expected.requestBody, body)
+            else {
+                throw DeepSearchError(
+                    .replayMismatch, "the cassette \(name) expected \(expected.summary) (exchange \(index + 1) of \(exchanges.count)), but the shell sent \(sent)",
+                    advice: "play the same commands that were recorded, or record again with --record-http")
+            }
+            index += 1
+            return index - 1
+        }
+        let exchange = exchanges[index]
+        return HTTPResponse(status: exchange.status, headers: exchange.responseHeaders, body: Array(exchange.responseBody.utf8))
+    }
+
+    private static func sameBody(_ a: String?, _ b: String?) -> Bool {
+        let a = a.flatMap { $0.isEmpty ? nil : $0 }, b = b.flatMap { $0.isEmpty ? nil : $0 }
+        if a == b { return true }
+        guard let a, let b, let ja = try? JSONParser.parse(a), let jb = try? JSONParser.parse(b) else { return false }
+        return ja == jb
+    }
+
+    public func shutdown() async {}
+}

@@ -1,0 +1,50 @@
+import DeepSearch
+
+/// `create QUERY …`: starts a Deep Search task, which becomes the current one.
+struct CreateCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "create", synopsis: "create QUERY [--results N] [--criterion KEY NAME TEXT]… [--source S]… [--exclude DOMAIN]… [--exclude-task ID]…",
+        abstract: "Start a Deep Search task; it becomes the current task.",
+        discussion: """
+            QUERY describes the companies to find; the words are joined, so quotes are optional.
+            --results is the target (1…250, default 100). Without --criterion, criteria are made
+            from the query. --source picks web_search, linkedin or maps (default: automatic).
+            --exclude leaves out a domain; --exclude-task leaves out what a finished task returned.
+            Creating spends credits and is never retried automatically.
+            """,
+        examples: [
+            #"create "vertical SaaS companies serving freight forwarding" --results 50"#,
+            #"create ai startups building llm search --criterion b2b "B2B focus" "Sells mainly to businesses""#,
+            "create \"cold chain logistics\" --exclude-task 3f2a8c1e --exclude acme.com",
+        ],
+        flags: [
+            FlagSpec("--results", "N", help: "target number of results, 1…250 (default 100)"),
+            FlagSpec("--criterion", arity: 3, "KEY NAME TEXT", repeatable: true, help: "a criterion: key, display name, the test (10…500 characters)"),
+            FlagSpec("--source", "SOURCE", repeatable: true, completion: .values(DataSource.selectable.map(\.rawValue)), help: "a data source: web_search, linkedin or maps"),
+            FlagSpec("--exclude", "DOMAIN", repeatable: true, help: "a domain or URL to leave out"),
+            FlagSpec("--exclude-task", "ID", repeatable: true, completion: .taskID, help: "a finished task whose results to leave out"),
+        ],
+        positionals: 1...10_000, talksToAPI: true)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
+        let query = arguments.positionals.map(\.text).joined(separator: " ")
+        let criteria = (arguments.values["--criterion"] ?? []).map { Criterion(key: $0[0], name: $0[1], criterion: $0[2]) }
+        var excludedTasks: [String] = []
+        for id in arguments.all("--exclude-task") { excludedTasks.append(try context.resolveTaskID(id)) }
+        let request = CreateTaskRequest(
+            query: query, desiredNumResults: try arguments.int("--results", in: Int.min...Int.max), criteria: criteria,
+            dataSources: arguments.all("--source").map(DataSource.init(rawValue:)), excludeDomains: arguments.all("--exclude"),
+            excludeTaskIDs: excludedTasks)
+        let response = try await context.client().createTask(request)
+        let task = response.value
+        context.remember(response.raw, status: response.status)
+        context.session.currentTask = task.id
+        context.note(task)
+        if context.wantsJSON {
+            context.printJSON(response.raw)
+        } else {
+            context.console.out(TaskCard.summary(task, style: context.style))
+            context.progress(context.errorStyle.dim("created task \(task.id); follow it with watch, read it with results"))
+        }
+    }
+}

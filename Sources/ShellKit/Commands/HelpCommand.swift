@@ -1,0 +1,54 @@
+/// `help [COMMAND]`: the commands, or one in detail.
+struct HelpCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "help", synopsis: "help [COMMAND]", abstract: "List the commands, or explain one with its options and examples.",
+        examples: ["help", "help create"], positionals: 0...1, positionalCompletion: .command, isRecorded: false)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
+        let registry = context.environment.registry
+        let style = context.style
+        guard let name = arguments.positionals.first?.text else {
+            context.console.out(overview(registry, style: style, width: context.width))
+            return
+        }
+        guard let command = registry.command(named: name) else {
+            let hint = registry.suggestion(for: name).map { " (did you mean \($0)?)" } ?? ""
+            throw CommandFailure.usage("help: there is no command \(name)\(hint); help lists them")
+        }
+        context.console.out(detail(command.spec, style: style, width: context.width))
+    }
+
+    static func overview(_ registry: CommandRegistry, style: Style, width: Int) -> String {
+        var lines = [style.bold("extruct-shell") + " — Extruct Deep Search from the command line", ""]
+        let nameWidth = (registry.commands.map { $0.spec.name.count }.max() ?? 8) + 2
+        for command in registry.commands {
+            let spec = command.spec
+            lines.append("  " + style.bold(TextLayout.pad(spec.name, to: nameWidth)) + TextLayout.truncate(spec.abstract, to: max(20, width - nameWidth - 2)))
+        }
+        lines += [
+            "",
+            "help COMMAND explains one. Tab completes commands, options, task ids, settings and files.",
+            "Variables: set NAME VALUE, then $NAME; $task is the current task, $last.FIELD a field of the last response.",
+            "Ctrl-C cancels a request or stops watch; Ctrl-D or exit leaves.",
+        ]
+        return lines.joined(separator: "\n")
+    }
+
+    static func detail(_ spec: CommandSpec, style: Style, width: Int) -> String {
+        var lines = [style.bold(spec.synopsis), "", TextLayout.wrap(spec.abstract, to: max(30, width - 2)).joined(separator: "\n")]
+        if !spec.discussion.isEmpty {
+            lines += ["", TextLayout.wrap(spec.discussion.split(separator: "\n").joined(separator: " "), to: max(30, width - 2)).joined(separator: "\n")]
+        }
+        if !spec.aliases.isEmpty { lines += ["", "also: " + spec.aliases.joined(separator: ", ")] }
+        if !spec.flags.isEmpty {
+            lines += ["", "options:"]
+            let column = (spec.flags.map { ($0.name + " " + $0.valueNames).count }.max() ?? 10) + 4
+            for flag in spec.flags {
+                let left = "  " + flag.name + (flag.valueNames.isEmpty ? "" : " " + flag.valueNames)
+                lines.append(TextLayout.pad(left, to: column) + flag.help + (flag.repeatable ? " (repeatable)" : ""))
+            }
+        }
+        lines += ["", "examples:"] + spec.examples.map { "  " + $0 }
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,36 @@
+import Foundation
+
+/// `record FILE` … `record stop`: writes the commands that succeed as a replayable script.
+struct RecordCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "record", synopsis: "record FILE | record stop",
+        abstract: "Write every command that succeeds from now on into FILE as a runnable script; record stop ends it.",
+        discussion: "Task ids made by create become variables, so the script runs again on new tasks; a token is written as $EXTRUCT_API_TOKEN. The file is rewritten whole after each command.",
+        examples: ["record onboarding.exsh", "record stop"],
+        positionals: 0...1, positionalCompletion: .file, isRecorded: false)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
+        guard let word = arguments.positionals.first?.text else {
+            if let recorder = context.environment.recorder {
+                context.console.out("recording to \(recorder.path) (\(recorder.commandCount) commands so far)")
+            } else {
+                context.console.out("not recording; record FILE starts")
+            }
+            return
+        }
+        if word == "stop" {
+            guard let recorder = context.environment.recorder else { throw CommandFailure.usage("record: not recording") }
+            try recorder.save()
+            context.environment.recorder = nil
+            context.console.out("recorded \(recorder.commandCount) command\(recorder.commandCount == 1 ? "" : "s") to \(recorder.path)")
+            return
+        }
+        if let recorder = context.environment.recorder {
+            throw CommandFailure.usage("record: already recording to \(recorder.path); record stop first")
+        }
+        let recorder = ScriptRecorder(path: word, apiURL: context.session.apiURL, version: context.environment.options.version, date: Date())
+        try recorder.save()
+        context.environment.recorder = recorder
+        context.progress("recording to \(word); record stop ends it")
+    }
+}

@@ -1,0 +1,54 @@
+import DeepSearch
+
+/// `results`: a page of the current task's results, or all of them.
+struct ResultsCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "results", synopsis: "results [--offset N] [--limit N] [--all]",
+        abstract: "Show the current task's results, best first, in a table fitted to the terminal.",
+        discussion: "The page size is the page_size setting (50). --all pages through everything. show N prints one row in full.",
+        examples: ["results", "results --offset 50 --limit 25", "results --all --json > all.json"],
+        flags: [
+            FlagSpec("--offset", "N", help: "rows to skip (default 0)"),
+            FlagSpec("--limit", "N", help: "rows to show (default: page_size)"),
+            FlagSpec("--all", arity: 0, help: "page through every result"),
+        ],
+        talksToAPI: true)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
+        let id = try context.currentTask()
+        let client = context.client()
+        let offset: Int
+        let response: DeepSearchClient.Response<TaskResultsPage>
+        if arguments.flag("--all") {
+            if arguments.value("--offset") != nil || arguments.value("--limit") != nil {
+                throw CommandFailure.usage("results: --all reads every row; leave out --offset and --limit")
+            }
+            offset = 0
+            let console = context.console
+            let live = console.errorIsTerminal && !context.environment.options.quiet
+            response = try await client.allResults(id: id, pageSize: context.settings.pageSize) { rows in
+                if live { await MainActor.run { console.live("reading results… \(rows)") } }
+            }
+            if live { console.clearLiveLine() }
+        } else {
+            offset = try arguments.int("--offset", in: Int.min...Int.max) ?? 0
+            let limit = try arguments.int("--limit", in: Int.min...Int.max) ?? context.settings.pageSize
+            response = try await client.results(id: id, page: PageRequest(offset: offset, limit: limit))
+        }
+        let page = response.value
+        context.remember(response.raw, status: response.status)
+        context.note(page.task)
+        context.session.shownCriteria = page.task.criteria
+        context.session.shownResults = [:]
+        for (i, result) in page.results.enumerated() { context.session.shownResults[offset + i + 1] = result }
+        if context.wantsJSON {
+            context.printJSON(response.raw)
+            return
+        }
+        context.console.out(ResultsTable.render(page.results, criteria: page.task.criteria, firstRank: offset + 1, width: context.width, style: context.style))
+        let shown = page.results.isEmpty ? "none" : "rows \(offset + 1)–\(offset + page.results.count)"
+        var footer = "\(shown) of \(page.task.numResults) high-fit results · task \(page.task.status.rawValue)"
+        if !page.results.isEmpty { footer += " · show N for one in full" }
+        context.progress(context.errorStyle.dim(footer))
+    }
+}

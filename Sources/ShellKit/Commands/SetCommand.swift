@@ -1,0 +1,67 @@
+import DeepSearch
+
+/// `set`: settings and variables.
+struct SetCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "set", synopsis: "set [NAME [VALUE…]]",
+        abstract: "Show or change a setting, or set a variable for $NAME.",
+        discussion: "Settings: " + Settings.catalog.map { "\($0.name) (\($0.values))" }.joined(separator: ", ") + ". Any other NAME is a variable; the VALUE words are joined with spaces.",
+        examples: ["set", "set output json", "set page_size 25", "set q \"ai startups\"", "create $q"],
+        positionals: 0...10_000, positionalCompletion: .setting)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
+        let words = arguments.positionals.map(\.text)
+        guard let name = words.first else {
+            show(context)
+            return
+        }
+        guard Self.isName(name) else { throw CommandFailure.usage("set: '\(name)' is not a name (letters, digits and _, not starting with a digit)") }
+        if ["task", "last"].contains(name) { throw CommandFailure.usage("set: $\(name) is built in and cannot be set") }
+        let known = Settings.names.contains(name) || name == "colour"
+        if words.count == 1 {
+            if let value = known ? context.session.settings.value(of: name == "colour" ? "color" : name) : context.session.variables[name] {
+                context.console.out(value)
+                return
+            }
+            throw CommandFailure.usage("set: \(name) is not set")
+        }
+        let value = words.dropFirst().joined(separator: " ")
+        if known {
+            try context.session.settings.set(name, to: value)
+            if name == "debug" { StandardErrorLogHandler.isOn.store(context.session.settings.debug, ordering: .relaxed) }
+        } else {
+            context.session.variables[name] = value
+        }
+    }
+
+    static func isName(_ text: String) -> Bool {
+        guard let first = text.unicodeScalars.first, first == "_" || (first.isASCII && first.properties.isAlphabetic) else { return false }
+        return text.unicodeScalars.allSatisfy { $0 == "_" || ($0.isASCII && ($0.properties.isAlphabetic || ("0"..."9").contains($0))) }
+    }
+
+    static func show(_ context: CommandContext) {
+        let settings = context.session.settings
+        if context.wantsJSON {
+            var s: JSONObject = [:]
+            for entry in Settings.catalog { s[entry.name] = .string(settings.value(of: entry.name) ?? "") }
+            var v: JSONObject = [:]
+            for (name, value) in context.session.variables.sorted(by: { $0.key < $1.key }) {
+                v[name] = .string(TokenMask.redact(value, token: context.session.token))
+            }
+            context.printJSON(.object(["settings": .object(s), "variables": .object(v)]))
+            return
+        }
+        let style = context.style
+        var lines: [String] = []
+        for entry in Settings.catalog {
+            lines.append(TextLayout.pad(entry.name, to: 14) + TextLayout.pad(settings.value(of: entry.name) ?? "", to: 8) + "  " + style.dim(entry.help))
+        }
+        if !context.session.variables.isEmpty {
+            lines.append("")
+            for (name, value) in context.session.variables.sorted(by: { $0.key < $1.key }) {
+                lines.append("$" + TextLayout.pad(name, to: 13) + TextLayout.safe(TokenMask.redact(value, token: context.session.token)))
+            }
+        }
+        context.console.out(lines.joined(separator: "\n"))
+    }
+}

@@ -1,0 +1,108 @@
+import Foundation
+import LineEditing
+
+/// Tab completion from what the shell knows, never from the network: commands, each command's
+/// options, task ids seen this session, setting names, file paths.
+public struct Completer: Sendable {
+    let specs: [CommandSpec]
+    let seenTasks: [String]
+    let variables: [String]
+
+    public init(specs: [CommandSpec], seenTasks: [String], variables: [String]) {
+        self.specs = specs
+        self.seenTasks = seenTasks
+        self.variables = variables
+    }
+
+    private var names: [String] { specs.flatMap { [$0.name] + $0.aliases } }
+
+    private func spec(named name: String) -> CommandSpec? {
+        specs.first { $0.name == name || $0.aliases.contains(name) }
+    }
+
+    /// Candidates for the word that ends at the end of `before`.
+    public func complete(_ before: String) -> Completion {
+        let words = Self.roughWords(before)
+        let current = before.last.map { $0 == " " || $0 == "\t" } ?? true ? "" : (words.last ?? "")
+        let previous = current.isEmpty ? words : Array(words.dropLast())
+        let replacing = current.unicodeScalars.count
+
+        if current.hasPrefix("$") {
+            let names = ["task", "last"] + variables
+            return Completion(replacing: replacing, candidates: names.map { "$" + $0 }.filter { $0.hasPrefix(current) }.sorted())
+        }
+        guard let commandName = previous.first else {
+            return Completion(replacing: replacing, candidates: names.filter { $0.hasPrefix(current) }.sorted())
+        }
+        var commandWords = previous
+        var spec = self.spec(named: commandName)
+        if commandName == "try" {
+            guard previous.count >= 2 else {
+                return Completion(replacing: replacing, candidates: names.filter { $0.hasPrefix(current) }.sorted())
+            }
+            commandWords = Array(previous.dropFirst())
+            spec = self.spec(named: previous[1])
+        }
+        guard let spec else { return .none }
+
+        // A value of the option just before?
+        var kind = spec.positionalCompletion
+        var i = 1
+        while i < commandWords.count {
+            if let flag = spec.flags.first(where: { $0.name == commandWords[i] }) {
+                if i + flag.arity >= commandWords.count {
+                    kind = flag.completion
+                    if flag.arity > 0, flag.completion == .none { return .none }
+                    break
+                }
+                i += flag.arity
+            }
+            i += 1
+        }
+        if current.hasPrefix("-") {
+            let used = Set(commandWords)
+            let flags = spec.flags.filter { $0.repeatable || !used.contains($0.name) }.map(\.name)
+            return Completion(replacing: replacing, candidates: flags.filter { $0.hasPrefix(current) }.sorted())
+        }
+        switch kind {
+        case .none: return .none
+        case .command: return Completion(replacing: replacing, candidates: names.filter { $0.hasPrefix(current) }.sorted())
+        case .setting:
+            return Completion(replacing: replacing, candidates: (Settings.names + variables).filter { $0.hasPrefix(current) }.sorted())
+        case .values(let values): return Completion(replacing: replacing, candidates: values.filter { $0.hasPrefix(current) })
+        case .taskID:
+            let ids = seenTasks.reversed().filter { $0.hasPrefix(current) }
+            return Completion(replacing: replacing, candidates: Array(ids))
+        case .file: return Self.files(current)
+        }
+    }
+
+    /// Words split at spaces, quotes ignored (enough to know where the cursor is).
+    static func roughWords(_ text: String) -> [String] {
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String($0).replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "'", with: "") }
+    }
+
+    /// Paths that start with `partial`; directories end in `/` and take no space after them.
+    static func files(_ partial: String) -> Completion {
+        let expanded = partial.hasPrefix("~/") ? NSHomeDirectory() + partial.dropFirst(1) : partial
+        let directory: String
+        let prefix: String
+        if let slash = expanded.lastIndex(of: "/") {
+            directory = String(expanded[...slash])
+            prefix = String(expanded[expanded.index(after: slash)...])
+        } else {
+            directory = ""
+            prefix = expanded
+        }
+        let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
+        var candidates: [String] = []
+        for name in entries.sorted() where name.hasPrefix(prefix) && (prefix.hasPrefix(".") || !name.hasPrefix(".")) {
+            var isDirectory: ObjCBool = false
+            _ = FileManager.default.fileExists(atPath: directory + name, isDirectory: &isDirectory)
+            let shown = (partial.hasPrefix("~/") ? "~/" + (directory + name).dropFirst(NSHomeDirectory().count + 1) : directory + name)
+            candidates.append(shown + (isDirectory.boolValue ? "/" : ""))
+        }
+        let single = candidates.count == 1 && candidates[0].hasSuffix("/")
+        return Completion(replacing: partial.unicodeScalars.count, candidates: candidates, appendsSpace: !single)
+    }
+}

@@ -1,0 +1,68 @@
+import DeepSearch
+import Foundation
+
+/// Turns a session into a script: every command that succeeded, task ids made by `create`
+/// replaced by variables, never the token. The file is rewritten whole (atomically) after each
+/// command, so a killed shell leaves the script as far as it got.
+@MainActor
+public final class ScriptRecorder {
+    public let path: String
+    private let header: [String]
+    private var lines: [String] = []
+    /// Task ids produced by `create`, with the variable each became.
+    private var taskVariables: [(id: String, variable: String)] = []
+    public private(set) var commandCount = 0
+
+    public init(path: String, apiURL: String, version: String, date: Date) {
+        self.path = path
+        let when = Timestamp(date: date).text.prefix(16).replacingOccurrences(of: "T", with: " ")
+        header = [
+            "#!/usr/bin/env extruct-shell",
+            "# Recorded with extruct-shell \(version) on \(when) UTC against \(apiURL.withoutControlCharacters)",
+            "# Play it again with: extruct-shell \((path as NSString).lastPathComponent)  (the token comes from EXTRUCT_API_TOKEN)",
+            "",
+        ]
+    }
+
+    /// Adds a command line that succeeded; `createdTask` is the id a `create` produced.
+    public func record(_ line: String, command: String, createdTask: String?, secrets: Set<String>) {
+        var text = line.trimmingCharacters(in: .whitespaces)
+        if command == "token" {
+            let rest = text.dropFirst(5).trimmingCharacters(in: .whitespaces)
+            text = rest.isEmpty || rest == "--clear" ? text : "token $EXTRUCT_API_TOKEN"
+        }
+        for secret in secrets where !secret.isEmpty { text = text.replacingOccurrences(of: secret, with: "$EXTRUCT_API_TOKEN") }
+        text = replaceTaskIDs(in: text)
+        lines.append(text)
+        commandCount += 1
+        if let createdTask {
+            let variable = "task\(taskVariables.count + 1)"
+            taskVariables.append((createdTask, variable))
+            lines.append("set \(variable) $task")
+        }
+    }
+
+    /// Writes the script as it stands.
+    public func save() throws(CommandFailure) {
+        let text = (header + lines).joined(separator: "\n") + "\n"
+        try AtomicFile.write(Array(text.utf8), to: path, mode: 0o700)
+    }
+
+    /// Words that are a recorded task id, or a prefix (4+ characters) of exactly one, become `${taskN}`.
+    private func replaceTaskIDs(in line: String) -> String {
+        guard !taskVariables.isEmpty else { return line }
+        var out: [String] = []
+        for word in line.split(separator: " ", omittingEmptySubsequences: false) {
+            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            if bare.count >= 4 {
+                let matches = taskVariables.filter { $0.id == bare || $0.id.hasPrefix(bare) }
+                if matches.count == 1 {
+                    out.append(word.replacingOccurrences(of: bare, with: "${\(matches[0].variable)}"))
+                    continue
+                }
+            }
+            out.append(String(word))
+        }
+        return out.joined(separator: " ")
+    }
+}

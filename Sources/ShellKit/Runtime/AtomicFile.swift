@@ -1,0 +1,67 @@
+import Foundation
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Files written whole or not at all: to a temporary name beside the target, then renamed.
+public enum AtomicFile {
+    public static func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws(CommandFailure) {
+        let directory = (path as NSString).deletingLastPathComponent
+        let name = (path as NSString).lastPathComponent
+        let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
+        guard fd >= 0 else { throw .local("cannot write \(path): \(String(cString: strerror(errno)))") }
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR { continue }
+                let reason = String(cString: strerror(errno))
+                close(fd)
+                unlink(temporary)
+                throw .local("cannot write \(path): \(reason)")
+            }
+            offset += n
+        }
+        fchmod(fd, mode)
+        fsync(fd)
+        close(fd)
+        guard rename(temporary, path) == 0 else {
+            let reason = String(cString: strerror(errno))
+            unlink(temporary)
+            throw .local("cannot write \(path): \(reason)")
+        }
+    }
+}
+
+/// Reads a secret from the terminal with echo off.
+enum SecretPrompt {
+    /// The line typed after `prompt`, or nil when standard input is not a terminal. Ctrl-C
+    /// (a cancelled task) gives up.
+    @MainActor
+    static func read(_ prompt: String) -> String? {
+        guard isatty(0) == 1 else { return nil }
+        var settings = termios()
+        guard tcgetattr(0, &settings) == 0 else { return nil }
+        var quiet = settings
+        quiet.c_lflag &= ~tcflag_t(ECHO)
+        tcsetattr(0, TCSAFLUSH, &quiet)
+        defer {
+            tcsetattr(0, TCSAFLUSH, &settings)
+            FileHandle.standardError.write(Data("\n".utf8))
+        }
+        FileHandle.standardError.write(Data(prompt.utf8))
+        var bytes: [UInt8] = []
+        while !Task.isCancelled {
+            var pfd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)
+            guard poll(&pfd, 1, 100) > 0 else { continue }
+            var byte: UInt8 = 0
+            let n = Glibc.read(0, &byte, 1)
+            if n <= 0 { break }
+            if byte == UInt8(ascii: "\n") || byte == UInt8(ascii: "\r") { return String(decoding: bytes, as: UTF8.self) }
+            bytes.append(byte)
+        }
+        return nil
+    }
+}

@@ -1,0 +1,146 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Standard output for results, standard error for prompts, progress and `error:` lines.
+///
+/// Output is buffered and written when a command ends (or the buffer grows large); standard
+/// error is written at once, after flushing output, so the two interleave in order on a terminal.
+/// A closed output pipe (`| head`) is noticed, not fatal: SIGPIPE is ignored.
+public final class Console: Sendable {
+    private struct State {
+        var buffer: [UInt8] = []
+        var outputClosed = false
+        var liveLine = false
+    }
+
+    private let state = Mutex(State())
+    private let outFD: Int32
+    private let errFD: Int32
+    /// Whether standard output is a terminal.
+    public let outputIsTerminal: Bool
+    /// Whether standard error is a terminal.
+    public let errorIsTerminal: Bool
+    /// Whether the environment asks for no colour (`NO_COLOR` set) or `--no-color` was given.
+    public let colorForbidden: Bool
+
+    public init(outFD: Int32 = 1, errFD: Int32 = 2, colorForbidden: Bool) {
+        self.outFD = outFD
+        self.errFD = errFD
+        outputIsTerminal = isatty(outFD) == 1
+        errorIsTerminal = isatty(errFD) == 1
+        self.colorForbidden = colorForbidden
+    }
+
+    /// Whether output can still be written (false once the reader of a pipe went away).
+    public var isOutputOpen: Bool { state.withLock { !$0.outputClosed } }
+
+    /// Appends `text` and a newline to standard output.
+    public func out(_ text: String) {
+        let flushNow = state.withLock { state -> Bool in
+            state.buffer.append(contentsOf: text.utf8)
+            state.buffer.append(UInt8(ascii: "\n"))
+            return state.buffer.count > 1 << 16
+        }
+        if flushNow { flush() }
+    }
+
+    /// Writes `text` and a newline to standard error at once.
+    public func err(_ text: String) {
+        flush()
+        endLiveLine()
+        write(errFD, Array((text + "\n").utf8))
+    }
+
+    /// Writes `text` to standard error as is (no newline).
+    public func errRaw(_ text: String) {
+        flush()
+        write(errFD, Array(text.utf8))
+    }
+
+    /// Writes `text` at once, to standard output or standard error (typing out a demo).
+    public func type(_ text: String, toStandardError: Bool) {
+        flush()
+        write(toStandardError ? errFD : outFD, Array(text.utf8))
+    }
+
+    /// Shows `text` as the live line on standard error, replacing the previous one.
+    public func live(_ text: String) {
+        flush()
+        state.withLock { $0.liveLine = true }
+        write(errFD, Array(("\r\u{1B}[2K" + text).utf8))
+    }
+
+    /// Erases a live line, if one is showing, leaving the cursor at the start of the line.
+    public func clearLiveLine() {
+        let showing = state.withLock { state -> Bool in
+            defer { state.liveLine = false }
+            return state.liveLine
+        }
+        if showing { write(errFD, Array("\r\u{1B}[2K".utf8)) }
+    }
+
+    /// Ends a live line, if one is showing, with a newline.
+    public func endLiveLine() {
+        let showing = state.withLock { state -> Bool in
+            defer { state.liveLine = false }
+            return state.liveLine
+        }
+        if showing { write(errFD, Array("\n".utf8)) }
+    }
+
+    /// Writes buffered output.
+    public func flush() {
+        let bytes = state.withLock { state -> [UInt8] in
+            defer { state.buffer.removeAll(keepingCapacity: true) }
+            return state.outputClosed ? [] : state.buffer
+        }
+        guard !bytes.isEmpty else { return }
+        if !write(outFD, bytes) { state.withLock { $0.outputClosed = true } }
+    }
+
+    /// Columns of the terminal (standard output's, else standard error's, else `COLUMNS`, else 100).
+    public var terminalWidth: Int {
+        for fd in [outFD, errFD] {
+            var size = winsize()
+            if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
+        }
+        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        return 100
+    }
+
+    /// Whether colour is used for `settings` on standard output.
+    public func colorOnOutput(_ settings: Settings) -> Bool {
+        switch settings.color {
+        case .on: true
+        case .off: false
+        case .auto: outputIsTerminal && !colorForbidden && settings.output == .text
+        }
+    }
+
+    /// Whether colour is used for `settings` on standard error.
+    public func colorOnError(_ settings: Settings) -> Bool {
+        switch settings.color {
+        case .on: true
+        case .off: false
+        case .auto: errorIsTerminal && !colorForbidden
+        }
+    }
+
+    @discardableResult
+    private func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return false
+            }
+            offset += n
+        }
+        return true
+    }
+}

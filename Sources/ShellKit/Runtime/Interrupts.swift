@@ -1,0 +1,87 @@
+import LineEditing
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// What the signal thread and the shell share: the running command (to cancel it), whether the
+/// shell waits for input, and a termination request.
+final class Interrupts: Sendable {
+    enum Waiting: Sendable { case running, prompt, scriptInput }
+
+    private struct State {
+        var cancel: (@Sendable () -> Void)?
+        var interrupted = false
+        var termination: Int32?
+        var waiting: Waiting = .running
+        var playback = false
+    }
+
+    private let state = Mutex(State())
+
+    /// Handles one signal (called on the signal thread).
+    func handle(_ signal: Int32) {
+        switch signal {
+        case SIGINT:
+            let action = state.withLock { state -> (cancel: (@Sendable () -> Void)?, exitNow: Bool) in
+                if let cancel = state.cancel {
+                    state.interrupted = true
+                    return (cancel, false)
+                }
+                return (nil, state.playback && state.waiting == .scriptInput)
+            }
+            action.cancel?()
+            if action.exitNow { Self.leave(ExitStatus.interrupted) }
+        case SIGTERM, SIGHUP:
+            let action = state.withLock { state -> (cancel: (@Sendable () -> Void)?, waiting: Waiting) in
+                state.termination = signal
+                return (state.cancel, state.waiting)
+            }
+            action.cancel?()
+            switch action.waiting {
+            case .prompt: SignalMonitor.stopEditor()
+            case .scriptInput: Self.leave(128 + signal)
+            case .running: break
+            }
+        case SIGWINCH:
+            SignalMonitor.resizeEditor()
+        default:
+            break
+        }
+    }
+
+    /// Ends the process at once (only while it waits for input, with nothing half-done).
+    private static func leave(_ status: Int32) -> Never {
+        SignalMonitor.restoreTerminal()
+        _exit(status)
+    }
+
+    /// A command starts; `cancel` stops it.
+    func begin(_ cancel: @escaping @Sendable () -> Void) {
+        state.withLock { state in
+            state.cancel = cancel
+            state.interrupted = false
+            state.waiting = .running
+        }
+    }
+
+    /// The command ended; whether Ctrl-C interrupted it.
+    func end() -> Bool {
+        state.withLock { state in
+            state.cancel = nil
+            return state.interrupted
+        }
+    }
+
+    func waiting(_ what: Waiting) {
+        state.withLock { $0.waiting = what }
+    }
+
+    func setPlayback(_ on: Bool) {
+        state.withLock { $0.playback = on }
+    }
+
+    /// The signal that asked the shell to stop, if one did.
+    var termination: Int32? { state.withLock { $0.termination } }
+}

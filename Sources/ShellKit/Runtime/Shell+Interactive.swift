@@ -1,0 +1,98 @@
+import DeepSearch
+import Foundation
+import LineEditing
+
+extension Shell {
+    /// The interactive prompt: libedit on a terminal, history kept in a file.
+    func interact() async -> Int32 {
+        let options = environment.options
+        guard let editor = EditLineReader(programName: "extruct-shell") else { return await play([.standardInput]) }
+        SignalMonitor.saveTerminal()
+        defer {
+            editor.close()
+            SignalMonitor.restoreTerminal()
+        }
+        let history = openHistory()
+        for line in environment.history { editor.addToHistory(line) }
+        if !options.quiet {
+            if let notice = options.notice { environment.console.err(notice) }
+            environment.console.err(Style(enabled: environment.console.colorOnError(session.settings)).dim(
+                "extruct-shell \(options.version) · \(session.apiURL) · token \(session.maskedToken) · help lists the commands, Ctrl-D leaves"))
+        }
+        while true {
+            if let termination = interrupts.termination { return 128 + termination }
+            if let request = environment.exitRequest { return request }
+            if !environment.console.isOutputOpen { return ExitStatus.success }
+            let specs = environment.registry.commands.map { $0.spec }
+            let completer = Completer(specs: specs, seenTasks: session.seenTasks, variables: Array(session.variables.keys))
+            editor.completer = { completer.complete($0) }
+            let prompt = Prompt.text(for: session, style: Style(enabled: environment.console.colorOnError(session.settings)), forEditor: true)
+            interrupts.waiting(.prompt)
+            let result = await Self.readOffMain(editor, prompt: prompt)
+            interrupts.waiting(.running)
+            switch result {
+            case .interrupted:
+                continue
+            case .endOfInput:
+                environment.console.errRaw("\n")
+                return ExitStatus.success
+            case .stopped:
+                return 128 + (interrupts.termination ?? SIGTERM)
+            case .line(let line):
+                guard !line.allSatisfy(\.isWhitespace) else { continue }
+                remember(line, in: editor, history: history)
+                var working = session
+                _ = await execute(line, place: nil, session: &working)
+                session = working
+            }
+        }
+    }
+
+    /// Opens the history file (creating it 0600, tightening a looser one) and loads it.
+    private func openHistory() -> HistoryFile? {
+        let options = environment.options
+        guard !options.noHistory else { return nil }
+        let path = options.historyFile ?? Self.defaultHistoryPath()
+        let file = HistoryFile(path: path)
+        do {
+            try file.prepare()
+        } catch {
+            environment.console.err("warning: history is off: \(error)")
+            return nil
+        }
+        environment.history = file.load()
+        return file
+    }
+
+    static func defaultHistoryPath() -> String {
+        let env = ProcessInfo.processInfo.environment
+        let state = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/state")
+        return state + "/extruct-shell/history"
+    }
+
+    /// Adds a typed line to history: not when it starts with a space, not twice in a row, and a
+    /// token never (a `token VALUE` line is kept as `token …`).
+    private func remember(_ line: String, in editor: EditLineReader, history: HistoryFile?) {
+        guard !line.hasPrefix(" ") else { return }
+        let stored = Self.historyText(line, secrets: environment.secrets)
+        guard environment.history.last != stored else { return }
+        environment.history.append(stored)
+        editor.addToHistory(stored)
+        do {
+            try history?.append(stored)
+        } catch {
+            environment.console.err("warning: \(error)")
+        }
+    }
+
+    /// The line as history keeps it.
+    static func historyText(_ line: String, secrets: Set<String>) -> String {
+        var text = line
+        let words = text.split(separator: " ", omittingEmptySubsequences: true)
+        if words.first == "token", words.count > 1, !["--prompt", "--clear"].contains(words[1]) {
+            text = "token …"
+        }
+        for secret in secrets where secret.count >= 4 { text = text.replacingOccurrences(of: secret, with: "…") }
+        return text
+    }
+}

@@ -1,0 +1,210 @@
+import DeepSearch
+import Foundation
+import LineEditing
+
+extension Shell {
+    /// Plays `inputs` in order; stops at the first failure unless `--continue-on-error`.
+    func play(_ inputs: [ScriptInput]) async -> Int32 {
+        environment.isPlayback = true
+        interrupts.setPlayback(true)
+        defer {
+            environment.isPlayback = false
+            interrupts.setPlayback(false)
+        }
+        var worst = ExitStatus.success
+        var commandNumber = 0
+        for input in inputs {
+            let status: Int32
+            switch input {
+            case .file(let path):
+                var working = session
+                status = await playFile(path, session: &working, nested: false)
+                session = working
+            case .command(let text):
+                commandNumber += 1
+                let place = inputs.filter { if case .command = $0 { true } else { false } }.count > 1 ? "-c:\(commandNumber)" : "-c"
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { ScriptLine(number: $0.offset + 1, text: String($0.element)) }
+                var working = session
+                status = await playLines(lines, name: place, numbered: lines.count > 1, session: &working)
+                session = working
+            case .standardInput:
+                status = await playStandardInput()
+            }
+            worst = max(worst, status)
+            if status == ExitStatus.interrupted || interrupts.termination != nil || environment.exitRequest != nil { return status }
+            if status != ExitStatus.success, !environment.options.continueOnError { return status }
+        }
+        return worst
+    }
+
+    /// `source FILE` inside a running command.
+    func playNested(_ path: String, session: inout Session) async -> Int32 {
+        await playFile(path, session: &session, nested: true)
+    }
+
+    private func playFile(_ path: String, session: inout Session, nested: Bool) async -> Int32 {
+        var resolved = path == "-" ? path : (path as NSString).expandingTildeInPath
+        if nested, !resolved.hasPrefix("/"), let current = environment.scriptStack.last, current != "-" {
+            let sibling = ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(resolved)
+            if FileManager.default.fileExists(atPath: sibling) { resolved = sibling }
+        }
+        if path == "-" { return await playStandardInput() }
+        let real = (resolved as NSString).resolvingSymlinksInPath
+        if environment.scriptStack.contains(real) {
+            let chain = (environment.scriptStack + [real]).map { ($0 as NSString).lastPathComponent }.joined(separator: " → ")
+            environment.console.err(ErrorPresenter.line(for: CommandFailure.usage("source: \(path) is already playing, a cycle: \(chain)")))
+            return ExitStatus.commandFailed
+        }
+        if environment.scriptStack.count >= 64 {
+            environment.console.err(ErrorPresenter.line(for: CommandFailure.usage("source: scripts nested more than 64 deep; is there a cycle?")))
+            return ExitStatus.commandFailed
+        }
+        let lines: [ScriptLine]
+        do {
+            lines = try ScriptSource.lines(atPath: resolved)
+        } catch {
+            let place = error.line.map { "\(path):\($0)" }
+            environment.console.err(ErrorPresenter.line(for: CommandFailure.syntax(error.description), place: place))
+            return ExitStatus.usage
+        }
+        // The whole file is checked before anything runs: a typo on line 50 must not leave
+        // lines 1–49 half done (they may have spent credits).
+        for line in lines {
+            if let problem = syntaxProblem(line.text) {
+                environment.console.err(ErrorPresenter.line(for: problem, place: "\(path):\(line.number)", command: Self.shortLine(line.text)))
+                return ExitStatus.usage
+            }
+        }
+        environment.scriptStack.append(real)
+        defer { environment.scriptStack.removeLast() }
+        return await playLines(lines, name: path, numbered: true, session: &session)
+    }
+
+    /// Why `line` cannot be run, if its quoting or its command name is wrong.
+    private func syntaxProblem(_ line: String) -> CommandFailure? {
+        do {
+            var words = try WordSplitter.split(line, resolve: nil)
+            if words.first?.text == "try" { words.removeFirst() }
+            guard let name = words.first?.text else { return nil }
+            if name.hasPrefix("$") { return nil }
+            if environment.registry.command(named: name) == nil {
+                let hint = environment.registry.suggestion(for: name).map { "did you mean \($0)? " } ?? ""
+                return .syntax("unknown command '\(TextLayout.safe(name))'; \(hint)help lists the commands")
+            }
+            return nil
+        } catch {
+            return .syntax(error.message, column: error.column)
+        }
+    }
+
+    private func playLines(_ lines: [ScriptLine], name: String, numbered: Bool, session: inout Session) async -> Int32 {
+        var worst = ExitStatus.success
+        for line in lines {
+            let place = numbered ? "\(name):\(line.number)" + chainSuffix() : name
+            let status = await playOne(line.text, place: place, session: &session)
+            worst = max(worst, status)
+            if status == ExitStatus.interrupted || interrupts.termination != nil || environment.exitRequest != nil { return status }
+            if status != ExitStatus.success, !environment.options.continueOnError { return status }
+        }
+        return worst
+    }
+
+    private func chainSuffix() -> String {
+        let outer = environment.scriptStack.dropLast()
+        guard !outer.isEmpty else { return "" }
+        return " (sourced from \(outer.reversed().map { ($0 as NSString).lastPathComponent }.joined(separator: " ← ")))"
+    }
+
+    /// Shows (with `--echo` or `--typing`) and runs one command of a script.
+    private func playOne(_ text: String, place: String, session: inout Session) async -> Int32 {
+        let options = environment.options
+        if options.echo || options.typingMilliseconds != nil {
+            let toStandardError = session.settings.output == .json
+            let style = Style(enabled: toStandardError ? environment.console.colorOnError(session.settings) : environment.console.colorOnOutput(session.settings))
+            let prompt = Prompt.text(for: session, style: style, forEditor: false)
+            if let delay = options.typingMilliseconds, !options.dryRun {
+                environment.console.flush()
+                let typed = Task { @MainActor [environment] in
+                    let console = environment.console
+                    console.type(prompt, toStandardError: toStandardError)
+                    for character in text {
+                        try await Task.sleep(for: .milliseconds(delay))
+                        console.type(String(character), toStandardError: toStandardError)
+                    }
+                    try await Task.sleep(for: .milliseconds(delay * 4))
+                    console.type("\n", toStandardError: toStandardError)
+                }
+                interrupts.begin { typed.cancel() }
+                let result = await typed.result
+                _ = interrupts.end()
+                if case .failure = result {
+                    environment.console.type("\n", toStandardError: toStandardError)
+                    environment.console.err("interrupted")
+                    return ExitStatus.interrupted
+                }
+            } else if toStandardError {
+                environment.console.err(prompt + text)
+            } else {
+                environment.console.out(prompt + text)
+            }
+        }
+        return await execute(text, place: place, session: &session)
+    }
+
+    /// Reads standard input line by line as a script (`cat demo.exsh | extruct-shell`).
+    private func playStandardInput() async -> Int32 {
+        let reader = PlainLineReader()
+        var worst = ExitStatus.success
+        var number = 0
+        var pending: (Int, String)?
+        while true {
+            interrupts.waiting(.scriptInput)
+            let result = await Self.readOffMain(reader, prompt: "")
+            interrupts.waiting(.running)
+            guard case .line(var text) = result else { break }
+            number += 1
+            if number == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+            if text.contains("\u{0}") {
+                environment.console.err(ErrorPresenter.line(for: CommandFailure.syntax("the line holds a NUL byte; scripts are text"), place: "<stdin>:\(number)"))
+                worst = max(worst, ExitStatus.usage)
+                if !environment.options.continueOnError { return worst }
+                continue
+            }
+            let start = pending?.0 ?? number
+            if let p = pending { text = p.1 + text }
+            pending = nil
+            if ScriptSource.continues(text) {
+                text.removeLast()
+                pending = (start, text)
+                continue
+            }
+            let trimmed = text.drop(while: { $0 == " " || $0 == "\t" })
+            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
+            var working = session
+            let status = await playOne(text, place: "<stdin>:\(start)", session: &working)
+            session = working
+            worst = max(worst, status)
+            if status == ExitStatus.interrupted || interrupts.termination != nil || environment.exitRequest != nil { return status }
+            if status != ExitStatus.success, !environment.options.continueOnError { return status }
+        }
+        return worst
+    }
+
+    /// Runs a blocking read on a thread of its own, so the main actor stays free.
+    static func readOffMain(_ reader: any LineReader, prompt: String) async -> LineReadResult {
+        let box = ReaderBox(reader)
+        return await withCheckedContinuation { continuation in
+            ReaderBox.queue.async {
+                continuation.resume(returning: box.reader.readLine(prompt: prompt))
+            }
+        }
+    }
+}
+
+/// Carries a line reader to the thread that reads. Safe: only that one thread uses the reader
+/// while a read is under way, and the shell waits for the read before touching it again.
+final class ReaderBox: @unchecked Sendable {
+    static let queue = DispatchQueue(label: "extruct-shell.input")
+    let reader: any LineReader
+    init(_ reader: any LineReader) { self.reader = reader }
+}

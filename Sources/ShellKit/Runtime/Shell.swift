@@ -1,0 +1,192 @@
+import DeepSearch
+import Dispatch
+import Foundation
+import LineEditing
+import Logging
+
+/// The shell: plays scripts and `-c` commands, runs the interactive prompt, and executes every
+/// command line through one path (split, expand, parse, run, present the error, keep or drop
+/// the session's changes).
+@MainActor
+public final class Shell {
+    let environment: ShellEnvironment
+    var session: Session
+    let interrupts = Interrupts()
+    private var historyFile: HistoryFile?
+
+    /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`).
+    public init(options: ShellOptions, transport: (any HTTPTransport)? = nil, clock: any PollingClock = SystemPollingClock()) throws {
+        let noColor = options.noColor || ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } == true
+        let console = Console(colorForbidden: noColor)
+        var chosen: any HTTPTransport
+        if let replay = options.replayHTTP {
+            chosen = try CassetteReplayer(path: replay)
+        } else {
+            chosen = transport ?? LazyTransport { AsyncHTTPClientTransport() }
+            if options.dryRun { chosen = DryRunTransport(console: console) }
+        }
+        if let record = options.recordHTTP, !options.dryRun {
+            chosen = try CassetteRecorder(recordingTo: record, through: chosen)
+        }
+        StandardErrorLogHandler.isOn.store(options.debug, ordering: .relaxed)
+        var logger = Logger(label: "extruct-shell", factory: { StandardErrorLogHandler(label: $0) })
+        logger.logLevel = .debug
+        environment = ShellEnvironment(options: options, console: console, transport: chosen, clock: clock, logger: logger)
+        session = Session(apiURL: options.apiURL, apiURLOrigin: options.apiURLOrigin, token: options.token, tokenOrigin: options.tokenOrigin)
+        session.settings.output = options.json ? .json : .text
+        session.settings.debug = options.debug
+        if let token = options.token { environment.secrets.insert(token) }
+        environment.playFile = { [unowned self] path, context in
+            var working = context.session
+            let status = await self.playNested(path, session: &working)
+            context.session = working
+            if status != ExitStatus.success { throw AlreadyReported(status: status) }
+        }
+    }
+
+    /// Runs everything the options ask for; returns the exit status.
+    public func run() async -> Int32 {
+        SignalMonitor.shared.start { [interrupts] signal in interrupts.handle(signal) }
+        let options = environment.options
+        var status = ExitStatus.success
+        let interactiveInput = isatty(0) == 1
+        if !options.inputs.isEmpty {
+            status = await play(options.inputs)
+            if let termination = interrupts.termination { return await finish(128 + termination) }
+            if environment.exitRequest != nil || !options.stayInteractive || !interactiveInput { return await finish(environment.exitRequest ?? status) }
+        } else if !interactiveInput {
+            return await finish(await play([.standardInput]))
+        }
+        return await finish(await interact())
+    }
+
+    private func finish(_ status: Int32) async -> Int32 {
+        if let recorder = environment.recorder {
+            do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
+        }
+        environment.console.flush()
+        await environment.transport.shutdown()
+        return status
+    }
+
+    // MARK: Executing one line
+
+    /// Runs one command line against `session`; returns its exit status (0 when it succeeded).
+    func execute(_ line: String, place: String?, session: inout Session) async -> Int32 {
+        let console = environment.console
+        let token = session.token
+        let settings = session
+        func report(_ error: any Error, _ command: String?) -> Int32 {
+            if let reported = error as? AlreadyReported { return reported.status }
+            console.err(Self.paint(ErrorPresenter.line(for: error, place: place, command: command, token: token), environment, settings))
+            return ErrorPresenter.describe(error).status
+        }
+        var words: [Word]
+        do {
+            words = try WordSplitter.split(line, resolve: resolver(for: session))
+        } catch {
+            let failure = error.message.hasSuffix("is not set") ? CommandFailure.usage(error.message) : CommandFailure.syntax(error.message, column: error.column)
+            return report(failure, place == nil ? nil : Self.shortLine(line))
+        }
+        guard !words.isEmpty else { return ExitStatus.success }
+        var tolerant = false
+        if words[0].text == "try", !words[0].isQuoted {
+            tolerant = true
+            words.removeFirst()
+            guard !words.isEmpty else { return report(CommandFailure.usage("try: give a command to run"), nil) }
+        }
+        let name = words[0].text
+        guard let command = environment.registry.command(named: name) else {
+            let hint = environment.registry.suggestion(for: name).map { "did you mean \($0)? " } ?? ""
+            return report(CommandFailure.syntax("unknown command '\(TextLayout.safe(name))'; \(hint)help lists the commands"), nil)
+        }
+        let spec = command.spec
+        let label = place == nil ? nil : Self.shortLine(line)
+        let arguments: Arguments
+        do {
+            arguments = try spec.parse(Array(words.dropFirst()))
+        } catch {
+            let status = report(error, label)
+            return tolerant ? ExitStatus.success : status
+        }
+
+        let context = CommandContext(session: session, environment: environment, line: line)
+        let task = Task { @MainActor in try await command.run(arguments, context) }
+        interrupts.begin { task.cancel() }
+        let result = await task.result
+        let interrupted = interrupts.end()
+
+        switch result {
+        case .success:
+            session = context.session
+            record(line, spec: spec, session: session)
+            console.flush()
+            return ExitStatus.success
+        case .failure(let error):
+            console.endLiveLine()
+            console.flush()
+            if interrupted || error is CancellationError || (Task.isCancelled && interrupts.termination != nil) {
+                if interrupts.termination == nil {
+                    console.err(Self.paint(spec.name == "watch" ? "stopped watching" : "interrupted", environment, session, dim: true))
+                }
+                return ExitStatus.interrupted
+            }
+            if let e = error as? DeepSearchError, e.code == .notSent {
+                session = context.session
+                if spec.name == "create" {
+                    session.currentTask = "00000000-dry0-run0-0000-000000000000"
+                    session.see("00000000-dry0-run0-0000-000000000000")
+                }
+                return ExitStatus.success
+            }
+            if spec.name == "source" { session = context.session }
+            if spec.talksToAPI {
+                session.lastHTTPStatus = (error as? DeepSearchError)?.status ?? 0
+                if let body = (error as? DeepSearchError)?.body { session.lastResponse = body }
+            }
+            let status = report(error, label)
+            return tolerant ? ExitStatus.success : status
+        }
+    }
+
+    /// The error line in red on a colour terminal.
+    private static func paint(_ text: String, _ environment: ShellEnvironment, _ session: Session, dim: Bool = false) -> String {
+        let style = Style(enabled: environment.console.colorOnError(session.settings))
+        guard style.isEnabled else { return text }
+        if dim { return style.dim(text) }
+        return text.hasPrefix("error:") ? style.red("error:") + text.dropFirst(6) : text
+    }
+
+    static func shortLine(_ line: String) -> String {
+        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        return TextLayout.truncate(TextLayout.safe(trimmed), to: 60)
+    }
+
+    private func record(_ line: String, spec: CommandSpec, session: Session) {
+        guard let recorder = environment.recorder, spec.isRecorded else { return }
+        let created = spec.name == "create" ? session.currentTask : nil
+        recorder.record(line, command: spec.name, createdTask: created, secrets: environment.secrets)
+        do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
+    }
+
+    /// Looks up `$NAME`: `task`, `last…`, user variables, then the environment.
+    func resolver(for session: Session) -> WordSplitter.Resolver {
+        let variables = session.variables
+        let task = session.currentTask
+        let last = session.lastResponse
+        let environmentVariables = ProcessInfo.processInfo.environment
+        return { name in
+            if name == "task" { return task }
+            if name == "last" { return last.map { $0.shellText } }
+            if name.hasPrefix("last."), let path = JSONPath(String(name.dropFirst(5))) { return last.flatMap { path.lookup(in: $0)?.shellText } }
+            if name.hasPrefix("last["), let path = JSONPath(String(name.dropFirst(4))) { return last.flatMap { path.lookup(in: $0)?.shellText } }
+            if let value = variables[name] { return value }
+            return environmentVariables[name]
+        }
+    }
+}
+
+/// A failure already printed by a nested script; carries its status outward.
+struct AlreadyReported: Error {
+    var status: Int32
+}

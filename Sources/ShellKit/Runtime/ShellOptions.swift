@@ -1,0 +1,47 @@
+/// One piece of playback input, in the order given on the command line.
+public enum ScriptInput: Sendable, Hashable {
+    /// A script file.
+    case file(String)
+    /// Standard input, read as a script.
+    case standardInput
+    /// One command line from `-c`.
+    case command(String)
+}
+
+/// How the shell was started: everything the process's flags and environment decided.
+public struct ShellOptions: Sendable {
+    public var apiURL: String
+    public var apiURLOrigin: String
+    public var token: String?
+    public var tokenOrigin: String
+    /// Scripts and `-c` commands to play, in order.
+    public var inputs: [ScriptInput] = []
+    /// Stay interactive after playing `inputs` (`-i`).
+    public var stayInteractive = false
+    public var json = false
+    public var noColor = false
+    public var echo = false
+    /// Milliseconds per key when typing commands out in playback.
+    public var typingMilliseconds: Int?
+    public var continueOnError = false
+    public var dryRun = false
+    public var quiet = false
+    /// nil: the default place; "" with `noHistory`.
+    public var historyFile: String?
+    public var noHistory = false
+    public var recordHTTP: String?
+    public var replayHTTP: String?
+    public var allowInsecureHTTP = false
+    public var debug = false
+    /// A line shown before the banner (the `--demo` notice).
+    public var notice: String?
+    public var version: String
+
+    public init(apiURL: String, apiURLOrigin: String, token: String?, tokenOrigin: String, version: String) {
+        self.apiURL = apiURL
+        self.apiURLOrigin = apiURLOrigin
+        self.token = token
+        self.tokenOrigin = tokenOrigin
+        self.version = version
+    }
+}

@@ -1,0 +1,33 @@
+import DeepSearch
+import Foundation
+import Logging
+import Synchronization
+
+/// Debug logging on standard error, on only while `set debug on` or `--debug`.
+public struct StandardErrorLogHandler: LogHandler {
+    /// The process-wide switch.
+    public static let isOn = Atomic<Bool>(false)
+
+    public var metadata: Logger.Metadata = [:]
+    public var logLevel: Logger.Level = .trace
+    private let label: String
+
+    public init(label: String) {
+        self.label = label
+    }
+
+    public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+        get { metadata[key] }
+        set { metadata[key] = newValue }
+    }
+
+    public func log(event: LogEvent) {
+        guard Self.isOn.load(ordering: .relaxed) else { return }
+        var text = "debug: \(event.message)"
+        let merged = metadata.merging(event.metadata ?? [:]) { $1 }
+        if !merged.isEmpty {
+            text += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
+        }
+        FileHandle.standardError.write(Data((text.withoutControlCharacters + "\n").utf8))
+    }
+}

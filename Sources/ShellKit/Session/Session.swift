@@ -1,0 +1,68 @@
+import DeepSearch
+
+/// Everything a shell session remembers. A value owned by the loop: a command works on a copy,
+/// and the copy is kept only when the command succeeds.
+public struct Session: Sendable {
+    public var apiURL: String
+    /// Where the API URL came from, for messages.
+    public var apiURLOrigin: String
+    public var token: String?
+    /// Where the token came from (`--token`, `EXTRUCT_API_TOKEN`, profile "x", …).
+    public var tokenOrigin: String
+    /// The task commands act on.
+    public var currentTask: String?
+    /// Its last known status, for the prompt.
+    public var currentStatus: TaskStatus?
+    /// Task ids seen this session, oldest first, for completion and `use` by prefix.
+    public var seenTasks: [String] = []
+    /// The last response's body, for `expect` and `$last`.
+    public var lastResponse: JSONValue?
+    /// The last HTTP status an API command got (0: none, e.g. the connection failed).
+    public var lastHTTPStatus: Int?
+    /// The last known target of each task, for what resume shows as "before".
+    public var knownTargets: [String: Int] = [:]
+    /// The rows `results` last showed, by rank, for `show N`.
+    public var shownResults: [Int: DiscoveryResult] = [:]
+    /// The criteria of the task those rows belong to.
+    public var shownCriteria: [Criterion] = []
+    public var settings = Settings()
+    /// Variables set with `set NAME VALUE`.
+    public var variables: [String: String] = [:]
+
+    public init(apiURL: String, apiURLOrigin: String, token: String?, tokenOrigin: String) {
+        self.apiURL = apiURL
+        self.apiURLOrigin = apiURLOrigin
+        self.token = token
+        self.tokenOrigin = tokenOrigin
+    }
+
+    /// Remembers a task id (most recent last, no duplicates).
+    public mutating func see(_ id: String) {
+        seenTasks.removeAll { $0 == id }
+        seenTasks.append(id)
+    }
+
+    /// Remembers `task` and, when it is the current one, its status.
+    public mutating func see(_ task: DiscoveryTask) {
+        see(task.id)
+        if task.id == currentTask { currentStatus = task.status }
+    }
+
+    /// The token as it may be shown: `…` and its last four characters.
+    public var maskedToken: String { TokenMask.mask(token) }
+}
+
+/// How a token is shown: never whole.
+public enum TokenMask {
+    /// `…a1b2` for a token of 12 or more characters, `…` otherwise, `(none)` without one.
+    public static func mask(_ token: String?) -> String {
+        guard let token, !token.isEmpty else { return "(none)" }
+        return token.count >= 12 ? "…" + token.suffix(4) : "…"
+    }
+
+    /// `text` with every occurrence of `token` replaced by `replacement`.
+    public static func redact(_ text: String, token: String?, replacement: String = "…") -> String {
+        guard let token, token.count >= 4, text.contains(token) else { return text }
+        return text.replacing(token, with: replacement)
+    }
+}

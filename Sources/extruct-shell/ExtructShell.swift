@@ -1,0 +1,223 @@
+import ArgumentParser
+import DeepSearchSimulator
+import Foundation
+import ShellKit
+
+/// The `extruct-shell` executable: parses the process's flags, wires the parts, runs the shell.
+struct ExtructShell: AsyncParsableCommand {
+    static let version = "0.1.0"
+
+    static let configuration = CommandConfiguration(
+        commandName: "extruct-shell",
+        abstract: "An interactive shell for Extruct's Deep Search API.",
+        discussion: """
+            Without a script, on a terminal: the interactive shell. With SCRIPT, -f or -c, or with
+            standard input that is not a terminal: playback, then exit.
+
+            Commands: create, tasks, use, status, resume, results, show, watch, export, raw, token,
+            set, unset, echo, sleep, expect, try, source, record, history, clear, help, exit.
+            Inside the shell, help COMMAND explains each.
+
+            Exit status: 0 success · 1 a command failed · 2 usage error or unreadable script ·
+            3 an expect did not hold · 130 interrupted.
+            """,
+        version: version)
+
+    @Argument(help: "A script to play, then exit (`-` reads standard input).")
+    var script: String?
+
+    @Option(name: [.customShort("f"), .customLong("file")], help: "Play a script file (repeatable, in order; - is standard input).")
+    var files: [String] = []
+
+    @Option(name: [.customShort("c"), .customLong("command")], help: "Run one command line (repeatable, in order).")
+    var commands: [String] = []
+
+    @Flag(name: [.customShort("i"), .customLong("interactive")], help: "After -f/-c, stay in the interactive shell.")
+    var interactive = false
+
+    @Option(name: .customLong("api-url"), help: "API base URL (env EXTRUCT_API_URL; default https://api.extruct.ai).")
+    var apiURL: String?
+
+    @Option(help: "API token (prefer env EXTRUCT_API_TOKEN: a flag shows in ps).")
+    var token: String?
+
+    @Option(help: "A profile of the config file (url and token).")
+    var profile: String?
+
+    @Flag(help: "Start the built-in simulator on a loopback port and use it: no network, no token.")
+    var demo = false
+
+    @Flag(help: "Print responses as JSON, one document per command.")
+    var json = false
+
+    @Flag(name: .customLong("no-color"), help: "No ANSI colour (also when NO_COLOR is set or output is not a terminal).")
+    var noColor = false
+
+    @Flag(help: "In playback, print each command before its output, as at the prompt.")
+    var echo = false
+
+    @Option(help: ArgumentHelp("In playback, type each command out at MS milliseconds per key.", valueName: "MS"))
+    var typing: Int?
+
+    @Flag(name: .customLong("continue-on-error"), help: "In playback, go on after a failed command (the exit status still says it failed).")
+    var continueOnError = false
+
+    @Flag(name: .customLong("dry-run"), help: "In playback, print the HTTP request each command would send; send nothing.")
+    var dryRun = false
+
+    @Option(name: .customLong("history-file"), help: "Where the interactive history lives.")
+    var historyFile: String?
+
+    @Flag(name: .customLong("no-history"), help: "Keep no history file.")
+    var noHistory = false
+
+    @Option(name: .customLong("record-http"), help: "Append every HTTP exchange to FILE (JSON Lines, token left out).")
+    var recordHTTP: String?
+
+    @Option(name: .customLong("replay-http"), help: "Answer every request from FILE, offline, in order.")
+    var replayHTTP: String?
+
+    @Flag(name: [.customShort("q"), .customLong("quiet")], help: "No banner, no progress: results and errors only.")
+    var quiet = false
+
+    @Flag(name: .customLong("allow-insecure-http"), help: "Allow sending the token over plain http to a host that is not this machine.")
+    var allowInsecureHTTP = false
+
+    @Flag(help: "Log every request to standard error (the token shown as Bearer …).")
+    var debug = false
+
+    @Option(name: .customLong("demo-speed"), help: ArgumentHelp("How much faster than real the --demo simulator runs.", visibility: .hidden))
+    var demoSpeed = 10.0
+
+    func validate() throws {
+        if let typing, !(0...5000).contains(typing) { throw ValidationError("--typing takes 0…5000 milliseconds per key") }
+        if recordHTTP != nil, replayHTTP != nil { throw ValidationError("--record-http and --replay-http cannot be used together") }
+        if noHistory, historyFile != nil { throw ValidationError("--no-history and --history-file cannot be used together") }
+    }
+
+    /// Where the URL and token come from: flag, environment, profile, default.
+    func resolveEndpoint() throws -> (url: String, urlOrigin: String, token: String?, tokenOrigin: String) {
+        let env = ProcessInfo.processInfo.environment
+        var url = apiURL.map { ($0, "--api-url") } ?? env["EXTRUCT_API_URL"].flatMap { $0.isEmpty ? nil : ($0, "EXTRUCT_API_URL") }
+        var tok = token.map { ($0, "--token") } ?? env["EXTRUCT_API_TOKEN"].flatMap { $0.isEmpty ? nil : ($0, "EXTRUCT_API_TOKEN") }
+        if profile != nil || url == nil || tok == nil {
+            let path = ConfigFile.defaultPath()
+            do {
+                if let config = try ConfigFile.load(path: path), let (name, chosen) = try config.profile(profile) {
+                    if url == nil, let u = chosen.apiURL { url = (u, "profile \(name)") }
+                    if tok == nil, let t = chosen.token { tok = (t, "profile \(name) in \(path)") }
+                } else if let profile {
+                    throw ValidationError("there is no config file at \(path) for --profile \(profile)")
+                }
+            } catch let problem as ConfigFile.Problem {
+                throw ValidationError(problem.description)
+            }
+        }
+        return (url?.0 ?? "https://api.extruct.ai", url?.1 ?? "the default", tok?.0, tok?.1 ?? "nowhere (no --token, EXTRUCT_API_TOKEN or profile)")
+    }
+
+    @MainActor
+    func makeOptions(order: [ScriptInput]) throws -> ShellOptions {
+        let endpoint = try resolveEndpoint()
+        var options = ShellOptions(apiURL: endpoint.url, apiURLOrigin: endpoint.urlOrigin, token: endpoint.token, tokenOrigin: endpoint.tokenOrigin, version: Self.version)
+        options.inputs = order
+        options.stayInteractive = interactive
+        options.json = json
+        options.noColor = noColor
+        options.echo = echo
+        options.typingMilliseconds = typing
+        options.continueOnError = continueOnError
+        options.dryRun = dryRun
+        options.quiet = quiet
+        options.historyFile = historyFile
+        options.noHistory = noHistory
+        options.recordHTTP = recordHTTP
+        options.replayHTTP = replayHTTP
+        options.allowInsecureHTTP = allowInsecureHTTP
+        options.debug = debug
+        return options
+    }
+
+    /// `-f` and `-c` in the order they were given (ArgumentParser keeps each list's own order only).
+    func inputOrder(arguments: [String]) -> [ScriptInput] {
+        var order: [ScriptInput] = []
+        if let script { order.append(script == "-" ? .standardInput : .file(script)) }
+        var files = self.files[...], commands = self.commands[...]
+        var i = 0
+        while i < arguments.count {
+            let a = arguments[i]
+            if ["-f", "--file"].contains(a) || a.hasPrefix("--file=") || (a.hasPrefix("-f") && a.count > 2 && !a.hasPrefix("--")), let f = files.first {
+                order.append(f == "-" ? .standardInput : .file(f))
+                files = files.dropFirst()
+            } else if ["-c", "--command"].contains(a) || a.hasPrefix("--command=") || (a.hasPrefix("-c") && a.count > 2 && !a.hasPrefix("--")), let c = commands.first {
+                order.append(.command(c))
+                commands = commands.dropFirst()
+            }
+            i += 1
+        }
+        order += files.map { $0 == "-" ? .standardInput : .file($0) }
+        order += commands.map { .command($0) }
+        return order
+    }
+}
+
+@main
+enum Main {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        let command: ExtructShell
+        do {
+            command = try ExtructShell.parseAsRoot(arguments) as! ExtructShell
+        } catch {
+            let code = ExtructShell.exitCode(for: error)
+            let message = ExtructShell.fullMessage(for: error)
+            if code == .success {
+                print(message)
+                exit(0)
+            }
+            FileHandle.standardError.write(Data(("error: " + message.replacingOccurrences(of: "Error: ", with: "") + "\n").utf8))
+            exit(2)
+        }
+        let status = await run(command, arguments: arguments)
+        exit(status)
+    }
+
+    @MainActor
+    static func run(_ command: ExtructShell, arguments: [String]) async -> Int32 {
+        var options: ShellOptions
+        do {
+            options = try command.makeOptions(order: command.inputOrder(arguments: arguments))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(ExtructShell.message(for: error))\n".utf8))
+            return 2
+        }
+        var simulator: RunningSimulator?
+        if command.demo {
+            do {
+                var configuration = SimulatorConfiguration(port: 0, tokens: ["demo"], seed: 1, speed: command.demoSpeed)
+                configuration.host = "127.0.0.1"
+                let sim = Simulator(configuration: configuration)
+                await sim.seedDemoTasks()
+                simulator = try await sim.start()
+            } catch {
+                FileHandle.standardError.write(Data("error: the demo simulator could not start: \(error)\n".utf8))
+                return 1
+            }
+            options.apiURL = simulator!.url
+            options.apiURLOrigin = "--demo"
+            options.token = "demo"
+            options.tokenOrigin = "--demo"
+            options.notice = "demo: a simulated Deep Search API runs at \(simulator!.url) with 3 sample tasks at \(Int(command.demoSpeed))× speed; nothing leaves this machine"
+        }
+        let status: Int32
+        do {
+            let shell = try Shell(options: options)
+            status = await shell.run()
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            status = 2
+        }
+        await simulator?.stop()
+        return status
+    }
+}
