@@ -49,6 +49,6 @@ struct ResultsCommand: ShellCommand {
         let shown = page.results.isEmpty ? "none" : "rows \(offset + 1)–\(offset + page.results.count)"
         var footer = "\(shown) of \(page.task.numResults) high-fit results · task \(page.task.status.rawValue)"
         if !page.results.isEmpty { footer += " · show N for one in full" }
-        context.progress(context.errorStyle.dim(footer))
+        context.progress(context.errorStyle.dim(TextLayout.truncate(footer, to: context.console.terminalWidth)))
     }
 }

@@ -1,0 +1,77 @@
+import Foundation
+
+/// Where the built executables are: `$EXTRUCT_BIN_DIR`, else `.build/debug` of this package.
+public enum Binaries {
+    public static var directory: String {
+        if let dir = ProcessInfo.processInfo.environment["EXTRUCT_BIN_DIR"], !dir.isEmpty { return dir }
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        return root.appendingPathComponent(".build/debug").path
+    }
+
+    public static var shell: String { directory + "/extruct-shell" }
+    public static var simulator: String { directory + "/extruct-sim" }
+
+    /// The package root (for shipped scripts).
+    public static var packageRoot: String {
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+    }
+}
+
+/// A fresh directory, removed by `remove()`.
+public struct TemporaryDirectory: Sendable {
+    public let path: String
+
+    public init() throws {
+        let base = FileManager.default.temporaryDirectory.appendingPathComponent("extruct-tests-\(UUID().uuidString.prefix(8))")
+        try FileManager.default.createDirectory(at: base, withIntermediateDirectories: true)
+        path = base.path
+    }
+
+    public func file(_ name: String) -> String { path + "/" + name }
+
+    @discardableResult
+    public func write(_ name: String, _ text: String) throws -> String {
+        let p = file(name)
+        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+
+    public func write(_ name: String, bytes: [UInt8]) throws -> String {
+        let p = file(name)
+        try Data(bytes).write(to: URL(fileURLWithPath: p))
+        return p
+    }
+
+    public func read(_ name: String) -> String? {
+        FileManager.default.contents(atPath: file(name)).map { String(decoding: $0, as: UTF8.self) }
+    }
+
+    public func remove() {
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Every regular file under the directory, recursively.
+    public func allFiles() -> [String] {
+        guard let e = FileManager.default.enumerator(atPath: path) else { return [] }
+        return e.compactMap { $0 as? String }.map { path + "/" + $0 }.filter {
+            var dir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: $0, isDirectory: &dir) && !dir.boolValue
+        }
+    }
+
+    /// The permission bits of `name`.
+    public func mode(_ name: String) -> Int? {
+        (try? FileManager.default.attributesOfItem(atPath: file(name))[.posixPermissions] as? Int) ?? nil
+    }
+}
+
+/// The environment a test gives the shell: a private home, UTF-8, a terminal type, no colour
+/// preferences from the developer's machine.
+public func testEnvironment(home: String, extra: [String: String] = [:]) -> [String: String] {
+    var env: [String: String] = [
+        "HOME": home, "XDG_STATE_HOME": home + "/state", "XDG_CONFIG_HOME": home + "/config",
+        "LANG": "C.UTF-8", "TERM": "xterm-256color", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
+    ]
+    for (k, v) in extra { env[k] = v }
+    return env
+}
