@@ -92,6 +92,7 @@ let package = Package(
             dependencies: [
                 "DeepSearch", "DeepSearchSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings
@@ -103,7 +104,10 @@ let package = Package(
         ),
         .testTarget(
             name: "DeepSearchTests",
-            dependencies: ["DeepSearch", "TestSupport"],
+            dependencies: [
+                "DeepSearch", "DeepSearchSimulator", "TestSupport",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -47,7 +47,7 @@ public struct SimulatorFixture: Sendable {
 
     /// How many API requests with `method` and a path containing `path` the simulator received.
     public func count(_ method: String, _ path: String = "") -> Int {
-        simulator.journal.entries.filter { $0.method == method && $0.path.contains(path) }.count
+        simulator.journal.entries.filter { $0.method == method && (path.isEmpty || $0.path.contains(path)) }.count
     }
 
     /// A query whose candidate pool is at most `maximum` (runs dry early) or at least `minimum`.

@@ -22,6 +22,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         configuration.decompression = .disabled
         configuration.connectionPool.idleTimeout = .seconds(60)
         configuration.timeout.connect = .seconds(10)
+        // Fail fast on a refused connection; the client's own retry policy decides about another try.
+        configuration.connectionPool.retryConnectionEstablishment = false
         self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
         self.maximumBodyBytes = maximumBodyBytes
     }

@@ -1,0 +1,236 @@
+@testable import DeepSearch
+import DeepSearchSimulator
+import Foundation
+import TestSupport
+import Testing
+
+/// Every error answer and every fault, as one actionable error; retries counted at the simulator.
+@Suite struct ClientErrorTests {
+    func newTask(_ f: ClientFixture, pool: Int = 600) async throws -> String {
+        try await f.client.createTask(CreateTaskRequest(query: f.sim.query(atLeast: pool), desiredNumResults: 20)).value.id
+    }
+
+    @Test func exhaustedTaskRefusesResumeWithAWayOn() async throws {
+        try await ClientFixture.with { f in
+            let id = try await f.client.createTask(CreateTaskRequest(query: f.sim.query(poolAtMost: 60), desiredNumResults: 100)).value.id
+            f.sim.advance(3600)
+            let error = await expectError { _ = try await f.client.resume(id: id, desiredNewResults: 10) }
+            #expect(error?.code == .exhausted)
+            #expect(error?.status == 400)
+            #expect(error?.description == "task \(id.prefix(8)) is exhausted — no more candidates; create a new task with --exclude-task \(id.prefix(8)) to continue the search")
+            #expect(f.sim.count("POST", "/resume") == 1)
+        }
+    }
+
+    @Test func aTaskAtTheCapIsTold() async throws {
+        try await ClientFixture.with { f in
+            let id = try await f.client.createTask(CreateTaskRequest(query: f.sim.query(atLeast: 1000), desiredNumResults: 250)).value.id
+            f.sim.advance(5 * 3600)
+            let error = await expectError { _ = try await f.client.resume(id: id, desiredNewResults: 10) }
+            #expect(error?.code == .badRequest)
+            #expect(error?.description.contains("250-result cap") == true)
+        }
+    }
+
+    @Test func unauthorizedSaysWhereTheTokenCameFromAndNeverTheToken() async throws {
+        try await ClientFixture.with(token: "wrong-token-abcdef123456") { f in
+            let error = await expectError { _ = try await f.client.listTasks() }
+            #expect(error?.code == .unauthorized)
+            #expect(error?.description.contains("EXTRUCT_API_TOKEN") == true)
+            #expect(error?.description.contains("wrong-token") == false)
+            #expect(f.logs.all.allSatisfy { !$0.contains("wrong-token") })
+            #expect(f.logs.all.contains { $0.contains("Bearer …") })
+        }
+    }
+
+    @Test(arguments: ["plan_required", "insufficient_credits", "payment_failed"])
+    func paymentRequiredNamesTheGate(_ gate: String) async throws {
+        try await ClientFixture.with(configure: { $0.faults = [FaultRule(.paymentRequired, error: gate)] }) { f in
+            let error = await expectError { _ = try await f.client.createTask(CreateTaskRequest(query: "x")) }
+            #expect(error?.code == .paymentRequired)
+            #expect(error?.description.contains("402 \(gate)") == true)
+        }
+    }
+
+    @Test func notFoundNamesTheTask() async throws {
+        try await ClientFixture.with { f in
+            let error = await expectError { _ = try await f.client.task(id: "no-such-task") }
+            #expect(error?.code == .notFound)
+            #expect(error?.description.contains("task no-such-task not found (404)") == true)
+        }
+    }
+
+    @Test func validationListsEachLocationAndMessage() async throws {
+        try await ClientFixture.with { f in
+            let error = await expectError {
+                _ = try await f.client.raw(method: "POST", target: "/v1/discovery_tasks", body: .object(["query": "", "desired_num_results": 900]))
+            }
+            #expect(error?.code == .validation)
+            #expect(error?.issues.map(\.location) == ["body → query", "body → desired_num_results"])
+            #expect(error?.description.contains("body → desired_num_results: Input should be less than or equal to 250") == true)
+        }
+    }
+
+    @Test func rateLimitIsRetriedForGETsHonouringRetryAfter() async throws {
+        try await ClientFixture.with(configure: { $0.faults = [FaultRule(.rateLimit, retryAfter: 7, count: 1)] }) { f in
+            let tasks = try await f.client.listTasks()
+            #expect(tasks.value.isEmpty)
+            #expect(f.sim.count("GET") == 2)
+            #expect(f.clock.sleeps == [.seconds(7)])
+        }
+    }
+
+    @Test func rateLimitWithoutRetryAfterBacksOffAtLeastTenSecondsThenGivesUp() async throws {
+        try await ClientFixture.with(configure: { $0.faults = [FaultRule(.rateLimit)] }) { f in
+            let error = await expectError { _ = try await f.client.listTasks() }
+            #expect(error?.code == .rateLimited)
+            #expect(error?.retryAfter == nil)
+            #expect(f.sim.count("GET") == 3)
+            #expect(f.clock.sleeps.allSatisfy { $0 >= .seconds(10) })
+            #expect(f.clock.now <= .seconds(30))
+        }
+    }
+
+    @Test(arguments: [502, 503, 504])
+    func transientServerErrorsAreRetriedForGETs(_ status: Int) async throws {
+        try await ClientFixture.with(configure: { $0.faults = [FaultRule(.status, status: status, count: 2)] }) { f in
+            _ = try await f.client.listTasks()
+            #expect(f.sim.count("GET") == 3)
+            #expect(f.clock.sleeps == [.milliseconds(500), .seconds(1)])
+        }
+    }
+
+    @Test func aPersistent500IsNotRetriedAndSaysWhatTheServerSaid() async throws {
+        try await ClientFixture.with(configure: { $0.faults = [FaultRule(.status, status: 500)] }) { f in
+            let error = await expectError { _ = try await f.client.listTasks() }
+            #expect(error?.code == .server)
+            #expect(error?.description.contains("500 Internal Server Error: Simulated server failure") == true)
+            #expect(f.sim.count("GET") == 1)
+        }
+    }
+
+    @Test func anHTMLErrorPageIsReducedToItsTitle() async throws {
+        try await ClientFixture.with(retry: .none, configure: { $0.faults = [FaultRule(.html)] }) { f in
+            let error = await expectError { _ = try await f.client.listTasks() }
+            #expect(error?.code == .server)
+            #expect(error?.description.contains("(502 Bad Gateway: 502 Bad Gateway)") == true)
+            #expect(error?.description.contains("<") == false)
+        }
+    }
+
+    @Test(arguments: ["create", "resume"])
+    func mutationsAreNeverRetriedWhateverTheFault(_ operation: String) async throws {
+        for fault in [FaultRule(.status, status: 503), FaultRule(.reset), FaultRule(.rateLimit, retryAfter: 1), FaultRule(.html), FaultRule(.truncated)] {
+            try await ClientFixture.with { f in
+                let id = try await newTask(f)
+                var rule = fault
+                rule.method = "POST"
+                f.sim.simulator.faults.add(rule)
+                f.sim.simulator.journal.clear()
+                let error = await expectError {
+                    if operation == "create" {
+                        _ = try await f.client.createTask(CreateTaskRequest(query: "again"))
+                    } else {
+                        _ = try await f.client.resume(id: id, desiredNewResults: 5)
+                    }
+                }
+                #expect(error != nil, "\(fault.spec) fails \(operation)")
+                #expect(f.sim.count("POST") == 1, "\(operation) sent once under \(fault.spec)")
+                if operation == "create", [.transport, .server, .malformedResponse].contains(error?.code) {
+                    #expect(error?.advice?.contains("tasks") == true, "after an ambiguous failure of create, check tasks: \(error?.description ?? "")")
+                }
+            }
+        }
+    }
+
+    @Test func aResetIsATransportErrorNamingTheURLAndGETsRetryIt() async throws {
+        try await ClientFixture.with(retry: .none, configure: { $0.faults = [FaultRule(.reset)] }) { f in
+            let error = await expectError { _ = try await f.client.listTasks() }
+            #expect(error?.code == .transport)
+            #expect(error?.description.contains(f.sim.url) == true)
+        }
+        try await ClientFixture.with(configure: { $0.faults = [FaultRule(.reset, count: 1)] }) { f in
+            _ = try await f.client.listTasks()
+            #expect(f.sim.simulator.journal.total == 2)
+        }
+    }
+
+    @Test func aRefusedConnectionNamesTheURL() async throws {
+        let port = try await SimulatorFixture.with { sim in sim.running.port }
+        let transport = AsyncHTTPClientTransport()
+        let client = DeepSearchClient(configuration: .init(baseURL: "http://127.0.0.1:\(port)", token: "t", retryPolicy: .none), transport: transport)
+        let error = await expectError { _ = try await client.listTasks() }
+        await transport.shutdown()
+        #expect(error?.code == .transport)
+        #expect(error?.description == "cannot reach http://127.0.0.1:\(port): connection refused; is the API URL right? (--api-url or EXTRUCT_API_URL)")
+    }
+
+    @Test func latencyBeyondTheTimeoutIsATimeout() async throws {
+        try await ClientFixture.with(timeout: .milliseconds(300), configure: { $0.faults = [FaultRule(.latency, milliseconds: 1500)] }) { f in
+            let started = ContinuousClock.now
+            let error = await expectError { _ = try await f.client.listTasks() }
+            #expect(error?.code == .timeout)
+            #expect(error?.description.contains("within 0.3 s") == true)
+            #expect(ContinuousClock.now - started < .seconds(1.4))
+        }
+    }
+
+    @Test(arguments: [FaultRule.Kind.truncated, .invalidJSON, .emptyBody, .hugeBody])
+    func brokenBodiesAreMalformedResponsesThatSayWhere(_ kind: FaultRule.Kind) async throws {
+        try await ClientFixture.with(configure: { $0.faults = [FaultRule(kind, bytes: 5 << 20)] }) { f in
+            let error = await expectError { _ = try await f.client.listTasks() }
+            #expect(error?.code == .malformedResponse)
+            let text = error?.description ?? ""
+            switch kind {
+            case .hugeBody: #expect(text.contains("not the expected shape") && text.contains("expected an array"))
+            default: #expect(text.contains("is not valid JSON") && text.contains("line 1, column"))
+            }
+        }
+    }
+
+    @Test func aBodyBeyondTheLimitIsRefusedUnread() async throws {
+        try await SimulatorFixture.with(configure: { $0.faults = [FaultRule(.hugeBody, bytes: 2 << 20)] }) { sim in
+            let transport = AsyncHTTPClientTransport(maximumBodyBytes: 1 << 20)
+            let client = DeepSearchClient(configuration: .init(baseURL: sim.url, token: SimulatorFixture.token, retryPolicy: .none), transport: transport)
+            let error = await expectError { _ = try await client.listTasks() }
+            await transport.shutdown()
+            #expect(error?.code == .responseTooLarge)
+        }
+    }
+
+    @Test func cancellingTheTaskCancelsTheRequest() async throws {
+        try await ClientFixture.with(configure: { $0.faults = [FaultRule(.latency, milliseconds: 3000)] }) { f in
+            let started = ContinuousClock.now
+            let request = Task { try await f.client.listTasks() }
+            while f.spy.requests.isEmpty { await Task.yield() }
+            try await Task.sleep(for: .milliseconds(100))
+            request.cancel()
+            let result = await request.result
+            #expect(throws: CancellationError.self) { try result.get() }
+            #expect(ContinuousClock.now - started < .seconds(2.5))
+        }
+    }
+
+    @Test func aTokenIsNotSentOverPlainHTTPToAnotherHost() async throws {
+        let spy = SpyTransport(AsyncHTTPClientTransport())
+        let client = DeepSearchClient(configuration: .init(baseURL: "http://api.example.com", token: "secret-token-123456"), transport: spy)
+        let error = await expectError { _ = try await client.listTasks() }
+        #expect(error?.code == .insecureTransport)
+        #expect(error?.description.contains("secret-token") == false)
+        #expect(spy.requests.isEmpty)
+        await spy.shutdown()
+        #expect(DeepSearchClient.host(of: "http://user@[::1]:8080/x") == "[::1]")
+    }
+
+    @Test func noTokenAppearsInAnyErrorOrLogLine() async throws {
+        let faults: [FaultRule] = [FaultRule(.status, status: 503), FaultRule(.html), FaultRule(.rateLimit), FaultRule(.paymentRequired),
+                                   FaultRule(.reset), FaultRule(.truncated), FaultRule(.invalidJSON), FaultRule(.emptyBody)]
+        for fault in faults {
+            try await ClientFixture.with(retry: .none, configure: { $0.faults = [fault] }) { f in
+                let error = await expectError { _ = try await f.client.createTask(CreateTaskRequest(query: "x")) }
+                #expect(error.map { !$0.description.contains(SimulatorFixture.token) } == true)
+                #expect(f.logs.all.allSatisfy { !$0.contains(SimulatorFixture.token) }, "\(fault.spec)")
+            }
+        }
+    }
+}
