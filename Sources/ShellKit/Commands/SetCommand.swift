@@ -6,7 +6,7 @@ struct SetCommand: ShellCommand {
         "set", synopsis: "set [NAME [VALUE…]]",
         abstract: "Show or change a setting, or set a variable for $NAME.",
         discussion: "Settings: " + Settings.catalog.map { "\($0.name) (\($0.values))" }.joined(separator: ", ") + ". Any other NAME is a variable; the VALUE words are joined with spaces.",
-        examples: ["set", "set output json", "set page_size 25", "set q \"ai startups\"", "create $q"],
+        examples: ["set", "set output json", "set page_size 25", "set q \"ai startups\"   # then: create $q"],
         positionals: 0...10_000, positionalCompletion: .setting)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {

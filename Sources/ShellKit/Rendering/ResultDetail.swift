@@ -5,7 +5,8 @@ public enum ResultDetail {
     public static func render(_ r: DiscoveryResult, rank: Int, criteria: [Criterion], width: Int, style: Style) -> String {
         let body = max(30, width - 4)
         var lines: [String] = []
-        lines.append(style.bold("#\(rank)  \(TextLayout.safe(r.companyName))") + (r.companyWebsite.map { "  " + style.blue(TextLayout.safe($0)) } ?? ""))
+        lines.append(style.bold(TextLayout.truncate("#\(rank)  \(TextLayout.safe(r.companyName))", to: max(20, width))))
+        if let site = r.companyWebsite { lines.append("    " + style.blue(TextLayout.truncate(TextLayout.safe(site), to: body))) }
         var facts: [String] = []
         if let relevance = r.relevance { facts.append("relevance \(relevance)") }
         if let source = r.source { facts.append(TextLayout.safe(source.rawValue)) }

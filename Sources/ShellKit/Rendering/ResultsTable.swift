@@ -30,11 +30,19 @@ public enum ResultsTable {
         let siteNeed = showWebsite ? max(7, results.map { TextLayout.width(TextLayout.safe($0.companyWebsite ?? "")) }.max() ?? 7) : 0
         let hqNeed = showHQ ? max(2, results.map { TextLayout.width(TextLayout.safe($0.headquarters ?? "")) }.max() ?? 2) : 0
         var company = companyNeed, site = siteNeed, hq = hqNeed
-        // Too wide: HQ gives way first (to 12), then the website (to 14), then the company (to 12).
+        // Too wide: the widest column gives way, one column at a time, down to its minimum
+        // (company 12, website 14, HQ 12), so what is left stays balanced.
         var excess = company + site + hq - room
-        if excess > 0, showHQ { let cut = min(excess, max(0, hq - 12)); hq -= cut; excess -= cut }
-        if excess > 0, showWebsite { let cut = min(excess, max(0, site - 14)); site -= cut; excess -= cut }
-        if excess > 0 { let cut = min(excess, max(0, company - 12)); company -= cut; excess -= cut }
+        while excess > 0 {
+            let candidates = [(company, 12, 0), (site, 14, 1), (hq, 12, 2)].filter { $0.0 > $0.1 && ($0.2 != 1 || showWebsite) && ($0.2 != 2 || showHQ) }
+            guard let widest = candidates.max(by: { $0.0 < $1.0 }) else { break }
+            switch widest.2 {
+            case 0: company -= 1
+            case 1: site -= 1
+            default: hq -= 1
+            }
+            excess -= 1
+        }
 
         var header = TextLayout.pad("#", to: rankWidth, alignRight: true) + "  " + TextLayout.pad("COMPANY", to: company)
         if showWebsite { header += "  " + TextLayout.pad("WEBSITE", to: site) }

@@ -1,0 +1,59 @@
+@testable import ShellKit
+import Testing
+
+/// Options and arguments of a command line.
+@Suite @MainActor struct CommandSpecTests {
+    func parse(_ spec: CommandSpec, _ text: String) throws -> Arguments {
+        try spec.parse(WordSplitter.split(text, resolve: { _ in nil }))
+    }
+
+    @Test func parsesOptionsWithOneAndThreeValuesAndRepeats() throws {
+        let a = try parse(CreateCommand.spec, #"ai startups --results 40 --criterion b2b "B2B" "Sells to businesses" --source maps --source=linkedin --exclude-task abc"#)
+        #expect(a.positionals.map(\.text) == ["ai", "startups"])
+        #expect(a.value("--results") == "40")
+        #expect(a.values["--criterion"] == [["b2b", "B2B", "Sells to businesses"]])
+        #expect(a.all("--source") == ["maps", "linkedin"])
+        #expect(a.all("--exclude-task") == ["abc"])
+    }
+
+    @Test func quotedWordsAndWordsAfterDoubleDashAreNeverOptions() throws {
+        let a = try parse(CreateCommand.spec, #"q "--results" -- --source"#)
+        #expect(a.positionals.map(\.text) == ["q", "--results", "--source"])
+    }
+
+    @Test func refusesWithAMessageThatHelps() {
+        #expect(throws: CommandFailure.self) { try parse(CreateCommand.spec, "q --bogus") }
+        do {
+            _ = try parse(ResultsCommand.spec, "--limit")
+        } catch let error as CommandFailure {
+            #expect(error.message == "results: --limit needs N")
+        } catch {}
+        do {
+            _ = try parse(UseCommand.spec, "")
+        } catch let error as CommandFailure {
+            #expect(error.message == "use: missing argument; usage: use ID")
+        } catch {}
+        do {
+            _ = try parse(StatusCommand.spec, "a b")
+        } catch let error as CommandFailure {
+            #expect(error.message == "status: unexpected argument 'b'; usage: status [ID]")
+        } catch {}
+        do {
+            _ = try parse(ResultsCommand.spec, "--all --all")
+        } catch let error as CommandFailure {
+            #expect(error.message == "results: --all given twice")
+        } catch {}
+    }
+
+    @Test func everyCommandHasHelpWithAnExample() {
+        for command in CommandRegistry.standard.commands {
+            let spec = command.spec
+            #expect(!spec.abstract.isEmpty, "\(spec.name)")
+            #expect(!spec.examples.isEmpty, "\(spec.name) has an example")
+            let names = [spec.name] + spec.aliases
+            #expect(spec.examples.allSatisfy { example in names.contains { example.hasPrefix($0) } } || spec.name == "try")
+        }
+        #expect(CommandRegistry.standard.suggestion(for: "staus") == "status")
+        #expect(CommandRegistry.standard.suggestion(for: "zzzzzz") == nil)
+    }
+}

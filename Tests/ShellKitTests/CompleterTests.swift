@@ -1,0 +1,54 @@
+import Foundation
+import LineEditing
+@testable import ShellKit
+import Testing
+
+/// Completion candidates come from what the shell knows.
+@Suite @MainActor struct CompleterTests {
+    let completer = Completer(
+        specs: CommandRegistry.standard.commands.map { $0.spec },
+        seenTasks: ["3f2a8c1e-aaaa", "3f9b0000-bbbb", "77777777-cccc"], variables: ["query"])
+
+    @Test func commands() {
+        #expect(completer.complete("st").candidates == ["status"])
+        #expect(completer.complete("re").candidates == ["record", "results", "resume"])
+        #expect(completer.complete("").candidates.count == CommandRegistry.standard.names.count)
+        #expect(completer.complete("qu").candidates == ["quit"])
+    }
+
+    @Test func optionsOfTheCommandOnly() {
+        #expect(completer.complete("results --").candidates == ["--all", "--limit", "--offset"])
+        #expect(completer.complete("results --all --").candidates == ["--limit", "--offset"])
+        #expect(completer.complete("create q --criterion a b c --cr").candidates == ["--criterion"])
+        #expect(completer.complete("try results --a").candidates == ["--all"])
+    }
+
+    @Test func taskIDsSettingsValuesAndVariables() {
+        #expect(completer.complete("use 3f").candidates == ["3f9b0000-bbbb", "3f2a8c1e-aaaa"])
+        #expect(completer.complete("use 3f2").candidates == ["3f2a8c1e-aaaa"])
+        #expect(completer.complete("create q --exclude-task 7").candidates == ["77777777-cccc"])
+        #expect(completer.complete("set po").candidates == ["poll_interval"])
+        #expect(completer.complete("export x --format j").candidates == ["json", "jsonl"])
+        #expect(completer.complete("echo $q").candidates == ["$query"])
+        #expect(completer.complete("help wa").candidates == ["watch"])
+        #expect(completer.complete("results --limit ").candidates.isEmpty)
+    }
+
+    @Test func filePaths() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("complete-\(UUID().uuidString.prefix(6))").path
+        try FileManager.default.createDirectory(atPath: dir + "/sub", withIntermediateDirectories: true)
+        _ = FileManager.default.createFile(atPath: dir + "/demo.exsh", contents: Data())
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = completer.complete("source \(dir)/de")
+        #expect(file.candidates == ["\(dir)/demo.exsh"])
+        #expect(file.appendsSpace)
+        let sub = completer.complete("record \(dir)/su")
+        #expect(sub.candidates == ["\(dir)/sub/"])
+        #expect(!sub.appendsSpace)
+    }
+
+    @Test func theCommonPrefixOfCandidates() {
+        #expect(Completion(replacing: 0, candidates: ["results", "resume"]).commonPrefix == "resu")
+        #expect(Completion(replacing: 0, candidates: []).commonPrefix == "")
+    }
+}

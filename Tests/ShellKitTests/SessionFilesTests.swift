@@ -1,0 +1,115 @@
+import DeepSearch
+import Foundation
+import LineEditing
+@testable import ShellKit
+import Testing
+
+/// Settings, the token mask, the config file, the history file and the script format.
+@Suite struct SessionFilesTests {
+    @Test func settingsTakeOnlyTheirValues() throws {
+        var s = Settings()
+        try s.set("output", to: "JSON")
+        try s.set("page_size", to: "25")
+        try s.set("poll_interval", to: "0.5")
+        try s.set("width", to: "auto")
+        #expect(s.output == .json && s.pageSize == 25 && s.pollInterval == 0.5 && s.width == nil)
+        #expect(throws: CommandFailure.self) { try s.set("page_size", to: "251") }
+        #expect(throws: CommandFailure.self) { try s.set("color", to: "purple") }
+        let reset = s.reset("page_size")
+        #expect(reset && s.pageSize == 50)
+        let unknown = s.reset("nope")
+        #expect(!unknown)
+    }
+
+    @Test @MainActor func tokensAreMaskedAndRedacted() {
+        #expect(TokenMask.mask("abcdefghijkl1234") == "…1234")
+        #expect(TokenMask.mask("short") == "…")
+        #expect(TokenMask.mask(nil) == "(none)")
+        #expect(TokenMask.redact("url?t=sekret-123 and sekret-123", token: "sekret-123") == "url?t=… and …")
+        #expect(Shell.historyText("token abc123def", secrets: []) == "token …")
+        #expect(Shell.historyText("token --prompt", secrets: []) == "token --prompt")
+        #expect(Shell.historyText("echo my-secret-token", secrets: ["my-secret-token"]) == "echo …")
+    }
+
+    @Test func theConfigFileHasProfilesAndRefusesLooseModes() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("cfg-\(UUID().uuidString.prefix(6))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let path = dir + "/config.toml"
+        let text = """
+            # profiles
+            default_profile = "work"
+
+            [profiles.work]
+            api_url = "https://api.extruct.ai"  # the real one
+            token = "tok-work-123456789"
+
+            [profiles.local]
+            api_url = "http://127.0.0.1:8080"
+            """
+        _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
+        let config = try #require(try ConfigFile.load(path: path))
+        #expect(try config.profile(nil)?.name == "work")
+        #expect(try config.profile(nil)?.profile.token == "tok-work-123456789")
+        #expect(try config.profile("local")?.profile.apiURL == "http://127.0.0.1:8080")
+        #expect(throws: ConfigFile.Problem.self) { try config.profile("missing") }
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: path)
+        do {
+            _ = try ConfigFile.load(path: path)
+            Issue.record("a readable token file was accepted")
+        } catch {
+            #expect(error.description.contains("chmod 600"))
+            #expect(!error.description.contains("tok-work"))
+        }
+        #expect(throws: ConfigFile.Problem.self) { try ConfigFile.parse("[work]\ntoken = two words", path: "c") }
+        #expect(try ConfigFile.load(path: dir + "/none.toml") == nil)
+    }
+
+    @Test func theScriptFormat() throws {
+        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("#!/usr/bin/env extruct-shell\r\n\r\n# comment\r\necho one \\\r\n  two\r\n   # indented comment\r\necho three\n".utf8)
+        let lines = try ScriptSource.lines(bytes)
+        #expect(lines == [ScriptLine(number: 4, text: "echo one   two"), ScriptLine(number: 7, text: "echo three")])
+        #expect(throws: ScriptSource.Unreadable.self) { try ScriptSource.lines([0x65, 0x63, 0xFF, 0x0A]) }
+        #expect(throws: ScriptSource.Unreadable.self) { try ScriptSource.lines(Array("echo a\u{0}b\n".utf8)) }
+        #expect(try ScriptSource.lines(Array("echo a\\\\\necho b".utf8)).count == 2, "an escaped backslash does not continue")
+        #expect(try ScriptSource.lines(Array("echo last \\".utf8)) == [ScriptLine(number: 1, text: "echo last ")])
+    }
+
+    @Test func historyLinesAreEscapedOneCommandPerLine() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("hist-\(UUID().uuidString.prefix(6))").path
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let file = HistoryFile(path: dir + "/state/history")
+        try file.prepare()
+        try file.append(#"echo a\ b"#)
+        try file.append("echo two\nlines")
+        #expect(file.load() == [#"echo a\ b"#, "echo two\nlines"])
+        let mode = try FileManager.default.attributesOfItem(atPath: file.path)[.posixPermissions] as? Int
+        #expect(mode == 0o600)
+    }
+
+    @Test @MainActor func recordingsReplaceCreatedTaskIDsAndTheToken() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString.prefix(6))").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        let recorder = ScriptRecorder(path: dir + "/s.exsh", apiURL: "http://127.0.0.1:1", version: "t", date: Date(timeIntervalSince1970: 0))
+        recorder.record("token sekret-token-1234", command: "token", createdTask: nil, secrets: ["sekret-token-1234"])
+        recorder.record("create \"ai startups\"", command: "create", createdTask: "3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e", secrets: [])
+        recorder.record("use 3f2a8c1e", command: "use", createdTask: nil, secrets: [])
+        recorder.record("create more --exclude-task 3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e", command: "create", createdTask: "99999999-0000-4000-8000-000000000000", secrets: [])
+        recorder.record("raw GET /x?token=sekret-token-1234", command: "raw", createdTask: nil, secrets: ["sekret-token-1234"])
+        try recorder.save()
+        let text = String(decoding: FileManager.default.contents(atPath: dir + "/s.exsh")!, as: UTF8.self)
+        #expect(text.hasPrefix("#!/usr/bin/env extruct-shell\n# Recorded with extruct-shell t on 1970-01-01 00:00 UTC against http://127.0.0.1:1"))
+        #expect(text.hasSuffix("""
+            token $EXTRUCT_API_TOKEN
+            create "ai startups"
+            set task1 $task
+            use ${task1}
+            create more --exclude-task ${task1}
+            set task2 $task
+            raw GET /x?token=$EXTRUCT_API_TOKEN
+
+            """))
+        #expect(!text.contains("sekret"))
+    }
+}
