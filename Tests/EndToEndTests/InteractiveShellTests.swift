@@ -46,70 +46,70 @@ import Glibc
 
     @Test func showsThePromptRunsACommandAndExitsZeroOnCtrlD() async throws {
         try await withShell(seedTasks: true) { s in
-            try s.pty.waitForPrompt()
+            try await s.pty.waitForPrompt()
             #expect(s.pty.screen.contains("extruct> "))
-            let mark = try s.pty.run("tasks")
-            try s.pty.wait(for: "exhausted: no more candidates", after: mark)
+            let mark = try await s.pty.run("tasks")
+            try await s.pty.wait(for: "exhausted: no more candidates", after: mark)
             #expect(s.sim.count("GET", "/v1/discovery_tasks") == 1)
-            try s.pty.waitForPrompt(after: mark)
+            try await s.pty.waitForPrompt(after: mark)
             s.pty.type("\u{04}")
-            #expect(try s.pty.waitForExit() == 0)
+            #expect(try await s.pty.waitForExit() == 0)
         }
     }
 
     @Test func thePromptShowsTheCurrentTaskAndItsStatus() async throws {
         try await withShell(seedTasks: true) { s in
-            try s.pty.waitForPrompt()
-            try s.pty.run("tasks")
+            try await s.pty.waitForPrompt()
+            try await s.pty.run("tasks")
             let tasks = try await RawHTTP(s.sim.url).get("/v1/discovery_tasks").json().arrayValue ?? []
             let done = try #require(tasks.first { $0["status"] == "done" }?["id"]?.stringValue)
-            let mark = try s.pty.run("use \(done.prefix(6))")
-            let text = try s.pty.wait(for: "extruct \(done.prefix(8)) [", after: mark)
+            let mark = try await s.pty.run("use \(done.prefix(6))")
+            let text = try await s.pty.wait(for: "extruct \(done.prefix(8)) [", after: mark)
             #expect(strippingEscapes(text).contains("extruct \(done.prefix(8)) [done]> "))
         }
     }
 
     @Test func upArrowRecallsTheLastLineAndCtrlRSearchesHistory() async throws {
         try await withShell { s in
-            try s.pty.waitForPrompt()
-            var mark = try s.pty.run("echo first-line")
-            try s.pty.wait(for: "first-line\r\n", after: mark)
-            mark = try s.pty.run("echo second-line")
-            try s.pty.wait(for: "second-line\r\n", after: mark)
-            try s.pty.waitForPrompt(after: mark)
+            try await s.pty.waitForPrompt()
+            var mark = try await s.pty.run("echo first-line")
+            try await s.pty.wait(for: "first-line\r\n", after: mark)
+            mark = try await s.pty.run("echo second-line")
+            try await s.pty.wait(for: "second-line\r\n", after: mark)
+            try await s.pty.waitForPrompt(after: mark)
             mark = s.pty.mark
             s.pty.type("\u{1B}[A\u{1B}[A\r")
-            try s.pty.wait(for: "first-line\r\n", after: mark)
-            try s.pty.waitForPrompt(after: mark)
+            try await s.pty.wait(for: "first-line\r\n", after: mark)
+            try await s.pty.waitForPrompt(after: mark)
             mark = s.pty.mark
             s.pty.type("\u{12}second\r")
-            try s.pty.wait(for: "second-line\r\n", after: mark)
+            try await s.pty.wait(for: "second-line\r\n", after: mark)
         }
     }
 
     @Test func tabCompletesCommandsOptionsAndSeenTaskIDsWithoutTheNetwork() async throws {
         try await withShell(seedTasks: true) { s in
-            try s.pty.waitForPrompt()
+            try await s.pty.waitForPrompt()
             var mark = s.pty.mark
             s.pty.type("sta\t\r")
-            try s.pty.wait(for: "no current task", after: mark)
+            try await s.pty.wait(for: "no current task", after: mark)
             #expect(s.sim.simulator.journal.total == 0, "completion never touches the network")
-            mark = try s.pty.run("tasks")
-            try s.pty.wait(for: "exhausted: no more candidates", after: mark)
+            mark = try await s.pty.run("tasks")
+            try await s.pty.wait(for: "exhausted: no more candidates", after: mark)
             let tasks = try await RawHTTP(s.sim.url).get("/v1/discovery_tasks").json().arrayValue ?? []
             let id = try #require(tasks.last?["id"]?.stringValue)
             let before = s.sim.simulator.journal.total
-            try s.pty.waitForPrompt(after: mark)
+            try await s.pty.waitForPrompt(after: mark)
             mark = s.pty.mark
             s.pty.type("use \(id.prefix(3))\t")
-            try s.pty.wait(for: String(id.suffix(6)), after: mark)
+            try await s.pty.wait(for: String(id.suffix(6)), after: mark)
             #expect(s.sim.simulator.journal.total == before)
             s.pty.type("\r")
-            try s.pty.wait(for: "extruct \(id.prefix(8))", after: mark)
-            try s.pty.waitForPrompt(after: s.pty.mark - 5)
+            try await s.pty.wait(for: "extruct \(id.prefix(8))", after: mark)
+            try await s.pty.waitForPrompt(after: s.pty.mark - 5)
             mark = s.pty.mark
             s.pty.type("results --al\t\r")
-            try s.pty.wait(for: "high-fit results", after: mark)
+            try await s.pty.wait(for: "high-fit results", after: mark)
             let last = try #require(s.sim.simulator.journal.entries.last)
             #expect(last.path.hasSuffix("/results"))
         }
@@ -117,13 +117,13 @@ import Glibc
 
     @Test func ctrlCAtThePromptDiscardsTheLine() async throws {
         try await withShell { s in
-            try s.pty.waitForPrompt()
+            try await s.pty.waitForPrompt()
             let mark = s.pty.mark
             s.pty.type("tasks\u{03}")
-            try s.pty.wait(for: "^C", after: mark)
-            try s.pty.waitForPrompt(after: mark + 2)
+            try await s.pty.wait(for: "^C", after: mark)
+            try await s.pty.waitForPrompt(after: mark + 2)
             s.pty.type("echo still-here\r")
-            try s.pty.wait(for: "still-here\r\n", after: mark)
+            try await s.pty.wait(for: "still-here\r\n", after: mark)
             #expect(s.sim.simulator.journal.total == 0)
             #expect(s.pty.exitStatus == nil)
         }
@@ -131,17 +131,17 @@ import Glibc
 
     @Test func ctrlCStopsWatchingAndTheShellGoesOn() async throws {
         try await withShell { s in
-            try s.pty.waitForPrompt()
-            var mark = try s.pty.run("create \"watch me\" --results 50")
-            try s.pty.wait(for: "created task", after: mark)
-            mark = try s.pty.run("watch --interval 0.05")
-            try s.pty.wait(for: "created", after: mark)
+            try await s.pty.waitForPrompt()
+            var mark = try await s.pty.run("create \"watch me\" --results 50")
+            try await s.pty.wait(for: "created task", after: mark)
+            mark = try await s.pty.run("watch --interval 0.05")
+            try await s.pty.wait(for: "created", after: mark)
             let polls = s.sim.count("GET", "/v1/discovery_tasks/")
-            try s.pty.wait(for: "more polls", after: mark) { _ in s.sim.count("GET", "/v1/discovery_tasks/") > polls + 2 }
+            try await s.pty.wait(for: "more polls", after: mark) { _ in s.sim.count("GET", "/v1/discovery_tasks/") > polls + 2 }
             s.pty.type("\u{03}")
-            try s.pty.wait(for: "stopped watching", after: mark)
-            mark = try s.pty.run("echo alive")
-            try s.pty.wait(for: "alive\r\n", after: mark)
+            try await s.pty.wait(for: "stopped watching", after: mark)
+            mark = try await s.pty.run("echo alive")
+            try await s.pty.wait(for: "alive\r\n", after: mark)
             // The current task is still there.
             #expect(strippingEscapes(s.pty.text(since: mark)).contains("extruct "))
         }
@@ -149,26 +149,26 @@ import Glibc
 
     @Test func ctrlCCancelsASlowRequest() async throws {
         try await withShell(configure: { $0.faults = [FaultRule(.latency, milliseconds: 20_000, count: 1)] }) { s in
-            try s.pty.waitForPrompt()
-            var mark = try s.pty.run("tasks")
-            try s.pty.wait(for: "request under way", after: mark) { _ in s.sim.simulator.journal.total >= 0 }
+            try await s.pty.waitForPrompt()
+            var mark = try await s.pty.run("tasks")
+            try await s.pty.wait(for: "request under way", after: mark) { _ in s.sim.simulator.journal.total >= 0 }
             usleep(300_000)
             let started = Date()
             s.pty.type("\u{03}")
-            try s.pty.wait(for: "interrupted", after: mark)
+            try await s.pty.wait(for: "interrupted", after: mark)
             #expect(Date().timeIntervalSince(started) < 10, "cancelled long before the 20 s latency")
-            mark = try s.pty.run("tasks")
-            try s.pty.wait(for: "no tasks", after: mark)
+            mark = try await s.pty.run("tasks")
+            try await s.pty.wait(for: "no tasks", after: mark)
         }
     }
 
     @Test func errorsOfEveryKindLeaveTheShellRunningWithItsState() async throws {
         try await withShell(seedTasks: true, configure: { $0.faults = [FaultRule(.status, status: 503, path: "/results")] }) { s in
-            try s.pty.waitForPrompt()
+            try await s.pty.waitForPrompt()
             let tasks = try await RawHTTP(s.sim.url).get("/v1/discovery_tasks").json().arrayValue ?? []
             let id = try #require(tasks.last?["id"]?.stringValue)
-            var mark = try s.pty.run("use \(id)")
-            try s.pty.wait(for: "extruct \(id.prefix(8))", after: mark)
+            var mark = try await s.pty.run("use \(id)")
+            try await s.pty.wait(for: "extruct \(id.prefix(8))", after: mark)
             for (line, expected) in [
                 ("use 00000000-0000-4000-8000-000000000000", "not found (404)"),
                 ("create x --results 999", "between 1 and 250"),
@@ -180,26 +180,26 @@ import Glibc
                 ("set page_size 0", "page_size takes"),
                 ("expect status == nope", "expected status == nope"),
             ] {
-                mark = try s.pty.run(line)
-                let text = try s.pty.wait(for: expected, after: mark)
+                mark = try await s.pty.run(line)
+                let text = try await s.pty.wait(for: expected, after: mark)
                 let errors = strippingEscapes(text).components(separatedBy: "\n").filter { $0.contains("error: ") }
                 #expect(errors.count == 1, "one error line for \(line): \(text.debugDescription)")
                 #expect(!text.contains("Fatal error") && !text.contains("Stack"))
-                try s.pty.waitForPrompt(after: mark)
+                try await s.pty.waitForPrompt(after: mark)
                 #expect(strippingEscapes(s.pty.text(since: mark)).contains("extruct \(id.prefix(8))"), "the current task stays after \(line)")
             }
-            mark = try s.pty.run("echo alive")
-            try s.pty.wait(for: "alive\r\n", after: mark)
+            mark = try await s.pty.run("echo alive")
+            try await s.pty.wait(for: "alive\r\n", after: mark)
         }
     }
 
     @Test func editsMultiByteInput() async throws {
         try await withShell { s in
-            try s.pty.waitForPrompt()
+            try await s.pty.waitForPrompt()
             let mark = s.pty.mark
             // Type, move left over the wide characters, insert, go to the end.
             s.pty.type("echo héllo 日本\u{1B}[D\u{1B}[D✓\u{05} ok\r")
-            try s.pty.wait(for: "héllo ✓日本 ok\r\n", after: mark)
+            try await s.pty.wait(for: "héllo ✓日本 ok\r\n", after: mark)
         }
     }
 
@@ -211,40 +211,40 @@ import Glibc
         _ = FileManager.default.createFile(atPath: path, contents: Data("echo from-before\n".utf8), attributes: [.posixPermissions: 0o644])
         let secret = "tok_live_9f8e7d6c5b4a3210"
         try await withShell(home: home) { s in
-            try s.pty.waitForPrompt()
+            try await s.pty.waitForPrompt()
             var mark = s.pty.mark
             s.pty.type("\u{1B}[A\r")
-            try s.pty.wait(for: "from-before\r\n", after: mark)
+            try await s.pty.wait(for: "from-before\r\n", after: mark)
             for line in ["echo one", "echo one", " echo hidden", "token \(secret)", "echo two"] {
-                mark = try s.pty.run(line)
-                try s.pty.waitForPrompt(after: mark)
+                mark = try await s.pty.run(line)
+                try await s.pty.waitForPrompt(after: mark)
             }
             #expect(s.pty.screen.components(separatedBy: secret).count == 2, "the token shows only as it was typed")
             let history = s.history
             #expect(history == "echo from-before\necho one\ntoken …\necho two\n")
             #expect(s.home.mode("state/extruct-shell/history") == 0o600)
             // Killed without a chance to clean up: nothing typed is lost.
-            mark = try s.pty.run("echo three")
-            try s.pty.wait(for: "three\r\n", after: mark)
+            mark = try await s.pty.run("echo three")
+            try await s.pty.wait(for: "three\r\n", after: mark)
             s.pty.signal(SIGKILL)
-            _ = try s.pty.waitForExit()
+            _ = try await s.pty.waitForExit()
             #expect(s.history.hasSuffix("echo two\necho three\n"))
         }
     }
 
     @Test func noHistoryKeepsNoFileAndHistoryFileMovesIt() async throws {
         try await withShell(["--no-history"]) { s in
-            try s.pty.waitForPrompt()
-            let mark = try s.pty.run("echo x")
-            try s.pty.waitForPrompt(after: mark)
+            try await s.pty.waitForPrompt()
+            let mark = try await s.pty.run("echo x")
+            try await s.pty.waitForPrompt(after: mark)
             #expect(!FileManager.default.fileExists(atPath: s.historyPath))
         }
         let home = try TemporaryDirectory()
         defer { home.remove() }
         try await withShell(["--history-file", home.path + "/h"], home: home) { s in
-            try s.pty.waitForPrompt()
-            let mark = try s.pty.run("echo x")
-            try s.pty.waitForPrompt(after: mark)
+            try await s.pty.waitForPrompt()
+            let mark = try await s.pty.run("echo x")
+            try await s.pty.waitForPrompt(after: mark)
             #expect(home.read("h") == "echo x\n")
         }
     }
@@ -252,11 +252,11 @@ import Glibc
     @Test(arguments: [SIGTERM, SIGHUP])
     func aSignalAtThePromptRestoresTheTerminalAndExits(_ signal: Int32) async throws {
         try await withShell { s in
-            try s.pty.waitForPrompt()
+            try await s.pty.waitForPrompt()
             let cooked = try #require(s.pty.terminalSettings)
             _ = cooked
             s.pty.signal(signal)
-            #expect(try s.pty.waitForExit() == 128 + signal)
+            #expect(try await s.pty.waitForExit() == 128 + signal)
             let after = try #require(s.pty.terminalSettings)
             #expect(after.c_lflag & tcflag_t(ICANON) != 0)
             #expect(after.c_lflag & tcflag_t(ECHO) != 0)
@@ -267,30 +267,30 @@ import Glibc
 
     @Test func sigtermDuringARequestEndsTheShellCleanly() async throws {
         try await withShell(configure: { $0.faults = [FaultRule(.latency, milliseconds: 20_000, count: 1)] }) { s in
-            try s.pty.waitForPrompt()
-            _ = try s.pty.run("tasks")
-            try s.pty.wait(for: "request arrived") { _ in s.sim.simulator.journal.total >= 0 }
+            try await s.pty.waitForPrompt()
+            _ = try await s.pty.run("tasks")
+            try await s.pty.wait(for: "request arrived") { _ in s.sim.simulator.journal.total >= 0 }
             usleep(300_000)
             s.pty.signal(SIGTERM)
-            #expect(try s.pty.waitForExit(timeout: 10) == 143)
+            #expect(try await s.pty.waitForExit(timeout: 10) == 143)
             #expect(TerminalState.matchesFreshPTY(try #require(s.pty.terminalSettings)))
         }
     }
 
     @Test func followsWindowResizes() async throws {
         try await withShell(seedTasks: true) { s in
-            try s.pty.waitForPrompt()
+            try await s.pty.waitForPrompt()
             let tasks = try await RawHTTP(s.sim.url).get("/v1/discovery_tasks").json().arrayValue ?? []
             let id = try #require(tasks.last?["id"]?.stringValue)
-            var mark = try s.pty.run("use \(id)")
-            try s.pty.waitForPrompt(after: mark)
-            mark = try s.pty.run("results --limit 5")
-            let wide = try s.pty.wait(for: "grades:", after: mark)
+            var mark = try await s.pty.run("use \(id)")
+            try await s.pty.waitForPrompt(after: mark)
+            mark = try await s.pty.run("results --limit 5")
+            let wide = try await s.pty.wait(for: "grades:", after: mark)
             #expect(Self.widest(wide) > 70)
             s.pty.resize(columns: 60, rows: 30)
-            try s.pty.waitForPrompt(after: mark)
-            mark = try s.pty.run("results --limit 5")
-            let narrow = try s.pty.wait(for: "grades:", after: mark)
+            try await s.pty.waitForPrompt(after: mark)
+            mark = try await s.pty.run("results --limit 5")
+            let narrow = try await s.pty.wait(for: "grades:", after: mark)
             #expect(Self.widest(narrow) <= 60)
         }
     }

@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// A finished run of a program with pipes for its standard streams.
 public struct ProcessResult: Sendable {
@@ -9,11 +10,12 @@ public struct ProcessResult: Sendable {
 }
 
 /// Runs `executable` with `arguments`, feeding `input` to standard input; waits at most
-/// `timeout` seconds (then kills it and says so).
+/// `timeout` seconds (then kills it and says so). Waits without blocking a thread of the
+/// concurrency pool, which in-process simulators need.
 public func runProcess(
     _ executable: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String],
     directory: String? = nil, timeout: Double = 60
-) throws -> ProcessResult {
+) async throws -> ProcessResult {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
@@ -23,29 +25,25 @@ public func runProcess(
     process.standardInput = stdin
     process.standardOutput = stdout
     process.standardError = stderr
+    // Blocking reads and waits run on threads of their own: blocking the dispatch pool would
+    // starve the concurrency pool that in-process simulators answer on.
     let outBox = DataBox(), errBox = DataBox()
-    let group = DispatchGroup()
     for (pipe, box) in [(stdout, outBox), (stderr, errBox)] {
-        group.enter()
-        DispatchQueue.global().async {
-            box.set(pipe.fileHandleForReading.readDataToEndOfFile())
-            group.leave()
-        }
+        Thread { box.set(pipe.fileHandleForReading.readDataToEndOfFile()) }.start()
     }
     try process.run()
-    DispatchQueue.global().async {
+    Thread {
         if !input.isEmpty { try? stdin.fileHandleForWriting.write(contentsOf: Data(input)) }
         try? stdin.fileHandleForWriting.close()
-    }
-    let deadline = Date().addingTimeInterval(timeout)
-    while process.isRunning && Date() < deadline { usleep(5_000) }
+    }.start()
+    let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
+    while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
     var timedOut = false
     if process.isRunning {
         timedOut = true
         process.terminate()
-        process.waitUntilExit()
     }
-    group.wait()
+    while process.isRunning || !outBox.isSet || !errBox.isSet { try await Task.sleep(for: .milliseconds(2)) }
     let out = outBox.get(), err = errBox.get()
     return ProcessResult(
         status: timedOut ? -1 : process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
@@ -56,15 +54,15 @@ public func runProcess(
 public func runShell(
     _ arguments: [String], input: String = "", home: String, extraEnvironment: [String: String] = [:], directory: String? = nil,
     timeout: Double = 60
-) throws -> ProcessResult {
-    try runProcess(
+) async throws -> ProcessResult {
+    try await runProcess(
         Binaries.shell, arguments, input: Array(input.utf8), environment: testEnvironment(home: home, extra: extraEnvironment),
         directory: directory, timeout: timeout)
 }
 
-final class DataBox: @unchecked Sendable {
-    // Safe: set once by one reader thread, read after DispatchGroup.wait().
-    private var data = Data()
-    func set(_ d: Data) { data = d }
-    func get() -> Data { data }
+final class DataBox: Sendable {
+    private let data = Mutex<Data?>(nil)
+    func set(_ d: Data) { data.withLock { $0 = d } }
+    var isSet: Bool { data.withLock { $0 != nil } }
+    func get() -> Data { data.withLock { $0 ?? Data() } }
 }

@@ -93,7 +93,7 @@ public final class PseudoTerminal: Sendable {
 
     /// Waits until `predicate` holds for the output after `mark`, or fails after `timeout` seconds.
     @discardableResult
-    public func wait(for description: String, after mark: Int = 0, timeout: Double = 20, _ predicate: (String) -> Bool) throws -> String {
+    public func wait(for description: String, after mark: Int = 0, timeout: Double = 20, _ predicate: (String) -> Bool) async throws -> String {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             let text = self.text(since: mark)
@@ -101,25 +101,25 @@ public final class PseudoTerminal: Sendable {
             if exitStatus != nil, !predicate(self.text(since: mark)) {
                 throw PTYTimeout(waitingFor: description, screen: self.text(since: mark) + "\n[exited \(exitStatus!)]")
             }
-            usleep(10_000)
+            try await Task.sleep(for: .milliseconds(10))
         }
         throw PTYTimeout(waitingFor: description, screen: self.text(since: mark))
     }
 
     /// Waits for `needle` in the output after `mark`.
     @discardableResult
-    public func wait(for needle: String, after mark: Int = 0, timeout: Double = 20) throws -> String {
-        try wait(for: "'\(needle)'", after: mark, timeout: timeout) { $0.contains(needle) }
+    public func wait(for needle: String, after mark: Int = 0, timeout: Double = 20) async throws -> String {
+        try await wait(for: "'\(needle)'", after: mark, timeout: timeout) { $0.contains(needle) }
     }
 
     /// Waits for the prompt and then for the line editor to put the terminal in raw mode: keys
     /// typed before that would land on a cooked terminal.
-    public func waitForPrompt(after mark: Int = 0, timeout: Double = 20) throws {
-        try wait(for: "> ", after: mark, timeout: timeout)
+    public func waitForPrompt(after mark: Int = 0, timeout: Double = 20) async throws {
+        try await wait(for: "> ", after: mark, timeout: timeout)
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let settings = terminalSettings, settings.c_lflag & tcflag_t(ICANON) == 0 { return }
-            usleep(5_000)
+            try await Task.sleep(for: .milliseconds(5))
         }
         throw PTYTimeout(waitingFor: "raw mode", screen: text(since: mark))
     }
@@ -132,9 +132,9 @@ public final class PseudoTerminal: Sendable {
 
     /// Types `line` and Enter at the next prompt; returns the mark before Enter.
     @discardableResult
-    public func run(_ line: String, timeout: Double = 20) throws -> Int {
+    public func run(_ line: String, timeout: Double = 20) async throws -> Int {
         let before = mark
-        try waitForPrompt(after: before > 0 ? max(0, before - 200) : 0, timeout: timeout)
+        try await waitForPrompt(after: before > 0 ? max(0, before - 200) : 0, timeout: timeout)
         let m = mark
         type(line + "\r")
         return m
@@ -147,11 +147,11 @@ public final class PseudoTerminal: Sendable {
     public var exitStatus: Int32? { finished.withLock { $0 } }
 
     /// Waits for the program to end; returns its status.
-    public func waitForExit(timeout: Double = 20) throws -> Int32 {
+    public func waitForExit(timeout: Double = 20) async throws -> Int32 {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {
             if let status = exitStatus { return status }
-            usleep(10_000)
+            try await Task.sleep(for: .milliseconds(10))
         }
         throw PTYTimeout(waitingFor: "exit", screen: screen)
     }

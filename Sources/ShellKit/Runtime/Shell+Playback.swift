@@ -190,13 +190,16 @@ extension Shell {
         return worst
     }
 
-    /// Runs a blocking read on a thread of its own, so the main actor stays free.
+    /// Runs a blocking read on a thread of its own, so neither the main actor nor a thread of
+    /// the shared pools is held while the user thinks.
     static func readOffMain(_ reader: any LineReader, prompt: String) async -> LineReadResult {
         let box = ReaderBox(reader)
         return await withCheckedContinuation { continuation in
-            ReaderBox.queue.async {
+            let thread = Thread {
                 continuation.resume(returning: box.reader.readLine(prompt: prompt))
             }
+            thread.name = "extruct-shell.input"
+            thread.start()
         }
     }
 }
@@ -204,7 +207,6 @@ extension Shell {
 /// Carries a line reader to the thread that reads. Safe: only that one thread uses the reader
 /// while a read is under way, and the shell waits for the read before touching it again.
 final class ReaderBox: @unchecked Sendable {
-    static let queue = DispatchQueue(label: "extruct-shell.input")
     let reader: any LineReader
     init(_ reader: any LineReader) { self.reader = reader }
 }
