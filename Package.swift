@@ -87,6 +87,15 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // Measurements for scripts/bench: the client's request rate, rendering time.
+        .executableTarget(
+            name: "extruct-bench",
+            dependencies: [
+                "DeepSearch", "ShellKit",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "TestSupport",
             dependencies: [

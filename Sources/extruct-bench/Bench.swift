@@ -1,0 +1,92 @@
+import AsyncHTTPClient
+import DeepSearch
+import Foundation
+import ShellKit
+
+/// `extruct-bench`: measurements for scripts/bench.
+///
+///     extruct-bench client URL TOKEN TASK_ID N   sequential GETs through DeepSearchClient
+///     extruct-bench render N                     render a 250-row results table N times
+@main
+enum Bench {
+    static func main() async {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        switch arguments.first {
+        case "client" where arguments.count == 5:
+            await client(url: arguments[1], token: arguments[2], task: arguments[3], count: Int(arguments[4]) ?? 1000)
+        case "ahc" where arguments.count == 5:
+            await asyncHTTPClient(url: arguments[1], token: arguments[2], task: arguments[3], count: Int(arguments[4]) ?? 1000)
+        case "render" where arguments.count == 2:
+            render(count: Int(arguments[1]) ?? 100)
+        default:
+            FileHandle.standardError.write(Data("usage: extruct-bench client URL TOKEN TASK_ID N | render N\n".utf8))
+            exit(2)
+        }
+    }
+
+    /// Requests per second of `count` sequential `GET /v1/discovery_tasks/{id}` over one keep-alive connection.
+    static func client(url: String, token: String, task: String, count: Int) async {
+        let transport = AsyncHTTPClientTransport()
+        let client = DeepSearchClient(configuration: .init(baseURL: url, token: token, retryPolicy: .none), transport: transport)
+        do {
+            for _ in 0..<100 { _ = try await client.task(id: task) }
+            let clock = ContinuousClock()
+            let start = clock.now
+            for _ in 0..<count { _ = try await client.task(id: task) }
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print(String(format: "%.0f", Double(count) / seconds))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            await transport.shutdown()
+            exit(1)
+        }
+        await transport.shutdown()
+    }
+
+    /// The same loop with AsyncHTTPClient alone (no decoding, no checks): the client's ceiling.
+    static func asyncHTTPClient(url: String, token: String, task: String, count: Int) async {
+        let client = HTTPClient(eventLoopGroupProvider: .singleton)
+        func once() async throws {
+            var request = HTTPClientRequest(url: "\(url)/v1/discovery_tasks/\(task)")
+            request.headers.add(name: "Authorization", value: "Bearer \(token)")
+            let response = try await client.execute(request, timeout: .seconds(30))
+            _ = try await response.body.collect(upTo: 1 << 20)
+        }
+        do {
+            for _ in 0..<100 { try await once() }
+            let clock = ContinuousClock()
+            let start = clock.now
+            for _ in 0..<count { try await once() }
+            let elapsed = clock.now - start
+            let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+            print(String(format: "%.0f", Double(count) / seconds))
+        } catch {
+            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+        }
+        try? await client.shutdown()
+    }
+
+    /// Milliseconds per rendering of a 250-row results table at 120 columns, with colour.
+    static func render(count: Int) {
+        let criteria = (1...4).map { Criterion(key: "c\($0)", name: "Criterion \($0)", criterion: "A criterion of the benchmark.") }
+        let names = ["Nordic Freight Labs", "光電子株式会社", "Café Logística S.A.", "Atlas Data", "Helix Robotics International"]
+        let results = (0..<250).map { i in
+            DiscoveryResult(
+                id: "r\(i)", taskID: "t", companyName: names[i % names.count] + " \(i)", companyDescription: "A company.",
+                companyWebsite: "company-\(i).example", relevance: 100 - i / 3, source: .webSearch,
+                scores: criteria.map { ($0.key, CriterionScore(grade: 1 + (i + $0.key.count) % 5)) }, foundingYear: 2000,
+                employeeCount: EmployeeCount(rawValue: "51-200"), hqCountry: "Germany", hqStateProvince: "Bavaria", hqCity: "München")
+        }
+        let style = Style(enabled: true)
+        var bytes = 0
+        for _ in 0..<10 { bytes += ResultsTable.render(results, criteria: criteria, firstRank: 1, width: 120, style: style).utf8.count }
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<count { bytes += ResultsTable.render(results, criteria: criteria, firstRank: 1, width: 120, style: style).utf8.count }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(String(format: "%.3f", seconds * 1000 / Double(count)))
+        if bytes == 0 { print("nothing rendered") }
+    }
+}
