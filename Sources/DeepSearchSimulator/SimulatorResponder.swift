@@ -200,9 +200,10 @@ struct SimulatorResponder: HTTPResponder {
             return SimulatorReply(status: 200, body: [])
         case .hugeBody:
             let size = max(64, fault.bytes ?? 4 << 20)
-            var body = Array("{\"padding\":\"".utf8)
-            body.append(contentsOf: repeatElement(UInt8(ascii: "x"), count: size))
-            body.append(contentsOf: Array("\"}".utf8))
+            let head = Array("{\"padding\":\"".utf8), tail = Array("\"}".utf8)
+            var body = [UInt8](repeating: UInt8(ascii: "x"), count: head.count + size + tail.count)
+            body.replaceSubrange(0..<head.count, with: head)
+            body.replaceSubrange((body.count - tail.count)..<body.count, with: tail)
             return SimulatorReply(status: 200, body: body)
         }
     }

@@ -86,9 +86,6 @@ struct ExtructShell: AsyncParsableCommand {
     @Flag(help: "Log every request to standard error (the token shown as Bearer …).")
     var debug = false
 
-    @Option(name: .customLong("demo-speed"), help: ArgumentHelp("How much faster than real the --demo simulator runs.", visibility: .hidden))
-    var demoSpeed = 10.0
-
     func validate() throws {
         if let typing, !(0...5000).contains(typing) { throw ValidationError("--typing takes 0…5000 milliseconds per key") }
         if recordHTTP != nil, replayHTTP != nil { throw ValidationError("--record-http and --replay-http cannot be used together") }
@@ -97,9 +94,8 @@ struct ExtructShell: AsyncParsableCommand {
 
     /// Where the URL and token come from: flag, environment, profile, default.
     func resolveEndpoint() throws -> (url: String, urlOrigin: String, token: String?, tokenOrigin: String) {
-        let env = ProcessInfo.processInfo.environment
-        var url = apiURL.map { ($0, "--api-url") } ?? env["EXTRUCT_API_URL"].flatMap { $0.isEmpty ? nil : ($0, "EXTRUCT_API_URL") }
-        var tok = token.map { ($0, "--token") } ?? env["EXTRUCT_API_TOKEN"].flatMap { $0.isEmpty ? nil : ($0, "EXTRUCT_API_TOKEN") }
+        var url = apiURL.map { ($0, "--api-url") } ?? Environment.value("EXTRUCT_API_URL").map { ($0, "EXTRUCT_API_URL") }
+        var tok = token.map { ($0, "--token") } ?? Environment.value("EXTRUCT_API_TOKEN").map { ($0, "EXTRUCT_API_TOKEN") }
         if profile != nil || url == nil || tok == nil {
             let path = ConfigFile.defaultPath()
             do {
@@ -193,8 +189,10 @@ enum Main {
         }
         var simulator: RunningSimulator?
         if command.demo {
+            // How much faster than real the demo runs (EXTRUCT_DEMO_SPEED, default 10).
+            let speed = Environment.value("EXTRUCT_DEMO_SPEED").flatMap(Double.init).map { max(0.1, $0) } ?? 10
             do {
-                var configuration = SimulatorConfiguration(port: 0, tokens: ["demo"], seed: 1, speed: command.demoSpeed)
+                var configuration = SimulatorConfiguration(port: 0, tokens: ["demo"], seed: 1, speed: speed)
                 configuration.host = "127.0.0.1"
                 let sim = Simulator(configuration: configuration)
                 await sim.seedDemoTasks()
@@ -207,7 +205,7 @@ enum Main {
             options.apiURLOrigin = "--demo"
             options.token = "demo"
             options.tokenOrigin = "--demo"
-            options.notice = "demo: a simulated Deep Search API runs at \(simulator!.url) with 3 sample tasks at \(Int(command.demoSpeed))× speed; nothing leaves this machine"
+            options.notice = "demo: a simulated Deep Search API runs at \(simulator!.url) with 3 sample tasks at \(Settings.format(speed))× speed; nothing leaves this machine"
         }
         let status: Int32
         do {

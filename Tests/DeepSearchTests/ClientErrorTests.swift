@@ -156,7 +156,7 @@ import Testing
     }
 
     @Test func aRefusedConnectionNamesTheURL() async throws {
-        let port = try await SimulatorFixture.with { sim in sim.running.port }
+        let port = 1  // nothing listens on port 1 of the loopback
         let transport = AsyncHTTPClientTransport()
         let client = DeepSearchClient(configuration: .init(baseURL: "http://127.0.0.1:\(port)", token: "t", retryPolicy: .none), transport: transport)
         let error = await expectError { _ = try await client.listTasks() }

@@ -39,7 +39,7 @@ import Glibc
         # A small session
         set poll_interval 0.05
         create "vertical SaaS companies serving freight forwarding" --results 5
-        expect status == created
+        expect desired_num_results == 5
         watch
         expect status == done
         results --limit 3

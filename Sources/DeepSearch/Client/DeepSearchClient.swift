@@ -233,6 +233,17 @@ public struct DeepSearchClient: Sendable {
         _ operation: Operation, _ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
         decode: (JSONValue) throws(ResponseShapeError) -> Value
     ) async throws -> Response<Value> {
+        do {
+            return try await exchange(operation, method, path, query: query, body: body, decode: decode)
+        } catch let error as DeepSearchError {
+            throw error.redacting(configuration.token)
+        }
+    }
+
+    private func exchange<Value: Sendable>(
+        _ operation: Operation, _ method: String, _ path: String, query: [(String, String)], body: JSONValue?,
+        decode: (JSONValue) throws(ResponseShapeError) -> Value
+    ) async throws -> Response<Value> {
         try checkTransportSecurity()
         let request = makeRequest(method: method, path: path, query: query, body: body)
         let response = try await perform(request, operation: operation)
@@ -268,11 +279,11 @@ public struct DeepSearchClient: Sendable {
         while true {
             try Task.checkCancellation()
             let started = clock.now
-            logger.debug("→ \(request.method) \(request.url)", metadata: ["authorization": configuration.token == nil ? "none" : "Bearer …", "attempt": "\(attempt)"])
+            logger.debug("→ \(request.method) \(redacted(request.url))", metadata: ["authorization": configuration.token == nil ? "none" : "Bearer …", "attempt": "\(attempt)"])
             let wait: Duration
             do {
                 let response = try await transport.send(request, timeout: configuration.requestTimeout)
-                logger.debug("← \(response.status) \(request.method) \(request.url)", metadata: ["ms": "\((clock.now - started).milliseconds)", "bytes": "\(response.body.count)"])
+                logger.debug("← \(response.status) \(request.method) \(redacted(request.url))", metadata: ["ms": "\((clock.now - started).milliseconds)", "bytes": "\(response.body.count)"])
                 guard attempt < policy.maxAttempts, RetryPolicy.isTransient(status: response.status) else { return response }
                 if let seconds = Self.retryAfter(response) {
                     wait = .seconds(seconds)
@@ -283,18 +294,24 @@ public struct DeepSearchClient: Sendable {
                 }
                 if waited + wait > policy.maxTotalWait { return response }
             } catch let error as DeepSearchError {
-                logger.debug("✗ \(request.method) \(request.url): \(error.message)")
+                logger.debug("✗ \(request.method) \(redacted(request.url)): \(redacted(error.message))")
                 guard attempt < policy.maxAttempts, error.code == .transport else {
                     throw operation.spends && (error.code == .transport || error.code == .timeout) ? error.ambiguous(operation) : error
                 }
                 wait = policy.backoff(afterAttempt: attempt)
                 if waited + wait > policy.maxTotalWait { throw error }
             }
-            logger.debug("retrying \(request.method) \(request.url) in \(wait.milliseconds) ms")
+            logger.debug("retrying \(request.method) \(redacted(request.url)) in \(wait.milliseconds) ms")
             try await clock.sleep(for: wait)
             waited += wait
             attempt += 1
         }
+    }
+
+    /// `text` with the token, wherever it appears, shown as `…`.
+    private func redacted(_ text: String) -> String {
+        guard let token = configuration.token, token.count >= 4, text.contains(token) else { return text }
+        return text.replacingOccurrences(of: token, with: "…")
     }
 
     private static func retryAfter(_ response: HTTPResponse) -> Int? {

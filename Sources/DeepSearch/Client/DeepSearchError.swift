@@ -83,6 +83,16 @@ public struct DeepSearchError: Error, Sendable, CustomStringConvertible {
         DeepSearchError(.invalidArgument, message)
     }
 
+    /// The same error with `token`, wherever it appears in the words, shown as `…`.
+    public func redacting(_ token: String?) -> DeepSearchError {
+        guard let token, token.count >= 4 else { return self }
+        var copy = self
+        copy.message = message.replacing(token, with: "…")
+        copy.advice = advice?.replacing(token, with: "…")
+        copy.issues = issues.map { ValidationIssue(location: $0.location.replacing(token, with: "…"), message: $0.message.replacing(token, with: "…")) }
+        return copy
+    }
+
     /// "what happened; what to do".
     public var description: String {
         guard let advice, !advice.isEmpty else { return message }

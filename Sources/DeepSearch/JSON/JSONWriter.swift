@@ -74,7 +74,23 @@ public enum JSONWriter {
     /// Appends `s` as a quoted JSON string.
     public static func writeString(_ s: String, into out: inout [UInt8]) {
         out.append(UInt8(ascii: "\""))
+        var pendingC2 = false
         for byte in s.utf8 {
+            // U+0080…U+009F (C1 controls, CSI among them) arrive as C2 80…C2 9F: escape them too.
+            if pendingC2 {
+                pendingC2 = false
+                if (0x80...0x9F).contains(byte) {
+                    out.append(contentsOf: [0x5C, UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                    out.append(hexDigits[Int(byte >> 4)])
+                    out.append(hexDigits[Int(byte & 0x0F)])
+                    continue
+                }
+                out.append(0xC2)
+            }
+            if byte == 0xC2 {
+                pendingC2 = true
+                continue
+            }
             switch byte {
             case UInt8(ascii: "\""): out.append(contentsOf: [0x5C, 0x22])
             case UInt8(ascii: "\\"): out.append(contentsOf: [0x5C, 0x5C])
@@ -88,6 +104,7 @@ public enum JSONWriter {
             default: out.append(byte)
             }
         }
+        if pendingC2 { out.append(0xC2) }
         out.append(UInt8(ascii: "\""))
     }
 }

@@ -63,6 +63,16 @@ public struct CassetteExchange: Sendable, Hashable {
         authorization = request.header("Authorization") == nil ? nil : "Bearer …"
     }
 
+    /// Replaces `secret` wherever it appears (path, query, bodies, headers) with `…`.
+    mutating func redact(_ secret: String) {
+        guard secret.count >= 4 else { return }
+        path = path.replacingOccurrences(of: secret, with: "…")
+        query = query.replacingOccurrences(of: secret, with: "…")
+        requestBody = requestBody?.replacingOccurrences(of: secret, with: "…")
+        responseBody = responseBody.replacingOccurrences(of: secret, with: "…")
+        responseHeaders = responseHeaders.map { HeaderField($0.name, $0.value.replacingOccurrences(of: secret, with: "…")) }
+    }
+
     /// `GET /v1/discovery_tasks?limit=20`.
     public var summary: String { "\(method) \(path)\(query.isEmpty ? "" : "?" + query)" }
 }
@@ -91,7 +101,10 @@ public final class CassetteRecorder: HTTPTransport {
         let start = clock.now
         let response = try await inner.send(request, timeout: timeout)
         let elapsed = clock.now - start
-        let exchange = CassetteExchange(request: request, response: response, started: started, milliseconds: Int(elapsed.milliseconds))
+        var exchange = CassetteExchange(request: request, response: response, started: started, milliseconds: Int(elapsed.milliseconds))
+        if let authorization = request.header("Authorization"), authorization.hasPrefix("Bearer ") {
+            exchange.redact(String(authorization.dropFirst(7)))
+        }
         var line = JSONWriter.compactBytes(exchange.json)
         line.append(UInt8(ascii: "\n"))
         lock.withLock { _ in

@@ -84,7 +84,7 @@ public struct Completer: Sendable {
 
     /// Paths that start with `partial`; directories end in `/` and take no space after them.
     static func files(_ partial: String) -> Completion {
-        let expanded = partial.hasPrefix("~/") ? NSHomeDirectory() + partial.dropFirst(1) : partial
+        let expanded = partial.hasPrefix("~/") ? Environment.home + partial.dropFirst(1) : partial
         let directory: String
         let prefix: String
         if let slash = expanded.lastIndex(of: "/") {
@@ -99,7 +99,7 @@ public struct Completer: Sendable {
         for name in entries.sorted() where name.hasPrefix(prefix) && (prefix.hasPrefix(".") || !name.hasPrefix(".")) {
             var isDirectory: ObjCBool = false
             _ = FileManager.default.fileExists(atPath: directory + name, isDirectory: &isDirectory)
-            let shown = (partial.hasPrefix("~/") ? "~/" + (directory + name).dropFirst(NSHomeDirectory().count + 1) : directory + name)
+            let shown = (partial.hasPrefix("~/") ? "~/" + (directory + name).dropFirst(Environment.home.count + 1) : directory + name)
             candidates.append(shown + (isDirectory.boolValue ? "/" : ""))
         }
         let single = candidates.count == 1 && candidates[0].hasSuffix("/")

@@ -18,6 +18,7 @@ public final class Console: Sendable {
     }
 
     private let state = Mutex(State())
+    private let secrets = Mutex<[String]>([])
     private let outFD: Int32
     private let errFD: Int32
     /// Whether standard output is a terminal.
@@ -35,13 +36,26 @@ public final class Console: Sendable {
         self.colorForbidden = colorForbidden
     }
 
+    /// Words never to be written: each is shown as `…` wherever it appears (the tokens in use).
+    public func setSecrets(_ words: Set<String>) {
+        secrets.withLock { $0 = words.filter { $0.count >= 4 }.sorted { $0.count > $1.count } }
+    }
+
+    private func redact(_ text: String) -> String {
+        let words = secrets.withLock { $0 }
+        guard !words.isEmpty else { return text }
+        var text = text
+        for word in words where text.contains(word) { text = text.replacingOccurrences(of: word, with: "…") }
+        return text
+    }
+
     /// Whether output can still be written (false once the reader of a pipe went away).
     public var isOutputOpen: Bool { state.withLock { !$0.outputClosed } }
 
     /// Appends `text` and a newline to standard output.
     public func out(_ text: String) {
         let flushNow = state.withLock { state -> Bool in
-            state.buffer.append(contentsOf: text.utf8)
+            state.buffer.append(contentsOf: redact(text).utf8)
             state.buffer.append(UInt8(ascii: "\n"))
             return state.buffer.count > 1 << 16
         }
@@ -52,26 +66,26 @@ public final class Console: Sendable {
     public func err(_ text: String) {
         flush()
         endLiveLine()
-        write(errFD, Array((text + "\n").utf8))
+        write(errFD, Array((redact(text) + "\n").utf8))
     }
 
     /// Writes `text` to standard error as is (no newline).
     public func errRaw(_ text: String) {
         flush()
-        write(errFD, Array(text.utf8))
+        write(errFD, Array(redact(text).utf8))
     }
 
     /// Writes `text` at once, to standard output or standard error (typing out a demo).
     public func type(_ text: String, toStandardError: Bool) {
         flush()
-        write(toStandardError ? errFD : outFD, Array(text.utf8))
+        write(toStandardError ? errFD : outFD, Array(redact(text).utf8))
     }
 
     /// Shows `text` as the live line on standard error, replacing the previous one.
     public func live(_ text: String) {
         flush()
         state.withLock { $0.liveLine = true }
-        write(errFD, Array(("\r\u{1B}[2K" + text).utf8))
+        write(errFD, Array(("\r\u{1B}[2K" + redact(text)).utf8))
     }
 
     /// Erases a live line, if one is showing, leaving the cursor at the start of the line.
@@ -108,7 +122,7 @@ public final class Console: Sendable {
             var size = winsize()
             if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
         }
-        if let columns = ProcessInfo.processInfo.environment["COLUMNS"].flatMap(Int.init), columns > 0 { return columns }
+        if let columns = Environment.value("COLUMNS").flatMap(Int.init), columns > 0 { return columns }
         return 100
     }
 

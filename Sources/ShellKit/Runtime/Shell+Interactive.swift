@@ -65,8 +65,7 @@ extension Shell {
     }
 
     static func defaultHistoryPath() -> String {
-        let env = ProcessInfo.processInfo.environment
-        let state = env["XDG_STATE_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.local/state")
+        let state = Environment.value("XDG_STATE_HOME") ?? (Environment.home + "/.local/state")
         return state + "/extruct-shell/history"
     }
 

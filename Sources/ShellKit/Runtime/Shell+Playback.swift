@@ -119,6 +119,7 @@ extension Shell {
     private func playOne(_ text: String, place: String, session: inout Session) async -> Int32 {
         let options = environment.options
         if options.echo || options.typingMilliseconds != nil {
+            let text = Self.historyText(text, secrets: environment.secrets)
             let toStandardError = session.settings.output == .json
             let style = Style(enabled: toStandardError ? environment.console.colorOnError(session.settings) : environment.console.colorOnOutput(session.settings))
             let prompt = Prompt.text(for: session, style: style, forEditor: false)

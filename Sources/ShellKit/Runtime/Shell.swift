@@ -16,7 +16,7 @@ public final class Shell {
 
     /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`).
     public init(options: ShellOptions, transport: (any HTTPTransport)? = nil, clock: any PollingClock = SystemPollingClock()) throws {
-        let noColor = options.noColor || ProcessInfo.processInfo.environment["NO_COLOR"].map { !$0.isEmpty } == true
+        let noColor = options.noColor || Environment.value("NO_COLOR") != nil
         let console = Console(colorForbidden: noColor)
         var chosen: any HTTPTransport
         if let replay = options.replayHTTP {
@@ -174,14 +174,13 @@ public final class Shell {
         let variables = session.variables
         let task = session.currentTask
         let last = session.lastResponse
-        let environmentVariables = ProcessInfo.processInfo.environment
         return { name in
             if name == "task" { return task }
             if name == "last" { return last.map { $0.shellText } }
             if name.hasPrefix("last."), let path = JSONPath(String(name.dropFirst(5))) { return last.flatMap { path.lookup(in: $0)?.shellText } }
             if name.hasPrefix("last["), let path = JSONPath(String(name.dropFirst(4))) { return last.flatMap { path.lookup(in: $0)?.shellText } }
             if let value = variables[name] { return value }
-            return environmentVariables[name]
+            return getenv(name).map { String(cString: $0) }
         }
     }
 }

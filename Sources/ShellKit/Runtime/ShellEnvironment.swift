@@ -27,7 +27,9 @@ public final class ShellEnvironment {
     /// Plays a script file inside the session (for `source`); set by the shell.
     var playFile: ((String, CommandContext) async throws -> Void)?
     /// Words that must never reach the screen or a file: the tokens in use.
-    public var secrets: Set<String> = []
+    public var secrets: Set<String> = [] {
+        didSet { console.setSecrets(secrets) }
+    }
 
     init(options: ShellOptions, console: Console, transport: any HTTPTransport, clock: any PollingClock, logger: Logger) {
         self.options = options

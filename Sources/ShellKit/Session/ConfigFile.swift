@@ -27,8 +27,8 @@ public struct ConfigFile: Sendable {
     }
 
     /// The default place: `$XDG_CONFIG_HOME/extruct-shell/config.toml` or `~/.config/…`.
-    public static func defaultPath(environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
-        let base = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 } ?? (NSHomeDirectory() + "/.config")
+    public static func defaultPath() -> String {
+        let base = Environment.value("XDG_CONFIG_HOME") ?? (Environment.home + "/.config")
         return base + "/extruct-shell/config.toml"
     }
 
@@ -106,7 +106,8 @@ public struct ConfigFile: Sendable {
         return text
     }
 
-    /// The profile `name`, or the default one when `name` is nil.
+    /// The profile `name`, or when `name` is nil the default one: `default_profile`, a profile
+    /// called `default`, or the only profile there is.
     public func profile(_ name: String?) throws(Problem) -> (name: String, profile: Profile)? {
         if let name {
             guard let profile = profiles[name] else {
@@ -115,7 +116,7 @@ public struct ConfigFile: Sendable {
             }
             return (name, profile)
         }
-        let chosen = defaultProfile ?? (profiles["default"] != nil ? "default" : nil)
+        let chosen = defaultProfile ?? (profiles["default"] != nil ? "default" : profiles.count == 1 ? profiles.keys.first : nil)
         guard let chosen, let profile = profiles[chosen] else { return nil }
         return (chosen, profile)
     }

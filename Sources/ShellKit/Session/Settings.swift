@@ -113,7 +113,7 @@ public struct Settings: Sendable, Hashable {
         return true
     }
 
-    static func format(_ v: Double) -> String {
+    public static func format(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : String(v)
     }
 }

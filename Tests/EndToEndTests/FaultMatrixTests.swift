@@ -1,0 +1,119 @@
+import DeepSearch
+import DeepSearchSimulator
+import Foundation
+import TestSupport
+import Testing
+
+/// Every command that talks to the API × every fault the simulator injects, through the built
+/// binary on a pseudo-terminal: one `error:` line, no stack trace, no hang beyond the timeout,
+/// the session unchanged, the next command works; create and resume sent once whatever happens.
+@Suite struct FaultMatrixTests {
+    struct Fault: Sendable, CustomStringConvertible {
+        var name: String
+        var rule: FaultRule
+        /// Words the error line must hold.
+        var says: String
+        var description: String { name }
+    }
+
+    static let faults: [Fault] = [
+        Fault(name: "latency beyond the timeout", rule: FaultRule(.latency, milliseconds: 6000), says: "within 3 s"),
+        Fault(name: "500", rule: FaultRule(.status, status: 500), says: "500 Internal Server Error"),
+        Fault(name: "502 HTML page", rule: FaultRule(.html), says: "502 Bad Gateway"),
+        Fault(name: "503", rule: FaultRule(.status, status: 503), says: "503 Service Unavailable"),
+        Fault(name: "429 with Retry-After", rule: FaultRule(.rateLimit, retryAfter: 2), says: "wait 2 s"),
+        Fault(name: "429 without Retry-After", rule: FaultRule(.rateLimit), says: "rate limited"),
+        Fault(name: "402", rule: FaultRule(.paymentRequired), says: "402 plan_required"),
+        Fault(name: "connection reset", rule: FaultRule(.reset), says: "http://127.0.0.1:"),
+        Fault(name: "truncated JSON", rule: FaultRule(.truncated), says: "not valid JSON"),
+        Fault(name: "invalid JSON", rule: FaultRule(.invalidJSON), says: "not valid JSON"),
+        Fault(name: "empty body", rule: FaultRule(.emptyBody), says: "not valid JSON"),
+        Fault(name: "several MiB body", rule: FaultRule(.hugeBody, bytes: 10 << 20), says: "larger than 8 MiB"),
+    ]
+
+    /// The commands, each with the request its fault should hit.
+    static let commands: [(line: String, method: String, path: String)] = [
+        ("create \"matrix\" --results 5", "POST", "/v1/discovery_tasks"),
+        ("tasks", "GET", "/v1/discovery_tasks"),
+        ("use $task", "GET", "/v1/discovery_tasks/"),
+        ("status", "GET", "/v1/discovery_tasks/"),
+        ("resume 5", "POST", "/resume"),
+        ("results", "GET", "/results"),
+        ("results --all", "GET", "/results"),
+        ("export out.csv", "GET", "/results"),
+        ("watch --interval 0.05", "GET", "/v1/discovery_tasks/"),
+        ("raw GET /v1/discovery_tasks", "GET", "/v1/discovery_tasks"),
+    ]
+
+    @Test(arguments: faults)
+    func everyCommandMeetsTheFaultWithOneErrorLine(_ fault: Fault) async throws {
+        let sim = try await SimulatorFixture.start()
+        let home = try TemporaryDirectory()
+        let pty = try PseudoTerminal(
+            Binaries.shell, ["--no-color"],
+            environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
+        defer {
+            pty.terminate()
+            home.remove()
+        }
+        let setup = ["set timeout 3", "set retries 0", "create \"matrix base\" --results 5"]
+        for line in setup {
+            let mark = try await pty.run(line)
+            try await pty.waitForPrompt(after: mark)
+        }
+        sim.advance(3600)
+        var mark = try await pty.run("status")
+        try await pty.wait(for: "done", after: mark)
+        try await pty.waitForPrompt(after: mark)
+        let task = try #require(sim.simulator.journal.entries.last?.path.split(separator: "/").last.map(String.init))
+
+        for command in Self.commands {
+            var rule = fault.rule
+            rule.method = command.method
+            rule.path = command.path
+            sim.simulator.faults.add(rule)
+            let posts = sim.count("POST")
+            let started = Date()
+            mark = try await pty.run(command.line)
+            try await pty.waitForPrompt(after: mark, timeout: 30)
+            let elapsed = Date().timeIntervalSince(started)
+            sim.simulator.faults.clear()
+            let screen = strippingEscapes(pty.text(since: mark))
+            let errors = screen.components(separatedBy: "\n").filter { $0.contains("error: ") }
+            #expect(errors.count == 1, "\(fault) × \(command.line): \(screen)")
+            #expect(errors.first?.contains(fault.says) == true, "\(fault) × \(command.line): \(errors)")
+            #expect(!screen.contains("Fatal error") && !screen.contains("Stack dump") && !screen.contains("Backtrace"))
+            #expect(elapsed < 10, "\(fault) × \(command.line) took \(elapsed) s")
+            if command.method == "POST" {
+                // A slow answer is journalled when it is sent: wait for it, then check there is one.
+                let deadline = Date().addingTimeInterval(8)
+                while sim.count("POST") == posts, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+                #expect(sim.count("POST") - posts == 1, "\(command.line) sent once under \(fault)")
+            }
+            #expect(screen.contains("extruct \(task.prefix(8)) [done]> "), "the session is unchanged after \(fault) × \(command.line)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: home.file("out.csv")), "a failed export writes nothing")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).allSatisfy { !$0.contains(".tmp-") })
+        mark = try await pty.run("results --limit 2")
+        try await pty.wait(for: "high-fit results", after: mark)
+        #expect(pty.exitStatus == nil)
+        await sim.running.stop()
+    }
+
+    @Test(arguments: faults)
+    func inPlaybackAFaultIsExitStatusOne(_ fault: Fault) async throws {
+        try await SimulatorFixture.with(configure: { $0.clock = WallClock() }) { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            var rule = fault.rule
+            rule.path = "/results"
+            sim.simulator.faults.add(rule)
+            let run = try await runShell(
+                ["-c", "set timeout 3", "-c", "set retries 0", "-c", "create \"playback fault\" --results 3", "-c", "results", "-c", "echo not reached"],
+                home: home.path, extraEnvironment: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token])
+            #expect(run.status == 1, "\(fault): \(run.stderr)")
+            #expect(run.stderr.components(separatedBy: "error: ").count == 2)
+            #expect(!run.stdout.contains("not reached"))
+        }
+    }
+}

@@ -1,0 +1,79 @@
+import DeepSearch
+import DeepSearchSimulator
+import Foundation
+import TestSupport
+import Testing
+
+/// Hostile scripts and hostile API data: invalid UTF-8, NUL bytes, a 1 MiB line, 100,000
+/// lines, deep nesting, terminal escapes inside API data.
+@Suite struct HostileInputTests {
+    func shell(_ arguments: [String], input: String = "", home: TemporaryDirectory, sim: SimulatorFixture? = nil) async throws -> ProcessResult {
+        var env: [String: String] = [:]
+        if let sim { env = ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token] }
+        return try await runShell(arguments, input: input, home: home.path, extraEnvironment: env, directory: home.path, timeout: 120)
+    }
+
+    @Test func invalidUTF8AndNULBytesAreRefusedWithTheLine() async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let invalid = try home.write("invalid.exsh", bytes: Array("echo ok\necho ".utf8) + [0xC3, 0x28] + [0x0A])
+        let run = try await shell([invalid], home: home)
+        #expect(run.status == 2)
+        #expect(run.stderr.contains("invalid.exsh:2: line 2 is not valid UTF-8"))
+        #expect(run.stdout.isEmpty, "nothing ran")
+        let nul = try home.write("nul.exsh", bytes: Array("echo a\0b\n".utf8))
+        #expect(try await shell([nul], home: home).status == 2)
+        let piped = try await shell([], input: "echo a\0b\necho after\n", home: home)
+        #expect(piped.status == 2)
+        #expect(piped.stderr.contains("<stdin>:1: error") == false && piped.stderr.contains("NUL byte"))
+        // Invalid UTF-8 on standard input is shown as U+FFFD, not a crash.
+        let replaced = try await runProcess(Binaries.shell, [], input: Array("echo x".utf8) + [0xFF] + Array("y\n".utf8), environment: testEnvironment(home: home.path))
+        #expect(replaced.status == 0)
+        #expect(replaced.stdout == "x\u{FFFD}y\n")
+    }
+
+    @Test func aOneMiBLineAndAHundredThousandLines() async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let long = String(repeating: "x", count: 1 << 20)
+        let big = try home.write("long.exsh", "echo \(long)\n")
+        let run = try await shell([big], home: home)
+        #expect(run.status == 0)
+        #expect(run.stdout.count == (1 << 20) + 1)
+        let many = try home.write("many.exsh", (0..<100_000).map { "set v \($0)" }.joined(separator: "\n") + "\necho $v\n")
+        let manyRun = try await shell([many], home: home)
+        #expect(manyRun.status == 0)
+        #expect(manyRun.stdout == "99999\n")
+    }
+
+    @Test func deeplyNestedSourcesStopAtALimit() async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        for i in 0..<100 { try home.write("n\(i).exsh", "source n\(i + 1).exsh\n") }
+        try home.write("n100.exsh", "echo bottom\n")
+        let run = try await shell(["n0.exsh"], home: home)
+        #expect(run.status == 1)
+        #expect(run.stderr.contains("nested more than 64 deep"))
+        #expect(run.stderr.components(separatedBy: "error:").count == 2)
+    }
+
+    @Test func escapesInsideAPIDataAreShownHarmlessly() async throws {
+        try await SimulatorFixture.with { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let evil = "evil \u{1B}]0;pwned\u{07}\u{1B}[2J\u{1B}[31mred\u{9B}1m"
+            let body = JSONWriter.compact(.object(["query": .string(evil), "desired_num_results": 3]))
+            let created = try DiscoveryTask(json: try await RawHTTP(sim.url).post("/v1/discovery_tasks", body).json())
+            sim.advance(600)
+            for arguments in [["-c", "use \(created.id)", "-c", "status", "-c", "tasks", "-c", "results"],
+                              ["--json", "-c", "use \(created.id)", "-c", "status"]] {
+                let run = try await shell(arguments, home: home, sim: sim)
+                #expect(run.status == 0, "\(run.stderr)")
+                let bytes = run.stdout.unicodeScalars + run.stderr.unicodeScalars
+                #expect(!bytes.contains { $0 == "\u{1B}" || $0 == "\u{07}" || $0 == "\u{9B}" }, "\(arguments)")
+            }
+            let text = try await shell(["-c", "use \(created.id)", "-c", "status"], home: home, sim: sim)
+            #expect(text.stdout.contains("evil ?]0;pwned??[2J?[31mred?1m"))
+        }
+    }
+}

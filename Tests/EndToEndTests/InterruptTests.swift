@@ -1,0 +1,143 @@
+import DeepSearch
+import DeepSearchSimulator
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Ctrl-C during every kind of request, during paging and during a typed demo; SIGTERM and
+/// SIGHUP mid-request; concurrent shells on one history. After each: a sane terminal, the
+/// history complete, no half-written file.
+@Suite(.serialized) struct InterruptTests {
+    static let requests: [(line: String, path: String)] = [
+        ("create \"slow\" --results 5", "/v1/discovery_tasks"), ("tasks", "/v1/discovery_tasks"), ("use $task", "/v1/discovery_tasks/"),
+        ("status", "/v1/discovery_tasks/"), ("resume 5", "/resume"), ("results", "/results"), ("export out.csv", "/results"),
+        ("raw GET /v1/discovery_tasks", "/v1/discovery_tasks"), ("watch --interval 0.05", "/v1/discovery_tasks/"),
+    ]
+
+    @Test func ctrlCCancelsEveryKindOfRequestAndTheShellGoesOn() async throws {
+        try await SimulatorFixture.with { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let pty = try PseudoTerminal(
+                Binaries.shell, [], environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
+            defer { pty.terminate() }
+            var mark = try await pty.run("create \"base\" --results 5")
+            try await pty.waitForPrompt(after: mark)
+            var typed = ["create \"base\" --results 5"]
+            for request in Self.requests {
+                sim.simulator.faults.add(FaultRule(.latency, milliseconds: 15_000, path: request.path, count: 1))
+                let before = sim.simulator.journal.total
+                mark = try await pty.run(request.line)
+                typed.append(request.line)
+                // Interrupt once the request is under way (watch: after a poll or two).
+                try await Task.sleep(for: .milliseconds(300))
+                let started = Date()
+                pty.type("\u{03}")
+                let text = try await pty.wait(for: "interrupted or stopped", after: mark, timeout: 10) {
+                    $0.contains("interrupted") || $0.contains("stopped watching")
+                }
+                #expect(Date().timeIntervalSince(started) < 5, "\(request.line) stopped at once")
+                try await pty.waitForPrompt(after: mark)
+                #expect(!text.contains("error:"), "\(request.line): an interrupt is not an error: \(text)")
+                sim.simulator.faults.clear()
+                _ = before
+            }
+            #expect(!FileManager.default.fileExists(atPath: home.file("out.csv")))
+            #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).allSatisfy { !$0.contains(".tmp-") })
+            mark = try await pty.run("echo still-alive")
+            try await pty.wait(for: "still-alive\r\n", after: mark)
+            typed.append("echo still-alive")
+            let history = home.read("state/extruct-shell/history") ?? ""
+            #expect(history == typed.joined(separator: "\n") + "\n")
+        }
+    }
+
+    @Test func ctrlCWhilePagingThroughEverything() async throws {
+        try await SimulatorFixture.with { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let http = RawHTTP(sim.url)
+            let task = try DiscoveryTask(json: try await http.post("/v1/discovery_tasks", #"{"query": "\#(sim.query(atLeast: 900))", "desired_num_results": 200}"#).json())
+            sim.advance(4 * 3600)
+            // The third page is slow: Ctrl-C arrives mid-paging.
+            sim.simulator.faults.add(FaultRule(.latency, milliseconds: 6000, path: "/results", count: 1, skip: 2))
+            let pty = try PseudoTerminal(
+                Binaries.shell, [], environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
+            defer { pty.terminate() }
+            var mark = try await pty.run("use \(task.id)")
+            try await pty.waitForPrompt(after: mark)
+            mark = try await pty.run("set page_size 20")
+            try await pty.waitForPrompt(after: mark)
+            mark = try await pty.run("export all.jsonl")
+            try await pty.wait(for: "third page requested", after: mark) { _ in sim.count("GET", "/results") >= 3 }
+            pty.type("\u{03}")
+            try await pty.wait(for: "interrupted", after: mark)
+            #expect(!FileManager.default.fileExists(atPath: home.file("all.jsonl")), "no half-written export")
+            #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).allSatisfy { !$0.contains(".tmp-") })
+            mark = try await pty.run("results --all")
+            try await pty.wait(for: "third page requested", after: mark) { _ in sim.count("GET", "/results") >= 6 }
+            try await pty.waitForPrompt(after: mark)
+            #expect(pty.text(since: mark).contains("rows 1–200 of 200"))
+        }
+    }
+
+    @Test func ctrlCStopsATypedDemoWith130AndLeavesTheTerminalSane() async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let script = try home.write("demo.exsh", "echo one\necho a long line typed out slowly for the audience\necho never\n")
+        let pty = try PseudoTerminal(Binaries.shell, ["--typing", "40", script], environment: testEnvironment(home: home.path))
+        defer { pty.terminate() }
+        try await pty.wait(for: "extruct> echo a lo")
+        pty.type("\u{03}")
+        #expect(try await pty.waitForExit() == 130)
+        #expect(!pty.screen.contains("never\r\n"))
+        #expect(TerminalState.matchesFreshPTY(try #require(pty.terminalSettings)))
+    }
+
+    @Test(arguments: [SIGTERM, SIGHUP])
+    func aSignalMidRequestEndsTheShellWithTheTerminalSane(_ signal: Int32) async throws {
+        try await SimulatorFixture.with(configure: { $0.faults = [FaultRule(.latency, milliseconds: 15_000)] }) { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let pty = try PseudoTerminal(
+                Binaries.shell, [], environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
+            defer { pty.terminate() }
+            let mark = try await pty.run("tasks")
+            try await Task.sleep(for: .milliseconds(300))
+            pty.signal(signal)
+            #expect(try await pty.waitForExit(timeout: 10) == 128 + signal)
+            #expect(TerminalState.matchesFreshPTY(try #require(pty.terminalSettings)))
+            #expect(home.read("state/extruct-shell/history") == "tasks\n")
+            _ = mark
+        }
+    }
+
+    @Test func twoShellsAppendingToOneHistoryLoseNothing() async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let path = home.file("shared-history")
+        let shells = try (0..<2).map { _ in try PseudoTerminal(Binaries.shell, ["--history-file", path], environment: testEnvironment(home: home.path)) }
+        defer { shells.forEach { $0.terminate() } }
+        for shell in shells { try await shell.waitForPrompt() }
+        let count = 150
+        // Both type at once; each line waits only for its own prompt.
+        async let a: Void = typeLines(shells[0], prefix: "a", count: count)
+        async let b: Void = typeLines(shells[1], prefix: "b", count: count)
+        _ = try await (a, b)
+        let lines = (home.read("shared-history") ?? "").split(separator: "\n").map(String.init)
+        #expect(lines.count == 2 * count)
+        #expect(Set(lines) == Set((0..<count).flatMap { ["echo a-\($0)", "echo b-\($0)"] }))
+        #expect(lines.filter { $0.hasPrefix("echo a-") } == (0..<count).map { "echo a-\($0)" }, "each shell's lines stay in order")
+    }
+
+    func typeLines(_ pty: PseudoTerminal, prefix: String, count: Int) async throws {
+        for i in 0..<count {
+            let mark = try await pty.run("echo \(prefix)-\(i)")
+            try await pty.wait(for: "\(prefix)-\(i)\r\n", after: mark)
+        }
+    }
+}
