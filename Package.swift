@@ -87,6 +87,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // The fuzzing entry point (scripts/fuzz) and the replay of what it found (the tests).
+        .target(
+            name: "FuzzHarness",
+            dependencies: ["DeepSearch", "ShellKit"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "extruct-fuzz",
+            dependencies: ["FuzzHarness"],
+            swiftSettings: swiftSettings
+        ),
         // Measurements for scripts/bench: the client's request rate, rendering time.
         .executableTarget(
             name: "extruct-bench",
@@ -122,6 +133,11 @@ let package = Package(
         .testTarget(
             name: "ShellKitTests",
             dependencies: ["ShellKit", "TestSupport"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "FuzzRegressionTests",
+            dependencies: ["FuzzHarness"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -18,6 +18,12 @@ public enum TextWidth {
 
     /// The width of a string.
     public static func of(_ text: String) -> Int {
+        var ascii = true
+        for byte in text.utf8 where byte < 0x20 || byte >= 0x7F {
+            ascii = false
+            break
+        }
+        if ascii { return text.utf8.count }
         var total = 0
         for scalar in text.unicodeScalars { total += of(scalar) }
         return total

@@ -16,8 +16,9 @@ public struct JSONSyntaxError: Error, Sendable, Equatable, CustomStringConvertib
     }
 }
 
-/// A strict JSON reader, lenient in one place: raw control characters (such as newlines) inside
-/// strings are kept rather than refused, because some of Extruct's endpoints send them.
+/// A strict JSON reader, lenient in two places: raw control characters (such as newlines) inside
+/// strings are kept rather than refused, because some of Extruct's endpoints send them, and
+/// invalid UTF-8 inside a string becomes U+FFFD.
 public enum JSONParser {
     /// The deepest nesting accepted; deeper documents are refused instead of exhausting the stack.
     public static let maximumDepth = 256
@@ -217,10 +218,7 @@ public enum JSONParser {
                 let byte = bytes[index]
                 if byte == UInt8(ascii: "\"") {
                     index += 1
-                    guard let text = String(validating: scratch, as: UTF8.self) else {
-                        throw error("a string is not valid UTF-8")
-                    }
-                    return text
+                    return String(decoding: scratch, as: UTF8.self)
                 }
                 if byte == UInt8(ascii: "\\") {
                     index += 1
@@ -287,11 +285,10 @@ public enum JSONParser {
             return value
         }
 
+        /// The text of `range`; invalid UTF-8 is replaced with U+FFFD rather than refused, as
+        /// a lenient reader of a server's text should.
         func validated(_ range: Range<Int>) throws(JSONSyntaxError) -> String {
-            guard let text = String(validating: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self) else {
-                throw error("a string is not valid UTF-8")
-            }
-            return text
+            String(decoding: UnsafeBufferPointer(rebasing: bytes[range]), as: UTF8.self)
         }
     }
 }

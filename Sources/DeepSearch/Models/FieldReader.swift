@@ -24,6 +24,16 @@ struct FieldReader {
 
     func fieldPath(_ key: String) -> String { path.isEmpty ? key : "\(path).\(key)" }
 
+    /// The value of `key`, when present and not null.
+    func value(_ key: String) -> JSONValue? {
+        guard let v = object[key], !v.isNull else { return nil }
+        return v
+    }
+
+    func string(_ key: String) -> String? { Self.text(value(key)) }
+    func int(_ key: String) -> Int? { Self.integer(value(key)) }
+    func bool(_ key: String) -> Bool? { Self.boolean(value(key)) }
+
     /// The first present, non-null value among `keys` (a current name, then legacy names).
     func value(_ keys: String...) -> JSONValue? { value(keys) }
 
@@ -34,8 +44,10 @@ struct FieldReader {
         return nil
     }
 
-    func string(_ keys: String...) -> String? {
-        guard let v = value(keys) else { return nil }
+    func string(_ keys: String...) -> String? { Self.text(value(keys)) }
+
+    static func text(_ v: JSONValue?) -> String? {
+        guard let v else { return nil }
         switch v {
         case .string(let s): return s
         case .number(let n): return n
@@ -51,8 +63,10 @@ struct FieldReader {
         return s
     }
 
-    func int(_ keys: String...) -> Int? {
-        guard let v = value(keys) else { return nil }
+    func int(_ keys: String...) -> Int? { Self.integer(value(keys)) }
+
+    static func integer(_ v: JSONValue?) -> Int? {
+        guard let v else { return nil }
         switch v {
         case .number: return v.intValue
         case .string(let s): return Int(s.trimmingSpaces)
@@ -60,8 +74,10 @@ struct FieldReader {
         }
     }
 
-    func bool(_ keys: String...) -> Bool? {
-        guard let v = value(keys) else { return nil }
+    func bool(_ keys: String...) -> Bool? { Self.boolean(value(keys)) }
+
+    static func boolean(_ v: JSONValue?) -> Bool? {
+        guard let v else { return nil }
         switch v {
         case .bool(let b): return b
         case .string(let s): return s == "true" ? true : s == "false" ? false : nil

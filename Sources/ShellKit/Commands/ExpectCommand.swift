@@ -44,12 +44,16 @@ struct ExpectCommand: ShellCommand {
         guard let seen else {
             throw CommandFailure(.expectation, "expected \(what) \(op) \(rhs), but the last response has no \(what)")
         }
-        if try !holds(seen, op, rhs) {
+        if try !ExpectCheck.holds(seen, op, rhs) {
             throw CommandFailure(.expectation, "expected \(what) \(op) \(rhs), saw \(TextLayout.safe(String(seen.prefix(200))))")
         }
     }
+}
 
-    static func holds(_ seen: String, _ op: String, _ wanted: String) throws(CommandFailure) -> Bool {
+/// The comparison `expect` makes: numbers as numbers, text as text, `~` as contains or `/regex/`.
+public enum ExpectCheck {
+    /// Whether `seen OP wanted` holds; throws for an operator that needs numbers and got text.
+    public static func holds(_ seen: String, _ op: String, _ wanted: String) throws(CommandFailure) -> Bool {
         let a = Double(seen), b = Double(wanted)
         switch op {
         case "==": return a != nil && b != nil ? a == b : seen == wanted

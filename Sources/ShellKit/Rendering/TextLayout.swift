@@ -13,16 +13,25 @@ public enum TextLayout {
     /// `text` cut to at most `columns` columns, ending in `…` when cut. Never splits a character.
     public static func truncate(_ text: String, to columns: Int) -> String {
         guard columns > 0 else { return "" }
-        if width(text) <= columns { return text }
+        // No character is wider than its UTF-8 encoding is long.
+        if text.utf8.count <= columns || width(text) <= columns { return text }
         var out = ""
         var used = 0
         for character in text {
-            let w = width(String(character))
+            let w = width(character)
             if used + w > columns - 1 { break }
             out.append(character)
             used += w
         }
         return out + "…"
+    }
+
+    /// Columns one character takes.
+    static func width(_ character: Character) -> Int {
+        if let ascii = character.asciiValue { return ascii >= 0x20 && ascii != 0x7F ? 1 : 0 }
+        var total = 0
+        for scalar in character.unicodeScalars { total += TextWidth.of(scalar) }
+        return total
     }
 
     /// `text` cut or padded with spaces to exactly `columns` columns.
@@ -63,7 +72,7 @@ public enum TextLayout {
         var out = ""
         var used = 0
         for c in text {
-            let w = width(String(c))
+            let w = width(c)
             if used + w > columns { break }
             out.append(c)
             used += w
