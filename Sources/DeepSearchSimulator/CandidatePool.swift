@@ -89,10 +89,10 @@ final class CandidatePool: Sendable {
             if r.unit() < 0.04 { size = nil }
             let year: Int? = r.unit() < 0.05 ? nil : 1950 + Int(pow4(r.unit()) * 74)
             let description = CompanyCatalog.format(r.pick(CompanyCatalog.descriptionTemplates), name, topic)
-            let full = """
-                \(description) \(year.map { "Founded in \($0), it is" } ?? "It is") based in \(place.city), \(place.country).
-                Customers cite its focus on \(topic) and a small, senior team.
-                """
+            let origin = year.map { "Founded in \($0) and based in" } ?? "Based in"
+            let customers = r.pick(["mid-sized", "enterprise", "fast-growing", "regional"])
+            let full = "\(origin) \(place.city), \(place.country), \(name) works with \(customers) customers.\n"
+                + "Its customers cite its focus on \(topic) and a small, senior team."
             candidates.append(Candidate(
                 index: index, name: name, domain: domain, passesPrefilter: passes, isHighFit: highFit,
                 strength: strength, description: description, fullDescription: full, place: place, size: size,

@@ -205,7 +205,7 @@ enum Main {
             options.apiURLOrigin = "--demo"
             options.token = "demo"
             options.tokenOrigin = "--demo"
-            options.notice = "demo: a simulated Deep Search API runs at \(simulator!.url) with 3 sample tasks at \(Settings.format(speed))× speed; nothing leaves this machine"
+            options.notice = "demo: simulated Deep Search API at \(simulator!.url) · 3 sample tasks · \(Settings.format(speed))× speed · nothing leaves this machine"
         }
         let status: Int32
         do {

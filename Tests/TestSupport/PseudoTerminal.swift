@@ -13,13 +13,17 @@ public final class PseudoTerminal: Sendable {
     var masterDescriptor: Int32 { master }
     private let output = Mutex<[UInt8]>([])
     private let finished = Mutex<Int32?>(nil)
+    private let lastSubmit = Mutex(0)
 
     /// Starts `executable` with `arguments` on a new pty of `columns` × `rows`.
     public init(_ executable: String = Binaries.shell, _ arguments: [String], environment: [String: String], columns: UInt16 = 100, rows: UInt16 = 30) throws {
         var master: Int32 = -1, slave: Int32 = -1
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw POSIXError(.EIO) }
-        let slavePath = String(cString: ttyname(slave))
+        // ttyname_r, not ttyname: tests start terminals in parallel and ttyname's buffer is shared.
+        var name = [CChar](repeating: 0, count: 256)
+        guard ttyname_r(slave, &name, name.count) == 0 else { throw POSIXError(.ENOTTY) }
+        let slavePath = String(cString: name)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         posix_spawn_file_actions_addclose(&actions, master)
@@ -132,11 +136,13 @@ public final class PseudoTerminal: Sendable {
 
     /// Types `line` and Enter at the next prompt; returns the mark before Enter.
     @discardableResult
+    /// The prompt awaited is one that appears after the previous line was submitted, so a line is
+    /// never typed while the one before is still being read.
     public func run(_ line: String, timeout: Double = 20) async throws -> Int {
-        let before = mark
-        try await waitForPrompt(after: before > 0 ? max(0, before - 200) : 0, timeout: timeout)
+        try await waitForPrompt(after: lastSubmit.withLock { $0 }, timeout: timeout)
         let m = mark
         type(line + "\r")
+        lastSubmit.withLock { $0 = m }
         return m
     }
 

@@ -310,7 +310,7 @@ public struct DeepSearchClient: Sendable {
 
     /// `text` with the token, wherever it appears, shown as `…`.
     private func redacted(_ text: String) -> String {
-        guard let token = configuration.token, token.count >= 4, text.contains(token) else { return text }
+        guard let token = configuration.token, token.count >= Secrets.minimumLength, text.contains(token) else { return text }
         return text.replacingOccurrences(of: token, with: "…")
     }
 

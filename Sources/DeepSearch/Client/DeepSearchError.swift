@@ -85,7 +85,7 @@ public struct DeepSearchError: Error, Sendable, CustomStringConvertible {
 
     /// The same error with `token`, wherever it appears in the words, shown as `…`.
     public func redacting(_ token: String?) -> DeepSearchError {
-        guard let token, token.count >= 4 else { return self }
+        guard let token, token.count >= Secrets.minimumLength else { return self }
         var copy = self
         copy.message = message.replacing(token, with: "…")
         copy.advice = advice?.replacing(token, with: "…")

@@ -65,7 +65,7 @@ public struct CassetteExchange: Sendable, Hashable {
 
     /// Replaces `secret` wherever it appears (path, query, bodies, headers) with `…`.
     mutating func redact(_ secret: String) {
-        guard secret.count >= 4 else { return }
+        guard secret.count >= Secrets.minimumLength else { return }
         path = path.replacingOccurrences(of: secret, with: "…")
         query = query.replacingOccurrences(of: secret, with: "…")
         requestBody = requestBody?.replacingOccurrences(of: secret, with: "…")

@@ -1,3 +1,4 @@
+import DeepSearch
 import Foundation
 import Synchronization
 
@@ -38,7 +39,7 @@ public final class Console: Sendable {
 
     /// Words never to be written: each is shown as `…` wherever it appears (the tokens in use).
     public func setSecrets(_ words: Set<String>) {
-        secrets.withLock { $0 = words.filter { $0.count >= 4 }.sorted { $0.count > $1.count } }
+        secrets.withLock { $0 = words.filter { $0.count >= Secrets.minimumLength }.sorted { $0.count > $1.count } }
     }
 
     private func redact(_ text: String) -> String {

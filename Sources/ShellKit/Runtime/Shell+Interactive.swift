@@ -91,7 +91,7 @@ extension Shell {
         if words.first == "token", words.count > 1, !["--prompt", "--clear"].contains(words[1]) {
             text = "token …"
         }
-        for secret in secrets where secret.count >= 4 { text = text.replacingOccurrences(of: secret, with: "…") }
+        for secret in secrets where secret.count >= Secrets.minimumLength { text = text.replacingOccurrences(of: secret, with: "…") }
         return text
     }
 }
