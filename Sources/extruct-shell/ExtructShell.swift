@@ -11,15 +11,13 @@ struct ExtructShell: AsyncParsableCommand {
         commandName: "extruct-shell",
         abstract: "An interactive shell for Extruct's Deep Search API.",
         discussion: """
-            Without a script, on a terminal: the interactive shell. With SCRIPT, -f or -c, or with
-            standard input that is not a terminal: playback, then exit.
+            Without a script, on a terminal: the interactive shell. With SCRIPT, -f or -c, or with standard input that is not a terminal: playback, then exit.
 
-            Commands: create, tasks, use, status, resume, results, show, watch, export, raw, token,
-            set, unset, echo, sleep, expect, try, source, record, history, clear, help, exit.
-            Inside the shell, help COMMAND explains each.
+            Commands: create, tasks, use, status, resume, results, show, watch, export, raw, token, set, unset, echo, sleep, expect, try, source, record, history, clear, help, exit. Inside the shell, help COMMAND explains each.
 
-            Exit status: 0 success · 1 a command failed · 2 usage error or unreadable script ·
-            3 an expect did not hold · 130 interrupted.
+            The URL comes from --api-url, EXTRUCT_API_URL, a profile of $XDG_CONFIG_HOME/extruct-shell/config.toml, or https://api.extruct.ai; the token from --token, EXTRUCT_API_TOKEN or the profile.
+
+            Exit status: 0 success, 1 a command failed, 2 usage error or unreadable script, 3 an expect did not hold, 130 interrupted.
             """,
         version: version)
 
@@ -163,7 +161,13 @@ enum Main {
         let arguments = Array(CommandLine.arguments.dropFirst())
         let command: ExtructShell
         do {
-            command = try ExtructShell.parseAsRoot(arguments) as! ExtructShell
+            var parsed = try ExtructShell.parseAsRoot(arguments)
+            guard let shell = parsed as? ExtructShell else {
+                // A built-in of ArgumentParser, such as `help`.
+                try parsed.run()
+                exit(0)
+            }
+            command = shell
         } catch {
             let code = ExtructShell.exitCode(for: error)
             let message = ExtructShell.fullMessage(for: error)

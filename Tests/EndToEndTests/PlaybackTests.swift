@@ -328,6 +328,21 @@ import Glibc
         }
     }
 
+    @Test func helpAndVersionAndAMistakenCommandAsAScript() async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let help = try await runShell(["--help"], home: home.path)
+        #expect(help.status == 0)
+        #expect(help.stdout.contains("USAGE: extruct-shell") && help.stdout.contains("--replay-http"))
+        let version = try await runShell(["--version"], home: home.path)
+        #expect(version.status == 0 && version.stdout == "0.1.0\n")
+        let mistaken = try await runShell(["status"], home: home.path)
+        #expect(mistaken.status == 2)
+        #expect(mistaken.stderr.contains("use -c 'status'"))
+        let completion = try await runShell(["--generate-completion-script", "zsh"], home: home.path)
+        #expect(completion.status == 0 && completion.stdout.contains("#compdef extruct-shell"))
+    }
+
     @Test func theStayInteractiveFlagNeedsATerminalElseItEndsAfterPlayback() async throws {
         try await withRun { r in
             let run = try await r.shell(["-c", "echo once", "-i"])

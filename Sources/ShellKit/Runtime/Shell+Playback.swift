@@ -64,7 +64,11 @@ extension Shell {
             lines = try ScriptSource.lines(atPath: resolved)
         } catch {
             let place = error.line.map { "\(path):\($0)" }
-            environment.console.err(ErrorPresenter.line(for: CommandFailure.syntax(error.description), place: place))
+            var message = error.description
+            if !nested, error.line == nil, environment.registry.command(named: path) != nil {
+                message += " (to run the command \(path), use -c '\(path)')"
+            }
+            environment.console.err(ErrorPresenter.line(for: CommandFailure.syntax(message), place: place))
             return ExitStatus.usage
         }
         // The whole file is checked before anything runs: a typo on line 50 must not leave
