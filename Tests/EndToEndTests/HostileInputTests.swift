@@ -46,6 +46,17 @@ import Testing
         #expect(manyRun.stdout == "99999\n")
     }
 
+    @Test func aClosedOutputPipeEndsQuietly() async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let script = try home.write("many.exsh", (0..<20_000).map { "echo line \($0)" }.joined(separator: "\n") + "\n")
+        let run = try await runProcess(
+            "/bin/bash", ["-c", "\"$0\" \"$1\" | head -n 2; exit ${PIPESTATUS[0]}", Binaries.shell, script], environment: testEnvironment(home: home.path))
+        #expect(run.stdout == "line 0\nline 1\n")
+        #expect(run.status == 0, "SIGPIPE is ignored and the shell stops quietly: \(run.stderr)")
+        #expect(run.stderr.isEmpty)
+    }
+
     @Test func deeplyNestedSourcesStopAtALimit() async throws {
         let home = try TemporaryDirectory()
         defer { home.remove() }

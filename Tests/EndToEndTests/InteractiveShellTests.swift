@@ -57,6 +57,16 @@ import Glibc
         }
     }
 
+    @Test func interactiveAfterPlaybackWithDashI() async throws {
+        try await withShell(["-c", "set q played-first", "-i"]) { s in
+            try await s.pty.waitForPrompt()
+            let mark = try await s.pty.run("echo $q")
+            try await s.pty.wait(for: "played-first\r\n", after: mark)
+            s.pty.type("exit 4\r")
+            #expect(try await s.pty.waitForExit() == 4)
+        }
+    }
+
     @Test func thePromptShowsTheCurrentTaskAndItsStatus() async throws {
         try await withShell(seedTasks: true) { s in
             try await s.pty.waitForPrompt()

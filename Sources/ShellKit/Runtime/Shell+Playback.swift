@@ -109,6 +109,8 @@ extension Shell {
             worst = max(worst, status)
             if status == ExitStatus.interrupted || interrupts.termination != nil || environment.exitRequest != nil { return status }
             if status != ExitStatus.success, !environment.options.continueOnError { return status }
+            // The reader of our output went away (`| head`): nothing more can be shown.
+            if !environment.console.isOutputOpen { return worst }
         }
         return worst
     }
@@ -189,6 +191,7 @@ extension Shell {
             let status = await playOne(text, place: "<stdin>:\(start)", session: &working)
             session = working
             worst = max(worst, status)
+            if !environment.console.isOutputOpen { return worst }
             if status == ExitStatus.interrupted || interrupts.termination != nil || environment.exitRequest != nil { return status }
             if status != ExitStatus.success, !environment.options.continueOnError { return status }
         }
