@@ -19,6 +19,8 @@ public final class EditLineReader: LineReader {
     private var interrupted = false
     private var closed = false
     private let output: UnsafeMutablePointer<FILE>
+    /// Wide strings handed to libedit at set-up (names, key bindings), freed after `el_end`.
+    private var handedOver: [UnsafeMutablePointer<wchar_t>] = []
 
     /// Completes the word before the cursor; gets the text before the cursor.
     public var completer: ((String) -> Completion)?
@@ -40,34 +42,35 @@ public final class EditLineReader: LineReader {
         ex_history_set_unique(history, 1)
         ex_el_set_clientdata(editor, Unmanaged.passUnretained(self).toOpaque())
         ex_el_set_signal(editor, 0)
-        ex_el_set_editor(editor, Self.wide("emacs"))
-        ex_el_setty(editor, Self.wide("-d"), Self.wide("-isig"), nil)
+        ex_el_set_editor(editor, keep("emacs"))
+        ex_el_setty(editor, keep("-d"), keep("-isig"), nil)
         ex_el_set_getcfn(editor, ex_read_char)
         ex_el_set_prompt(editor, { editor in
             guard let editor, let reader = EditLineReader.reader(of: editor) else { return nil }
             return reader.promptBuffer
         }, 1)
         ex_el_set_history(editor, history)
-        ex_el_add_function(editor, Self.wide("ex-interrupt"), Self.wide("Discard the line"), { editor, _ in
+        ex_el_add_function(editor, keep("ex-interrupt"), keep("Discard the line"), { editor, _ in
             guard let editor, let reader = EditLineReader.reader(of: editor) else { return UInt8(CC_ERROR) }
             reader.interrupted = true
             fputs("^C\r\n", reader.output)
             fflush(reader.output)
             return UInt8(CC_NEWLINE)
         })
-        ex_el_add_function(editor, Self.wide("ex-complete"), Self.wide("Complete the word"), { editor, _ in
+        ex_el_add_function(editor, keep("ex-complete"), keep("Complete the word"), { editor, _ in
             guard let editor, let reader = EditLineReader.reader(of: editor) else { return UInt8(CC_ERROR) }
             return reader.complete()
         })
-        ex_el_bind(editor, Self.wide("^C"), Self.wide("ex-interrupt"))
-        ex_el_bind(editor, Self.wide("^I"), Self.wide("ex-complete"))
-        ex_el_bind(editor, Self.wide("^R"), Self.wide("em-inc-search-prev"))
+        ex_el_bind(editor, keep("^C"), keep("ex-interrupt"))
+        ex_el_bind(editor, keep("^I"), keep("ex-complete"))
+        ex_el_bind(editor, keep("^R"), keep("em-inc-search-prev"))
         el_source(editor, nil)
     }
 
     deinit {
         close()
         promptBuffer.deallocate()
+        for pointer in handedOver { pointer.deallocate() }
     }
 
     private static func reader(of editor: OpaquePointer) -> EditLineReader? {
@@ -75,12 +78,13 @@ public final class EditLineReader: LineReader {
         return Unmanaged<EditLineReader>.fromOpaque(data).takeUnretainedValue()
     }
 
-    /// A NUL-terminated wide copy of `text`, kept alive for the life of the process (libedit keeps
-    /// pointers to function names and key bindings).
-    private static func wide(_ text: String) -> UnsafeMutablePointer<wchar_t> {
+    /// A NUL-terminated wide copy of `text` that lives as long as the editor (some libedit
+    /// versions keep pointers to function names rather than copies).
+    private func keep(_ text: String) -> UnsafeMutablePointer<wchar_t> {
         let scalars = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
         let pointer = UnsafeMutablePointer<wchar_t>.allocate(capacity: scalars.count)
         pointer.initialize(from: scalars, count: scalars.count)
+        handedOver.append(pointer)
         return pointer
     }
 

@@ -250,7 +250,7 @@ import Glibc
     }
 
     @Test func watchInAScriptPrintsOneLinePerChange() async throws {
-        try await withRun(speed: 100) { r in
+        try await withRun(speed: 20) { r in
             let run = try await r.shell([], input: "set poll_interval 0.05\ncreate \"watch lines\" --results 5\nwatch\n")
             #expect(run.status == 0, "\(run.stderr)")
             #expect(!run.stderr.contains("\r"))
