@@ -43,7 +43,7 @@ public struct HistoryFile: Sendable {
 
     /// The stored lines, oldest first (at most the last `limit`).
     public func load(limit: Int = 2000) -> [String] {
-        guard let data = FileManager.default.contents(atPath: path) else { return [] }
+        guard let data = FileContents.read(path) else { return [] }
         let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true)
         return lines.suffix(limit).map { Self.unescape(String($0)) }
     }

@@ -53,7 +53,8 @@ import Glibc
             #expect(s.sim.count("GET", "/v1/discovery_tasks") == 1)
             try await s.pty.waitForPrompt(after: mark)
             s.pty.type("\u{04}")
-            #expect(try await s.pty.waitForExit() == 0)
+            let exited = try await s.pty.waitForExit()
+            #expect(exited == 0, "\(s.pty.screen.suffix(1500))")
         }
     }
 
@@ -63,7 +64,8 @@ import Glibc
             let mark = try await s.pty.run("echo $q")
             try await s.pty.wait(for: "played-first\r\n", after: mark)
             s.pty.type("exit 4\r")
-            #expect(try await s.pty.waitForExit() == 4)
+            let exited = try await s.pty.waitForExit()
+            #expect(exited == 4, "\(s.pty.screen.suffix(1500))")
         }
     }
 
@@ -266,7 +268,8 @@ import Glibc
             let cooked = try #require(s.pty.terminalSettings)
             _ = cooked
             s.pty.signal(signal)
-            #expect(try await s.pty.waitForExit() == 128 + signal)
+            let exited = try await s.pty.waitForExit()
+            #expect(exited == 128 + signal, "\(s.pty.screen.suffix(1500))")
             let after = try #require(s.pty.terminalSettings)
             #expect(after.c_lflag & tcflag_t(ICANON) != 0)
             #expect(after.c_lflag & tcflag_t(ECHO) != 0)
@@ -282,7 +285,8 @@ import Glibc
             try await s.pty.wait(for: "request arrived") { _ in s.sim.simulator.journal.total >= 0 }
             usleep(300_000)
             s.pty.signal(SIGTERM)
-            #expect(try await s.pty.waitForExit(timeout: 10) == 143)
+            let exited = try await s.pty.waitForExit(timeout: 10)
+            #expect(exited == 143, "\(s.pty.screen.suffix(1500))")
             #expect(TerminalState.matchesFreshPTY(try #require(s.pty.terminalSettings)))
         }
     }

@@ -93,7 +93,8 @@ import Glibc
         defer { pty.terminate() }
         try await pty.wait(for: "extruct> echo a lo")
         pty.type("\u{03}")
-        #expect(try await pty.waitForExit() == 130)
+        let exited = try await pty.waitForExit()
+            #expect(exited == 130, "\(pty.screen.suffix(1500))")
         #expect(!pty.screen.contains("never\r\n"))
         #expect(TerminalState.matchesFreshPTY(try #require(pty.terminalSettings)))
     }
@@ -109,7 +110,8 @@ import Glibc
             let mark = try await pty.run("tasks")
             try await Task.sleep(for: .milliseconds(300))
             pty.signal(signal)
-            #expect(try await pty.waitForExit(timeout: 10) == 128 + signal)
+            let exited = try await pty.waitForExit(timeout: 10)
+            #expect(exited == 128 + signal, "\(pty.screen.suffix(1500))")
             #expect(TerminalState.matchesFreshPTY(try #require(pty.terminalSettings)))
             #expect(home.read("state/extruct-shell/history") == "tasks\n")
             _ = mark

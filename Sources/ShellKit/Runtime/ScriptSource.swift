@@ -1,4 +1,5 @@
 import Foundation
+import LineEditing
 
 /// One command of a script, with the line it starts on.
 public struct ScriptLine: Sendable, Hashable {
@@ -65,9 +66,9 @@ public enum ScriptSource {
             throw Unreadable(description: "cannot read \(path): no such file")
         }
         guard !isDirectory.boolValue else { throw Unreadable(description: "cannot read \(path): it is a directory") }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw Unreadable(description: "cannot read \(path): permission denied")
         }
-        return try lines(Array(data))
+        return try lines(data)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import LineEditing
 
 /// `$XDG_CONFIG_HOME/extruct-shell/config.toml`: named profiles of API URL and token.
 ///
@@ -35,7 +36,7 @@ public struct ConfigFile: Sendable {
     /// Reads the file at `path`; nil when there is none.
     public static func load(path: String) throws(Problem) -> ConfigFile? {
         guard FileManager.default.fileExists(atPath: path) else { return nil }
-        guard let data = FileManager.default.contents(atPath: path) else {
+        guard let data = FileContents.read(path) else {
             throw Problem(description: "cannot read \(path): permission denied")
         }
         let config = try parse(String(decoding: data, as: UTF8.self), path: path)
