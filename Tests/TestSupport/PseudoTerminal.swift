@@ -11,9 +11,11 @@ public final class PseudoTerminal: Sendable {
     public let pid: pid_t
     private let master: Int32
     var masterDescriptor: Int32 { master }
-    private let output = Mutex<[UInt8]>([])
-    private let finished = Mutex<Int32?>(nil)
-    private let lastSubmit = Mutex(0)
+    // NSLock-backed boxes rather than Synchronization.Mutex: ThreadSanitizer understands
+    // pthread mutexes, so the sanitizer runs stay quiet about this test harness.
+    private let output = LockedBox<[UInt8]>([])
+    private let finished = LockedBox<Int32?>(nil)
+    private let lastSubmit = LockedBox(0)
 
     /// Starts `executable` with `arguments` on a new pty of `columns` × `rows`.
     public init(_ executable: String = Binaries.shell, _ arguments: [String], environment: [String: String], columns: UInt16 = 100, rows: UInt16 = 30) throws {
@@ -170,6 +172,21 @@ public final class PseudoTerminal: Sendable {
     deinit {
         if exitStatus == nil { kill(pid, SIGKILL) }
         close(master)
+    }
+}
+
+/// A value behind an `NSLock`.
+final class LockedBox<Value>: @unchecked Sendable {
+    // Safe: `value` is only touched with `lock` held.
+    private let lock = NSLock()
+    private var value: Value
+
+    init(_ value: Value) { self.value = value }
+
+    func withLock<T>(_ body: (inout Value) -> T) -> T {
+        lock.lock()
+        defer { lock.unlock() }
+        return body(&value)
     }
 }
 

@@ -198,23 +198,52 @@ extension Shell {
         return worst
     }
 
-    /// Runs a blocking read on a thread of its own, so neither the main actor nor a thread of
-    /// the shared pools is held while the user thinks.
+    /// Runs a blocking read on the input thread, so neither the main actor nor a thread of the
+    /// shared pools is held while the user thinks.
     static func readOffMain(_ reader: any LineReader, prompt: String) async -> LineReadResult {
-        let box = ReaderBox(reader)
-        return await withCheckedContinuation { continuation in
-            let thread = Thread {
-                continuation.resume(returning: box.reader.readLine(prompt: prompt))
-            }
-            thread.name = "extruct-shell.input"
-            thread.start()
-        }
+        await InputThread.shared.read(ReaderBox(reader), prompt: prompt)
     }
 }
 
-/// Carries a line reader to the thread that reads. Safe: only that one thread uses the reader
-/// while a read is under way, and the shell waits for the read before touching it again.
+/// Carries a line reader to the input thread. Safe: only the input thread reads with it, and the
+/// shell waits for each read before it touches the reader again.
 final class ReaderBox: @unchecked Sendable {
     let reader: any LineReader
     init(_ reader: any LineReader) { self.reader = reader }
+}
+
+/// The one thread that waits for input, for the life of the process: a reader's state is only
+/// ever touched by this thread, and a blocking read never occupies a pool thread.
+final class InputThread: @unchecked Sendable {
+    // Safe: `pending` is only read and written with `condition` locked.
+    static let shared = InputThread()
+
+    private let condition = NSCondition()
+    private var pending: (ReaderBox, String, CheckedContinuation<LineReadResult, Never>)?
+
+    private init() {
+        let thread = Thread { [self] in run() }
+        thread.name = "extruct-shell.input"
+        thread.start()
+    }
+
+    func read(_ box: ReaderBox, prompt: String) async -> LineReadResult {
+        await withCheckedContinuation { continuation in
+            condition.lock()
+            pending = (box, prompt, continuation)
+            condition.signal()
+            condition.unlock()
+        }
+    }
+
+    private func run() {
+        while true {
+            condition.lock()
+            while pending == nil { condition.wait() }
+            let (box, prompt, continuation) = pending!
+            pending = nil
+            condition.unlock()
+            continuation.resume(returning: box.reader.readLine(prompt: prompt))
+        }
+    }
 }
