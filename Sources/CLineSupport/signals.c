@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <stdatomic.h>
 #include <signal.h>
 #include <string.h>
 #include <unistd.h>
@@ -11,8 +12,9 @@
 
 static int signal_pipe[2] = {-1, -1};
 static int wake_pipe[2] = {-1, -1};
-static volatile sig_atomic_t stop_requested = 0;
-static volatile sig_atomic_t resize_requested = 0;
+// Set by the signal-monitor thread, read by the editor's thread: atomics, not plain volatiles.
+static atomic_int stop_requested = 0;
+static atomic_int resize_requested = 0;
 static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
 
 static void on_signal(int signo) {
@@ -56,15 +58,15 @@ void ex_signals_restore_defaults(void) {
 
 void ex_editor_wake(int reason) {
     if (wake_pipe[1] < 0 && make_pipe(wake_pipe) != 0) return;
-    if (reason == EX_WAKE_STOP) stop_requested = 1;
-    if (reason == EX_WAKE_RESIZE) resize_requested = 1;
+    if (reason == EX_WAKE_STOP) atomic_store(&stop_requested, 1);
+    if (reason == EX_WAKE_RESIZE) atomic_store(&resize_requested, 1);
     unsigned char byte = (unsigned char)reason;
     ssize_t ignored = write(wake_pipe[1], &byte, 1);
     (void)ignored;
 }
 
-int ex_editor_stop_requested(void) { return stop_requested; }
-void ex_editor_clear_stop(void) { stop_requested = 0; }
+int ex_editor_stop_requested(void) { return atomic_load(&stop_requested); }
+void ex_editor_clear_stop(void) { atomic_store(&stop_requested, 0); }
 
 static void drain(int fd) {
     unsigned char buffer[64];
@@ -76,9 +78,8 @@ int ex_read_char(EditLine *el, wchar_t *out) {
     memset(&state, 0, sizeof state);
     if (wake_pipe[0] < 0) make_pipe(wake_pipe);
     for (;;) {
-        if (stop_requested) return 0;
-        if (resize_requested) {
-            resize_requested = 0;
+        if (atomic_load(&stop_requested)) return 0;
+        if (atomic_exchange(&resize_requested, 0)) {
             el_resize(el);
             el_wset(el, EL_REFRESH);
         }
