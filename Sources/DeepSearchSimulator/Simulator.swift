@@ -96,7 +96,7 @@ public func buildApplication(
     let journal = simulator.journal
     return Application(
         responder: responder,
-        server: .http1(additionalChannelHandlers: [FaultChannelHandler(injector: injector, journal: journal)]),
+        server: .http1(configuration: .init(additionalChannelHandlers: [FaultChannelHandler(injector: injector, journal: journal)])),
         configuration: ApplicationConfiguration(
             address: .hostname(simulator.configuration.host, port: simulator.configuration.port), serverName: nil),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },

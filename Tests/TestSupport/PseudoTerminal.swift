@@ -25,7 +25,7 @@ public final class PseudoTerminal: Sendable {
         // ttyname_r, not ttyname: tests start terminals in parallel and ttyname's buffer is shared.
         var name = [CChar](repeating: 0, count: 256)
         guard ttyname_r(slave, &name, name.count) == 0 else { throw POSIXError(.ENOTTY) }
-        let slavePath = String(cString: name)
+        let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         posix_spawn_file_actions_addclose(&actions, master)

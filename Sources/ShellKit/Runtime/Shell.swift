@@ -75,10 +75,10 @@ public final class Shell {
     func execute(_ line: String, place: String?, session: inout Session) async -> Int32 {
         let console = environment.console
         let token = session.token
-        let settings = session
+        let before = session
         func report(_ error: any Error, _ command: String?) -> Int32 {
             if let reported = error as? AlreadyReported { return reported.status }
-            console.err(Self.paint(ErrorPresenter.line(for: error, place: place, command: command, token: token), environment, settings))
+            console.err(Self.paint(ErrorPresenter.line(for: error, place: place, command: command, token: token), environment, before))
             return ErrorPresenter.describe(error).status
         }
         var words: [Word]
