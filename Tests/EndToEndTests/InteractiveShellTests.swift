@@ -163,8 +163,7 @@ import Glibc
         try await withShell(configure: { $0.faults = [FaultRule(.latency, milliseconds: 20_000, count: 1)] }) { s in
             try await s.pty.waitForPrompt()
             var mark = try await s.pty.run("tasks")
-            try await s.pty.wait(for: "request under way", after: mark) { _ in s.sim.simulator.journal.total >= 0 }
-            usleep(300_000)
+            try await s.sim.waitUntilFaultsAreUsed()
             let started = Date()
             s.pty.type("\u{03}")
             try await s.pty.wait(for: "interrupted", after: mark)
@@ -282,8 +281,7 @@ import Glibc
         try await withShell(configure: { $0.faults = [FaultRule(.latency, milliseconds: 20_000, count: 1)] }) { s in
             try await s.pty.waitForPrompt()
             _ = try await s.pty.run("tasks")
-            try await s.pty.wait(for: "request arrived") { _ in s.sim.simulator.journal.total >= 0 }
-            usleep(300_000)
+            try await s.sim.waitUntilFaultsAreUsed()
             s.pty.signal(SIGTERM)
             let exited = try await s.pty.waitForExit(timeout: 10)
             #expect(exited == 143, "\(s.pty.screen.suffix(1500))")

@@ -30,11 +30,10 @@ import Glibc
             var typed = ["create \"base\" --results 5"]
             for request in Self.requests {
                 sim.simulator.faults.add(FaultRule(.latency, milliseconds: 15_000, path: request.path, count: 1))
-                let before = sim.simulator.journal.total
                 mark = try await pty.run(request.line)
                 typed.append(request.line)
-                // Interrupt once the request is under way (watch: after a poll or two).
-                try await Task.sleep(for: .milliseconds(300))
+                // Interrupt once the slow request is under way.
+                try await sim.waitUntilFaultsAreUsed()
                 let started = Date()
                 pty.type("\u{03}")
                 let text = try await pty.wait(for: "interrupted or stopped", after: mark, timeout: 10) {
@@ -44,7 +43,6 @@ import Glibc
                 try await pty.waitForPrompt(after: mark)
                 #expect(!text.contains("error:"), "\(request.line): an interrupt is not an error: \(text)")
                 sim.simulator.faults.clear()
-                _ = before
             }
             #expect(!FileManager.default.fileExists(atPath: home.file("out.csv")))
             #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).allSatisfy { !$0.contains(".tmp-") })
@@ -73,7 +71,8 @@ import Glibc
             mark = try await pty.run("set page_size 20")
             try await pty.waitForPrompt(after: mark)
             mark = try await pty.run("export all.jsonl")
-            try await pty.wait(for: "third page requested", after: mark) { _ in sim.count("GET", "/results") >= 3 }
+            try await sim.waitUntilFaultsAreUsed()  // the third page, the slow one, was asked for
+            #expect(sim.count("GET", "/results") == 2)
             pty.type("\u{03}")
             try await pty.wait(for: "interrupted", after: mark)
             #expect(!FileManager.default.fileExists(atPath: home.file("all.jsonl")), "no half-written export")
@@ -101,14 +100,14 @@ import Glibc
 
     @Test(arguments: [SIGTERM, SIGHUP])
     func aSignalMidRequestEndsTheShellWithTheTerminalSane(_ signal: Int32) async throws {
-        try await SimulatorFixture.with(configure: { $0.faults = [FaultRule(.latency, milliseconds: 15_000)] }) { sim in
+        try await SimulatorFixture.with(configure: { $0.faults = [FaultRule(.latency, milliseconds: 15_000, count: 1)] }) { sim in
             let home = try TemporaryDirectory()
             defer { home.remove() }
             let pty = try PseudoTerminal(
                 Binaries.shell, [], environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
             defer { pty.terminate() }
             let mark = try await pty.run("tasks")
-            try await Task.sleep(for: .milliseconds(300))
+            try await sim.waitUntilFaultsAreUsed()
             pty.signal(signal)
             let exited = try await pty.waitForExit(timeout: 10)
             #expect(exited == 128 + signal, "\(pty.screen.suffix(1500))")

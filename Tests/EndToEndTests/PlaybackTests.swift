@@ -141,7 +141,7 @@ import Glibc
             let handle = out.fileHandleForReading
             var seen = Data()
             while !String(decoding: seen, as: UTF8.self).contains("start") { seen += handle.availableData }
-            usleep(200_000)
+            // Whether it lands during `sleep 30` or just before it, Ctrl-C stops the playback.
             kill(process.processIdentifier, SIGINT)
             process.waitUntilExit()
             #expect(process.terminationStatus == 130)

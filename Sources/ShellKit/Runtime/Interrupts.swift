@@ -13,6 +13,8 @@ final class Interrupts: Sendable {
     private struct State {
         var cancel: (@Sendable () -> Void)?
         var interrupted = false
+        /// Ctrl-C in playback between two commands: the next one is stopped before it starts.
+        var pendingInterrupt = false
         var termination: Int32?
         var waiting: Waiting = .running
         var playback = false
@@ -29,7 +31,10 @@ final class Interrupts: Sendable {
                     state.interrupted = true
                     return (cancel, false)
                 }
-                return (nil, state.playback && state.waiting == .scriptInput)
+                guard state.playback else { return (nil, false) }
+                if state.waiting == .scriptInput { return (nil, true) }
+                state.pendingInterrupt = true
+                return (nil, false)
             }
             action.cancel?()
             if action.exitNow { Self.leave(ExitStatus.interrupted) }
@@ -59,11 +64,15 @@ final class Interrupts: Sendable {
 
     /// A command starts; `cancel` stops it.
     func begin(_ cancel: @escaping @Sendable () -> Void) {
-        state.withLock { state in
+        let pending = state.withLock { state -> Bool in
+            let pending = state.pendingInterrupt
+            state.pendingInterrupt = false
             state.cancel = cancel
-            state.interrupted = false
+            state.interrupted = pending
             state.waiting = .running
+            return pending
         }
+        if pending { cancel() }
     }
 
     /// The command ended; whether Ctrl-C interrupted it.
@@ -79,7 +88,10 @@ final class Interrupts: Sendable {
     }
 
     func setPlayback(_ on: Bool) {
-        state.withLock { $0.playback = on }
+        state.withLock { state in
+            state.playback = on
+            state.pendingInterrupt = false
+        }
     }
 
     /// The signal that asked the shell to stop, if one did.
