@@ -25,6 +25,13 @@ require_packages() {
   fi
 }
 
+# A Python that can make virtual environments (for schemathesis, HTTPie): the one on PATH if it
+# can, else Debian's python3-venv.
+require_python_venv() {
+  python3 -c 'import venv, ensurepip' 2>/dev/null && return 0
+  require_packages python3 python3-venv
+}
+
 require_swift() {
   command -v swift >/dev/null || die "Swift is not on PATH; install Swift 6.1 or later from https://swift.org/install"
 }
