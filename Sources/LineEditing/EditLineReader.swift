@@ -81,7 +81,7 @@ public final class EditLineReader: LineReader {
     /// A NUL-terminated wide copy of `text` that lives as long as the editor (some libedit
     /// versions keep pointers to function names rather than copies).
     private func keep(_ text: String) -> UnsafeMutablePointer<wchar_t> {
-        let scalars = text.unicodeScalars.map { wchar_t(bitPattern: $0.value) } + [0]
+        let scalars = Self.wideArray(text)
         let pointer = UnsafeMutablePointer<wchar_t>.allocate(capacity: scalars.count)
         pointer.initialize(from: scalars, count: scalars.count)
         handedOver.append(pointer)

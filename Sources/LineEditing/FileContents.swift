@@ -2,7 +2,7 @@
 import Glibc
 #endif
 
-/// Whole-file reads with POSIX calls. (`FileManager.contents(atPath:)` leaks a buffer when the
+/// Whole-file reads and whole-buffer writes with POSIX calls. (`FileManager.contents(atPath:)` leaks a buffer when the
 /// file is empty on this Foundation; LeakSanitizer found it through the history file.)
 public enum FileContents {
     /// The bytes of the file at `path`, or nil when it cannot be opened.
@@ -23,4 +23,22 @@ public enum FileContents {
             }
         }
     }
+
+    /// Writes all of `bytes` to `fd`, going on after interruptions and short writes. Returns nil,
+    /// or the `errno` of the failure.
+    public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n < 0 {
+                if errno == EINTR || errno == EAGAIN { continue }
+                return errno
+            }
+            offset += n
+        }
+        return nil
+    }
+
+    /// The text of an `errno` value.
+    public static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

@@ -55,15 +55,8 @@ public struct HistoryFile: Sendable {
         defer { Glibc.close(fd) }
         flock(fd, LOCK_EX)
         defer { flock(fd, LOCK_UN) }
-        let bytes = Array((Self.escape(line) + "\n").utf8)
-        var written = 0
-        while written < bytes.count {
-            let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                throw Failure(description: "cannot write \(path): \(String(cString: strerror(errno)))")
-            }
-            written += n
+        if let code = FileContents.writeAll(fd, Array((Self.escape(line) + "\n").utf8)) {
+            throw Failure(description: "cannot write \(path): \(FileContents.reason(code))")
         }
     }
 

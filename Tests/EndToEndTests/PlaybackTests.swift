@@ -79,6 +79,9 @@ import Glibc
             let run = try await r.shell(["-f", path])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(run.stdout == "one two\n#not a comment\nthree\n")
+            // Standard input follows the same rules, a last line that continues included.
+            let piped = try await r.shell([], input: text + "echo last \\")
+            #expect(piped.stdout == run.stdout + "last\n", "\(piped.stderr)")
         }
     }
 

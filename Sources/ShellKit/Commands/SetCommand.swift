@@ -46,7 +46,7 @@ struct SetCommand: ShellCommand {
             for entry in Settings.catalog { s[entry.name] = .string(settings.value(of: entry.name) ?? "") }
             var v: JSONObject = [:]
             for (name, value) in context.session.variables.sorted(by: { $0.key < $1.key }) {
-                v[name] = .string(TokenMask.redact(value, token: context.session.token))
+                v[name] = .string(value)
             }
             context.printJSON(.object(["settings": .object(s), "variables": .object(v)]))
             return
@@ -59,7 +59,7 @@ struct SetCommand: ShellCommand {
         if !context.session.variables.isEmpty {
             lines.append("")
             for (name, value) in context.session.variables.sorted(by: { $0.key < $1.key }) {
-                lines.append("$" + TextLayout.pad(name, to: 13) + TextLayout.safe(TokenMask.redact(value, token: context.session.token)))
+                lines.append("$" + TextLayout.pad(name, to: 13) + TextLayout.safe(value))
             }
         }
         context.console.out(lines.joined(separator: "\n"))

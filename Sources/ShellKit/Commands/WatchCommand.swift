@@ -34,7 +34,7 @@ struct WatchCommand: ShellCommand {
                     if live {
                         console.live(line)
                     } else if printer.changed(update.value) {
-                        console.err(TaskCard.progressLine(update.value, width: width, style: style))
+                        console.err(line)
                     }
                 }
             }

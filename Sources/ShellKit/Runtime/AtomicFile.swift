@@ -1,4 +1,5 @@
 import Foundation
+import LineEditing
 
 #if canImport(Glibc)
 import Glibc
@@ -12,17 +13,10 @@ public enum AtomicFile {
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .local("cannot write \(path): \(String(cString: strerror(errno)))") }
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                let reason = String(cString: strerror(errno))
-                close(fd)
-                unlink(temporary)
-                throw .local("cannot write \(path): \(reason)")
-            }
-            offset += n
+        if let code = FileContents.writeAll(fd, bytes) {
+            close(fd)
+            unlink(temporary)
+            throw .local("cannot write \(path): \(FileContents.reason(code))")
         }
         fchmod(fd, mode)
         fsync(fd)

@@ -69,11 +69,11 @@ public enum ErrorPresenter {
 
     /// `error: [place: ][command: ]message`, on one line, with nothing from the terminal's
     /// control set in it.
-    public static func line(for error: any Error, place: String? = nil, command: String? = nil, token: String? = nil) -> String {
+    /// (The console hides the tokens in use from everything it writes, this line included.)
+    public static func line(for error: any Error, place: String? = nil, command: String? = nil) -> String {
         var text = describe(error).message
         if let command { text = "\(command): \(text)" }
         if let place { text = "\(place): \(text)" }
-        text = TokenMask.redact(text, token: token)
         return "error: " + text.withoutControlCharacters
     }
 }

@@ -1,5 +1,6 @@
 import DeepSearch
 import Foundation
+import LineEditing
 import Synchronization
 
 #if canImport(Glibc)
@@ -45,9 +46,7 @@ public final class Console: Sendable {
     private func redact(_ text: String) -> String {
         let words = secrets.withLock { $0 }
         guard !words.isEmpty else { return text }
-        var text = text
-        for word in words where text.contains(word) { text = text.replacingOccurrences(of: word, with: "…") }
-        return text
+        return words.reduce(text) { TokenMask.redact($0, token: $1) }
     }
 
     /// Whether output can still be written (false once the reader of a pipe went away).
@@ -91,20 +90,20 @@ public final class Console: Sendable {
 
     /// Erases a live line, if one is showing, leaving the cursor at the start of the line.
     public func clearLiveLine() {
-        let showing = state.withLock { state -> Bool in
-            defer { state.liveLine = false }
-            return state.liveLine
-        }
-        if showing { write(errFD, Array("\r\u{1B}[2K".utf8)) }
+        if takeLiveLine() { write(errFD, Array("\r\u{1B}[2K".utf8)) }
     }
 
     /// Ends a live line, if one is showing, with a newline.
     public func endLiveLine() {
-        let showing = state.withLock { state -> Bool in
+        if takeLiveLine() { write(errFD, Array("\n".utf8)) }
+    }
+
+    /// Whether a live line is showing; it is not any more.
+    private func takeLiveLine() -> Bool {
+        state.withLock { state in
             defer { state.liveLine = false }
             return state.liveLine
         }
-        if showing { write(errFD, Array("\n".utf8)) }
     }
 
     /// Writes buffered output.
@@ -147,15 +146,6 @@ public final class Console: Sendable {
 
     @discardableResult
     private func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        var offset = 0
-        while offset < bytes.count {
-            let n = bytes[offset...].withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return false
-            }
-            offset += n
-        }
-        return true
+        FileContents.writeAll(fd, bytes) == nil
     }
 }

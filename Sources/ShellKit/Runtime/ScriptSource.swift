@@ -21,7 +21,7 @@ public enum ScriptSource {
         var bytes = bytes[...]
         if bytes.starts(with: [0xEF, 0xBB, 0xBF]) { bytes = bytes.dropFirst(3) }
         var result: [ScriptLine] = []
-        var pending: (number: Int, text: String)?
+        var assembler = ScriptLineAssembler()
         for (index, line) in bytes.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).enumerated() {
             let number = index + 1
             var raw = line
@@ -29,24 +29,12 @@ public enum ScriptSource {
             if raw.contains(0) {
                 throw Unreadable(description: "line \(number) holds a NUL byte; scripts are text", line: number)
             }
-            guard var text = String(validating: raw, as: UTF8.self) else {
+            guard let text = String(validating: raw, as: UTF8.self) else {
                 throw Unreadable(description: "line \(number) is not valid UTF-8", line: number)
             }
-            let startLine = pending?.number ?? number
-            if let p = pending { text = p.text + text }
-            pending = nil
-            if continues(text) {
-                text.removeLast()
-                pending = (startLine, text)
-            } else {
-                let trimmed = text.drop(while: { $0 == " " || $0 == "\t" })
-                if !trimmed.isEmpty, !trimmed.hasPrefix("#") { result.append(ScriptLine(number: startLine, text: text)) }
-            }
+            if let command = assembler.add(text, number: number) { result.append(command) }
         }
-        if let p = pending {
-            let trimmed = p.text.drop(while: { $0 == " " || $0 == "\t" })
-            if !trimmed.isEmpty, !trimmed.hasPrefix("#") { result.append(ScriptLine(number: p.number, text: p.text)) }
-        }
+        if let command = assembler.finish() { result.append(command) }
         return result
     }
 
@@ -70,5 +58,37 @@ public enum ScriptSource {
             throw Unreadable(description: "cannot read \(path): permission denied")
         }
         return try lines(data)
+    }
+}
+
+/// Joins a script's physical lines into commands, for files and for standard input alike: a
+/// trailing `\` continues onto the next line; blank lines and `#` comment lines are no commands.
+public struct ScriptLineAssembler {
+    private var pending: ScriptLine?
+
+    public init() {}
+
+    /// Takes physical line `number`; returns the command it completes, if any.
+    public mutating func add(_ line: String, number: Int) -> ScriptLine? {
+        var text = (pending?.text ?? "") + line
+        let start = pending?.number ?? number
+        pending = nil
+        if ScriptSource.continues(text) {
+            text.removeLast()
+            pending = ScriptLine(number: start, text: text)
+            return nil
+        }
+        return Self.command(ScriptLine(number: start, text: text))
+    }
+
+    /// The command left at the end of the input (its last line asked to continue).
+    public mutating func finish() -> ScriptLine? {
+        defer { pending = nil }
+        return pending.flatMap(Self.command)
+    }
+
+    private static func command(_ line: ScriptLine) -> ScriptLine? {
+        let trimmed = line.text.drop(while: { $0 == " " || $0 == "\t" })
+        return trimmed.isEmpty || trimmed.hasPrefix("#") ? nil : line
     }
 }

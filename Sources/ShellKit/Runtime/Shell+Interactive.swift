@@ -91,7 +91,6 @@ extension Shell {
         if words.first == "token", words.count > 1, !["--prompt", "--clear"].contains(words[1]) {
             text = "token …"
         }
-        for secret in secrets where secret.count >= Secrets.minimumLength { text = text.replacingOccurrences(of: secret, with: "…") }
-        return text
+        return secrets.reduce(text) { TokenMask.redact($0, token: $1) }
     }
 }

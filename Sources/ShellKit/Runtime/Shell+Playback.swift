@@ -31,8 +31,7 @@ extension Shell {
                 status = await playStandardInput()
             }
             worst = max(worst, status)
-            if status == ExitStatus.interrupted || interrupts.termination != nil || environment.exitRequest != nil { return status }
-            if status != ExitStatus.success, !environment.options.continueOnError { return status }
+            if let stop = stopStatus(after: status, worst: worst) { return stop }
         }
         return worst
     }
@@ -107,10 +106,7 @@ extension Shell {
             let place = numbered ? "\(name):\(line.number)" + chainSuffix() : name
             let status = await playOne(line.text, place: place, session: &session)
             worst = max(worst, status)
-            if status == ExitStatus.interrupted || interrupts.termination != nil || environment.exitRequest != nil { return status }
-            if status != ExitStatus.success, !environment.options.continueOnError { return status }
-            // The reader of our output went away (`| head`): nothing more can be shown.
-            if !environment.console.isOutputOpen { return worst }
+            if let stop = stopStatus(after: status, worst: worst) { return stop }
         }
         return worst
     }
@@ -163,39 +159,44 @@ extension Shell {
         let reader = PlainLineReader()
         var worst = ExitStatus.success
         var number = 0
-        var pending: (Int, String)?
+        var assembler = ScriptLineAssembler()
         while true {
             interrupts.waiting(.scriptInput)
             let result = await Self.readOffMain(reader, prompt: "")
             interrupts.waiting(.running)
-            guard case .line(var text) = result else { break }
-            number += 1
-            if number == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
-            if text.contains("\u{0}") {
-                environment.console.err(ErrorPresenter.line(for: CommandFailure.syntax("the line holds a NUL byte; scripts are text"), place: "<stdin>:\(number)"))
-                worst = max(worst, ExitStatus.usage)
-                if !environment.options.continueOnError { return worst }
-                continue
+            let command: ScriptLine?
+            if case .line(var text) = result {
+                number += 1
+                if number == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
+                if text.contains("\u{0}") {
+                    environment.console.err(ErrorPresenter.line(for: CommandFailure.syntax("the line holds a NUL byte; scripts are text"), place: "<stdin>:\(number)"))
+                    worst = max(worst, ExitStatus.usage)
+                    if !environment.options.continueOnError { return worst }
+                    continue
+                }
+                command = assembler.add(text, number: number)
+            } else {
+                command = assembler.finish()
             }
-            let start = pending?.0 ?? number
-            if let p = pending { text = p.1 + text }
-            pending = nil
-            if ScriptSource.continues(text) {
-                text.removeLast()
-                pending = (start, text)
-                continue
+            if let command {
+                var working = session
+                let status = await playOne(command.text, place: "<stdin>:\(command.number)", session: &working)
+                session = working
+                worst = max(worst, status)
+                if let stop = stopStatus(after: status, worst: worst) { return stop }
             }
-            let trimmed = text.drop(while: { $0 == " " || $0 == "\t" })
-            if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-            var working = session
-            let status = await playOne(text, place: "<stdin>:\(start)", session: &working)
-            session = working
-            worst = max(worst, status)
-            if !environment.console.isOutputOpen { return worst }
-            if status == ExitStatus.interrupted || interrupts.termination != nil || environment.exitRequest != nil { return status }
-            if status != ExitStatus.success, !environment.options.continueOnError { return status }
+            guard case .line = result else { return worst }
         }
-        return worst
+    }
+
+    /// Whether playback ends after a command that gave `status`, and with what: on Ctrl-C, a
+    /// termination signal or `exit`; on a failure unless `--continue-on-error`; when the reader
+    /// of our output went away (`| head`). Nil: go on.
+    func stopStatus(after status: Int32, worst: Int32) -> Int32? {
+        if status == ExitStatus.interrupted || interrupts.termination != nil || environment.exitRequest != nil { return status }
+        if status != ExitStatus.success, !environment.options.continueOnError { return status }
+        if !environment.console.isOutputOpen { return worst }
+        return nil
     }
 
     /// Runs a blocking read on the input thread, so neither the main actor nor a thread of the

@@ -74,11 +74,10 @@ public final class Shell {
     /// Runs one command line against `session`; returns its exit status (0 when it succeeded).
     func execute(_ line: String, place: String?, session: inout Session) async -> Int32 {
         let console = environment.console
-        let token = session.token
         let before = session
         func report(_ error: any Error, _ command: String?) -> Int32 {
             if let reported = error as? AlreadyReported { return reported.status }
-            console.err(Self.paint(ErrorPresenter.line(for: error, place: place, command: command, token: token), environment, before))
+            console.err(Self.paint(ErrorPresenter.line(for: error, place: place, command: command), environment, before))
             return ErrorPresenter.describe(error).status
         }
         var words: [Word]
@@ -134,8 +133,10 @@ public final class Shell {
             if let e = error as? DeepSearchError, e.code == .notSent {
                 session = context.session
                 if spec.name == "create" {
-                    session.currentTask = "00000000-dry0-run0-0000-000000000000"
-                    session.see("00000000-dry0-run0-0000-000000000000")
+                    // A stand-in, so the commands after a dry-run create still show their requests.
+                    let placeholder = "00000000-dry0-run0-0000-000000000000"
+                    session.currentTask = placeholder
+                    session.see(placeholder)
                 }
                 return ExitStatus.success
             }
