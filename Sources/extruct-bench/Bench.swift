@@ -14,6 +14,8 @@ enum Bench {
         switch arguments.first {
         case "client" where arguments.count == 5:
             await client(url: arguments[1], token: arguments[2], task: arguments[3], count: Int(arguments[4]) ?? 1000)
+        case "socket" where arguments.count == 5:
+            await client(url: arguments[1], token: arguments[2], task: arguments[3], count: Int(arguments[4]) ?? 1000, transport: SocketTransport())
         case "ahc" where arguments.count == 5:
             await asyncHTTPClient(url: arguments[1], token: arguments[2], task: arguments[3], count: Int(arguments[4]) ?? 1000)
         case "render" where arguments.count == 2:
@@ -25,8 +27,7 @@ enum Bench {
     }
 
     /// Requests per second of `count` sequential `GET /v1/discovery_tasks/{id}` over one keep-alive connection.
-    static func client(url: String, token: String, task: String, count: Int) async {
-        let transport = AsyncHTTPClientTransport()
+    static func client(url: String, token: String, task: String, count: Int, transport: any HTTPTransport = AsyncHTTPClientTransport()) async {
         let client = DeepSearchClient(configuration: .init(baseURL: url, token: token, retryPolicy: .none), transport: transport)
         do {
             for _ in 0..<100 { _ = try await client.task(id: task) }

@@ -6,8 +6,9 @@ import Testing
 
 /// Every endpoint of the client over real loopback HTTP to the simulator.
 @Suite struct ClientEndpointTests {
-    @Test func createGetListResultsAndResume() async throws {
-        try await ClientFixture.with { f in
+    @Test(arguments: TransportKind.allCases)
+    func createGetListResultsAndResume(_ transport: TransportKind) async throws {
+        try await ClientFixture.with(transport: transport) { f in
             let query = f.sim.query(atLeast: 600)
             let created = try await f.client.createTask(CreateTaskRequest(
                 query: query, desiredNumResults: 30,
@@ -33,8 +34,9 @@ import Testing
         }
     }
 
-    @Test func sendsTheTokenOnlyInAuthorizationWithAUserAgent() async throws {
-        try await ClientFixture.with { f in
+    @Test(arguments: TransportKind.allCases)
+    func sendsTheTokenOnlyInAuthorizationWithAUserAgent(_ transport: TransportKind) async throws {
+        try await ClientFixture.with(transport: transport) { f in
             _ = try await f.client.listTasks()
             let request = try #require(f.spy.requests.first)
             #expect(request.header("Authorization") == "Bearer \(SimulatorFixture.token)")
@@ -44,8 +46,9 @@ import Testing
         }
     }
 
-    @Test func allResultsPagesUntilAShortPage() async throws {
-        try await ClientFixture.with { f in
+    @Test(arguments: TransportKind.allCases)
+    func allResultsPagesUntilAShortPage(_ transport: TransportKind) async throws {
+        try await ClientFixture.with(transport: transport) { f in
             let task = try await f.client.createTask(CreateTaskRequest(query: f.sim.query(atLeast: 600), desiredNumResults: 45))
             f.sim.advance(3600)
             let progress = LogCapture()
@@ -61,8 +64,9 @@ import Testing
         }
     }
 
-    @Test func rawSendsAnyRequestAndSplitsTheQuery() async throws {
-        try await ClientFixture.with { f in
+    @Test(arguments: TransportKind.allCases)
+    func rawSendsAnyRequestAndSplitsTheQuery(_ transport: TransportKind) async throws {
+        try await ClientFixture.with(transport: transport) { f in
             let created = try await f.client.raw(method: "post", target: "/v1/discovery_tasks", body: .object(["query": "raw"]))
             #expect(created.raw["status"] == "created")
             let listed = try await f.client.raw(method: "GET", target: "v1/discovery_tasks?limit=1&offset=0")

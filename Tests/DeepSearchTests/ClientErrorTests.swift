@@ -118,10 +118,10 @@ import Testing
         }
     }
 
-    @Test(arguments: ["create", "resume"])
-    func mutationsAreNeverRetriedWhateverTheFault(_ operation: String) async throws {
+    @Test(arguments: ["create", "resume"], TransportKind.allCases)
+    func mutationsAreNeverRetriedWhateverTheFault(_ operation: String, _ transport: TransportKind) async throws {
         for fault in [FaultRule(.status, status: 503), FaultRule(.reset), FaultRule(.rateLimit, retryAfter: 1), FaultRule(.html), FaultRule(.truncated)] {
-            try await ClientFixture.with { f in
+            try await ClientFixture.with(transport: transport) { f in
                 let id = try await newTask(f)
                 var rule = fault
                 rule.method = "POST"
@@ -143,30 +143,33 @@ import Testing
         }
     }
 
-    @Test func aResetIsATransportErrorNamingTheURLAndGETsRetryIt() async throws {
-        try await ClientFixture.with(retry: .none, configure: { $0.faults = [FaultRule(.reset)] }) { f in
+    @Test(arguments: TransportKind.allCases)
+    func aResetIsATransportErrorNamingTheURLAndGETsRetryIt(_ transport: TransportKind) async throws {
+        try await ClientFixture.with(transport: transport, retry: .none, configure: { $0.faults = [FaultRule(.reset)] }) { f in
             let error = await expectError { _ = try await f.client.listTasks() }
             #expect(error?.code == .transport)
-            #expect(error?.description.contains(f.sim.url) == true)
+            #expect(error?.description == "the connection to \(f.sim.url) was reset during GET \(f.sim.url)/v1/discovery_tasks?offset=0&limit=20")
         }
-        try await ClientFixture.with(configure: { $0.faults = [FaultRule(.reset, count: 1)] }) { f in
+        try await ClientFixture.with(transport: transport, configure: { $0.faults = [FaultRule(.reset, count: 1)] }) { f in
             _ = try await f.client.listTasks()
             #expect(f.sim.simulator.journal.total == 2)
         }
     }
 
-    @Test func aRefusedConnectionNamesTheURL() async throws {
+    @Test(arguments: TransportKind.allCases)
+    func aRefusedConnectionNamesTheURL(_ kind: TransportKind) async throws {
         let port = 1  // nothing listens on port 1 of the loopback
-        let transport = AsyncHTTPClientTransport()
+        let transport = kind.make()
         let client = DeepSearchClient(configuration: .init(baseURL: "http://127.0.0.1:\(port)", token: "t", retryPolicy: .none), transport: transport)
-        let error = await expectError { _ = try await client.listTasks() }
+        let error = await kind.run { await expectError { _ = try await client.listTasks() } }
         await transport.shutdown()
         #expect(error?.code == .transport)
         #expect(error?.description == "cannot reach http://127.0.0.1:\(port): connection refused; is the API URL right? (--api-url or EXTRUCT_API_URL)")
     }
 
-    @Test func latencyBeyondTheTimeoutIsATimeout() async throws {
-        try await ClientFixture.with(timeout: .milliseconds(300), configure: { $0.faults = [FaultRule(.latency, milliseconds: 10_000)] }) { f in
+    @Test(arguments: TransportKind.allCases)
+    func latencyBeyondTheTimeoutIsATimeout(_ transport: TransportKind) async throws {
+        try await ClientFixture.with(transport: transport, timeout: .milliseconds(300), configure: { $0.faults = [FaultRule(.latency, milliseconds: 10_000)] }) { f in
             let started = ContinuousClock.now
             let error = await expectError { _ = try await f.client.listTasks() }
             #expect(error?.code == .timeout)
@@ -175,9 +178,9 @@ import Testing
         }
     }
 
-    @Test(arguments: [FaultRule.Kind.truncated, .invalidJSON, .emptyBody, .hugeBody])
-    func brokenBodiesAreMalformedResponsesThatSayWhere(_ kind: FaultRule.Kind) async throws {
-        try await ClientFixture.with(configure: { $0.faults = [FaultRule(kind, bytes: 5 << 20)] }) { f in
+    @Test(arguments: [FaultRule.Kind.truncated, .invalidJSON, .emptyBody, .hugeBody], TransportKind.allCases)
+    func brokenBodiesAreMalformedResponsesThatSayWhere(_ kind: FaultRule.Kind, _ transport: TransportKind) async throws {
+        try await ClientFixture.with(transport: transport, configure: { $0.faults = [FaultRule(kind, bytes: 5 << 20)] }) { f in
             let error = await expectError { _ = try await f.client.listTasks() }
             #expect(error?.code == .malformedResponse)
             let text = error?.description ?? ""
@@ -188,26 +191,36 @@ import Testing
         }
     }
 
-    @Test func aBodyBeyondTheLimitIsRefusedUnread() async throws {
-        try await SimulatorFixture.with(configure: { $0.faults = [FaultRule(.hugeBody, bytes: 2 << 20)] }) { sim in
-            let transport = AsyncHTTPClientTransport(maximumBodyBytes: 1 << 20)
+    @Test(arguments: TransportKind.allCases)
+    func aBodyBeyondTheLimitIsRefusedUnread(_ kind: TransportKind) async throws {
+        try await SimulatorFixture.with(configure: { $0.faults = [FaultRule(.hugeBody, bytes: 2 << 20, count: 1)] }) { sim in
+            let transport = kind.make(maximumBodyBytes: 1 << 20)
             let client = DeepSearchClient(configuration: .init(baseURL: sim.url, token: SimulatorFixture.token, retryPolicy: .none), transport: transport)
-            let error = await expectError { _ = try await client.listTasks() }
-            await transport.shutdown()
+            let error = await kind.run { await expectError { _ = try await client.listTasks() } }
             #expect(error?.code == .responseTooLarge)
+            #expect(error?.description.contains("larger than 1 MiB") == true)
+            // The connection that carried the unread body is not reused: the next request works.
+            let next = try await kind.run { try await client.listTasks() }
+            #expect(next.status == 200)
+            await transport.shutdown()
         }
     }
 
-    @Test func cancellingTheTaskCancelsTheRequest() async throws {
-        try await ClientFixture.with(configure: { $0.faults = [FaultRule(.latency, milliseconds: 20_000)] }) { f in
+    @Test(arguments: TransportKind.allCases)
+    func cancellingTheTaskCancelsTheRequest(_ transport: TransportKind) async throws {
+        try await ClientFixture.with(transport: transport, configure: { $0.faults = [FaultRule(.latency, milliseconds: 20_000, count: 1)] }) { f in
             let started = ContinuousClock.now
-            let request = Task { try await f.client.listTasks() }
+            let executor = ThreadExecutor()
+            defer { executor.stop() }
+            let request = Task(executorPreference: transport == .socket ? executor : nil) { try await f.client.listTasks() }
             while f.spy.requests.isEmpty { await Task.yield() }
             try await Task.sleep(for: .milliseconds(100))
             request.cancel()
             let result = await request.result
             #expect(throws: CancellationError.self) { try result.get() }
             #expect(ContinuousClock.now - started < .seconds(10), "cancelled long before the 20 s latency")
+            let next = try await f.client.listTasks()
+            #expect(next.status == 200, "the transport works after a cancelled request")
         }
     }
 

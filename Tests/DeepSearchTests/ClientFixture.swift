@@ -2,7 +2,32 @@ import DeepSearch
 import DeepSearchSimulator
 import Logging
 import Synchronization
+import Testing
 import TestSupport
+
+/// The two transports a client can send through: each wire-level test runs over both.
+enum TransportKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case asyncHTTPClient
+    case socket
+
+    func make(maximumBodyBytes: Int = 8 << 20) -> any HTTPTransport {
+        switch self {
+        case .asyncHTTPClient: AsyncHTTPClientTransport(maximumBodyBytes: maximumBodyBytes)
+        case .socket: SocketTransport(maximumBodyBytes: maximumBodyBytes)
+        }
+    }
+
+    /// Runs `body` where this transport may block: the socket transport on a thread of its own,
+    /// so it never holds a thread of the pool the in-process simulator needs.
+    func run<T>(_ body: () async throws -> T) async rethrows -> T {
+        switch self {
+        case .asyncHTTPClient: try await body()
+        case .socket: try await ThreadExecutor.run(body)
+        }
+    }
+
+    var testDescription: String { rawValue }
+}
 
 /// A client over real loopback HTTP to a simulator, with a virtual clock and captured logs.
 struct ClientFixture {
@@ -13,7 +38,7 @@ struct ClientFixture {
     let spy: SpyTransport
 
     static func with<T: Sendable>(
-        token: String? = SimulatorFixture.token, retry: RetryPolicy = RetryPolicy(jitter: false), timeout: Duration = .seconds(10),
+        transport kind: TransportKind = .asyncHTTPClient, token: String? = SimulatorFixture.token, retry: RetryPolicy = RetryPolicy(jitter: false), timeout: Duration = .seconds(10),
         configure: (inout SimulatorConfiguration) -> Void = { _ in }, _ body: (ClientFixture) async throws -> T
     ) async throws -> T {
         try await SimulatorFixture.with(configure: configure) { sim in
@@ -21,13 +46,14 @@ struct ClientFixture {
             let logs = LogCapture()
             var logger = Logger(label: "test", factory: { _ in CapturingLogHandler(logs) })
             logger.logLevel = .trace
-            let spy = SpyTransport(AsyncHTTPClientTransport())
+            let spy = SpyTransport(kind.make())
             let client = DeepSearchClient(
                 configuration: .init(baseURL: sim.url, token: token, tokenOrigin: "EXTRUCT_API_TOKEN", userAgent: "extruct-shell/test",
                                      requestTimeout: timeout, retryPolicy: retry),
                 transport: spy, clock: clock, logger: logger)
             do {
-                let value = try await body(ClientFixture(sim: sim, client: client, clock: clock, logs: logs, spy: spy))
+                let fixture = ClientFixture(sim: sim, client: client, clock: clock, logs: logs, spy: spy)
+                let value = try await kind.run { try await body(fixture) }
                 await spy.shutdown()
                 return value
             } catch {

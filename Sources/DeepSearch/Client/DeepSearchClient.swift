@@ -310,7 +310,7 @@ public struct DeepSearchClient: Sendable {
 
     /// `text` with the token, wherever it appears, shown as `…`.
     private func redacted(_ text: String) -> String {
-        guard let token = configuration.token, token.count >= Secrets.minimumLength, text.contains(token) else { return text }
+        guard let token = configuration.token, token.count >= Secrets.minimumLength, Secrets.occurs(token, in: text) else { return text }
         return text.replacingOccurrences(of: token, with: "…")
     }
 
@@ -335,7 +335,7 @@ public struct DeepSearchClient: Sendable {
 
     static func host(of url: String) -> String {
         var rest = Substring(url)
-        if let scheme = rest.range(of: "://") { rest = rest[scheme.upperBound...] }
+        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") { rest = rest[rest.index(colon, offsetBy: 3)...] }
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
         if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
         if rest.hasPrefix("[") , let close = rest.firstIndex(of: "]") { return String(rest[...close]) }

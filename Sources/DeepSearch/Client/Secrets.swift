@@ -5,3 +5,29 @@ public enum Secrets {
     /// are far longer.
     public static let minimumLength = 8
 }
+
+extension Secrets {
+    /// Whether `secret`'s bytes occur in `text`: a plain UTF-8 search, cheap enough to run on
+    /// every line the shell writes (Foundation's `contains` compares Unicode canonically and
+    /// costs more than the rest of rendering a line).
+    public static func occurs(_ secret: String, in text: String) -> Bool {
+        var text = text
+        var secret = secret
+        return text.withUTF8 { haystack in
+            secret.withUTF8 { needle in
+                guard let first = needle.first, needle.count <= haystack.count else { return false }
+                let last = haystack.count - needle.count
+                var i = 0
+                while i <= last {
+                    if haystack[i] == first {
+                        var j = 1
+                        while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
+                        if j == needle.count { return true }
+                    }
+                    i += 1
+                }
+                return false
+            }
+        }
+    }
+}

@@ -42,9 +42,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             do {
                 buffer = try await response.body.collect(upTo: maximumBodyBytes)
             } catch is NIOTooManyBytesError {
-                throw DeepSearchError(
-                    .responseTooLarge, "the answer to \(request.method) \(request.url) is larger than \(maximumBodyBytes >> 20) MiB; it was not read",
-                    advice: "ask for less (a smaller --limit) or report it", status: Int(response.status.code))
+                throw TransportFailure.tooLarge(request, limit: maximumBodyBytes, status: Int(response.status.code))
             }
             return HTTPResponse(status: Int(response.status.code), headers: headers, body: Array(buffer.readableBytesView))
         } catch let error as DeepSearchError {
@@ -61,49 +59,42 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     /// Turns AsyncHTTPClient and NIO errors into the user's words, naming the URL.
     static func translate(_ error: any Error, request: HTTPRequest, timeout: Duration) -> DeepSearchError {
-        let place = "\(request.method) \(request.url)"
         if let error = error as? HTTPClientError {
             switch error {
             case .deadlineExceeded, .readTimeout, .writeTimeout:
-                return DeepSearchError(.timeout, "no answer to \(place) within \(Self.seconds(timeout))")
+                return TransportFailure.timeout(request, timeout)
             case .connectTimeout, .getConnectionFromPoolTimeout:
-                return DeepSearchError(.transport, "cannot reach \(request.baseURL): the connection timed out", advice: "check the API URL and your network")
+                return TransportFailure.connectTimedOut(request)
             case .remoteConnectionClosed:
-                return DeepSearchError(.transport, "the connection to \(request.baseURL) closed before the answer to \(place) was complete")
+                return TransportFailure.closedEarly(request)
             case .cancelled:
-                return DeepSearchError(.transport, "\(place) was cancelled")
+                return DeepSearchError(.transport, "\(TransportFailure.place(request)) was cancelled")
             case .invalidURL, .emptyHost, .emptyScheme:
-                return DeepSearchError(.transport, "the API URL \(request.baseURL) is not valid", advice: "give a URL such as https://api.extruct.ai with --api-url or EXTRUCT_API_URL")
+                return TransportFailure.invalidURL(request)
             default:
-                if String(describing: error).contains("unsupportedScheme") {
-                    return DeepSearchError(.transport, "the API URL \(request.baseURL) is not valid", advice: "give a URL such as https://api.extruct.ai with --api-url or EXTRUCT_API_URL")
-                }
-                return DeepSearchError(.transport, "\(place) failed: \(String(describing: error).withoutControlCharacters)")
+                if String(describing: error).contains("unsupportedScheme") { return TransportFailure.invalidURL(request) }
+                return TransportFailure.other(request, String(describing: error))
             }
         }
         if let errno = Self.errnoCode(in: error) {
             switch errno {
-            case ECONNREFUSED:
-                return DeepSearchError(.transport, "cannot reach \(request.baseURL): connection refused", advice: "is the API URL right? (--api-url or EXTRUCT_API_URL)")
-            case ECONNRESET, EPIPE:
-                return DeepSearchError(.transport, "the connection to \(request.baseURL) was reset during \(place)")
-            case ETIMEDOUT:
-                return DeepSearchError(.timeout, "no answer to \(place) within \(Self.seconds(timeout))")
-            default:
-                return DeepSearchError(.transport, "\(place) failed: \(String(cString: strerror(errno)))")
+            case ECONNREFUSED: return TransportFailure.refused(request)
+            case ECONNRESET, EPIPE: return TransportFailure.reset(request)
+            case ETIMEDOUT: return TransportFailure.timeout(request, timeout)
+            default: return TransportFailure.other(request, String(cString: strerror(errno)))
             }
         }
         if error is ChannelError, case .connectTimeout = error as! ChannelError {
-            return DeepSearchError(.transport, "cannot reach \(request.baseURL): the connection timed out", advice: "check the API URL and your network")
+            return TransportFailure.connectTimedOut(request)
         }
         let text = String(describing: error).withoutControlCharacters
         if text.contains("NXDOMAIN") || text.contains("dnsAError") || text.contains("dnsAAAAError") {
-            return DeepSearchError(.transport, "cannot reach \(request.baseURL): the host name does not resolve", advice: "check the API URL (--api-url or EXTRUCT_API_URL)")
+            return TransportFailure.unresolvable(request)
         }
         if text.contains("SSL") || text.contains("TLS") || text.contains("certificate") {
             return DeepSearchError(.transport, "cannot reach \(request.baseURL): the TLS handshake failed (\(text.prefix(160)))")
         }
-        return DeepSearchError(.transport, "\(place) failed: \(text.prefix(200))")
+        return TransportFailure.other(request, String(text.prefix(200)))
     }
 
     private static func errnoCode(in error: any Error) -> Int32? {
@@ -114,10 +105,5 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             }
         }
         return nil
-    }
-
-    private static func seconds(_ duration: Duration) -> String {
-        let s = Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
-        return s == s.rounded() ? "\(Int(s)) s" : "\(s) s"
     }
 }

@@ -22,7 +22,7 @@ public final class Shell {
         if let replay = options.replayHTTP {
             chosen = try CassetteReplayer(path: replay)
         } else {
-            chosen = transport ?? LazyTransport { AsyncHTTPClientTransport() }
+            chosen = transport ?? DefaultTransport()
             if options.dryRun { chosen = DryRunTransport(console: console) }
         }
         if let record = options.recordHTTP, !options.dryRun {
@@ -100,7 +100,7 @@ public final class Shell {
             return report(CommandFailure.syntax("unknown command '\(TextLayout.safe(name))'; \(hint)help lists the commands"), nil)
         }
         let spec = command.spec
-        let label = place == nil ? nil : Self.shortLine(line)
+        var label: String? { place == nil ? nil : Self.shortLine(line) }
         let arguments: Arguments
         do {
             arguments = try spec.parse(Array(words.dropFirst()))

@@ -9,7 +9,12 @@ public struct StandardErrorLogHandler: LogHandler {
     public static let isOn = Atomic<Bool>(false)
 
     public var metadata: Logger.Metadata = [:]
-    public var logLevel: Logger.Level = .trace
+    /// `.trace` while the switch is on, else above every level the client logs at, so a request
+    /// does not even build its debug lines.
+    public var logLevel: Logger.Level {
+        get { Self.isOn.load(ordering: .relaxed) ? .trace : .critical }
+        set {}  // the switch decides
+    }
     private let label: String
 
     public init(label: String) {

@@ -62,7 +62,7 @@ public enum TokenMask {
 
     /// `text` with every occurrence of `token` replaced by `replacement`.
     public static func redact(_ text: String, token: String?, replacement: String = "…") -> String {
-        guard let token, token.count >= Secrets.minimumLength, text.contains(token) else { return text }
+        guard let token, token.count >= Secrets.minimumLength, Secrets.occurs(token, in: text) else { return text }
         return text.replacing(token, with: replacement)
     }
 }

@@ -1,0 +1,532 @@
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// HTTP/1.1 over a plain TCP socket, for `http://` base URLs: the simulator, `--demo`, a proxy on
+/// this machine. `https://` goes through ``AsyncHTTPClientTransport`` (see ``DefaultTransport``).
+///
+/// A shell sends one request at a time and waits for it, so this transport does the I/O on the
+/// calling thread: no event loop, no thread hand-offs, one keep-alive connection reused from
+/// request to request (a few are kept when requests overlap). Every wait is a `poll` bounded by
+/// the request's deadline that also watches a pipe written when the calling task is cancelled,
+/// so Ctrl-C and timeouts end a request at once.
+///
+/// It blocks the thread it runs on: call it from the main actor or a thread of your own, not
+/// from code that shares the concurrency pool with the server it talks to.
+public final class SocketTransport: HTTPTransport {
+    private let maximumBodyBytes: Int
+    private let idle = Mutex<[Connection]>([])
+    private let lastEndpoint = Mutex<(String, Endpoint)?>(nil)
+    private static let idleLimit = 4
+
+    /// A transport whose answers may be at most `maximumBodyBytes` long.
+    public init(maximumBodyBytes: Int = 8 << 20) {
+        self.maximumBodyBytes = maximumBodyBytes
+    }
+
+    public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        try Task.checkCancellation()
+        guard let endpoint = endpoint(of: request.baseURL) else { throw TransportFailure.invalidURL(request) }
+        let deadline = ContinuousClock.now + timeout
+        let connection = takeIdle(for: endpoint) ?? Connection(endpoint)
+        let outcome = await exchange(request, on: connection, deadline: deadline, timeout: timeout)
+        switch outcome {
+        case .success(let (response, reusable)):
+            if reusable { giveBack(connection) } else { connection.close() }
+            return response
+        case .failure(let error):
+            connection.close()
+            if error is CancellationError || Task.isCancelled { throw CancellationError() }
+            throw error
+        }
+    }
+
+    /// Runs the exchange on the caller's actor (the closure captures `isolation`, so it does not
+    /// hop to the global executor); a cancellation of the calling task wakes its waits.
+    private func exchange(
+        _ request: HTTPRequest, on connection: Connection, deadline: ContinuousClock.Instant, timeout: Duration,
+        isolation: isolated (any Actor)? = #isolation
+    ) async -> Result<(HTTPResponse, reusable: Bool), any Error> {
+        await withTaskCancellationHandler {
+            _ = isolation
+            connection.arm()
+            defer { connection.disarm() }
+            return Result { try connection.exchange(request, deadline: deadline, timeout: timeout, maximumBodyBytes: maximumBodyBytes) }
+        } onCancel: {
+            connection.interrupt()
+        }
+    }
+
+    public func shutdown() async {
+        let connections = idle.withLock { idle in
+            defer { idle.removeAll() }
+            return idle
+        }
+        for connection in connections { connection.close() }
+    }
+
+    /// The base URL parsed, remembered for the next request (a shell sends to one URL at a time).
+    private func endpoint(of baseURL: String) -> Endpoint? {
+        if let (url, endpoint) = lastEndpoint.withLock({ $0 }), url == baseURL { return endpoint }
+        guard let endpoint = Endpoint(baseURL: baseURL) else { return nil }
+        lastEndpoint.withLock { $0 = (baseURL, endpoint) }
+        return endpoint
+    }
+
+    private func takeIdle(for endpoint: Endpoint) -> Connection? {
+        idle.withLock { idle in
+            guard let index = idle.lastIndex(where: { $0.endpoint == endpoint }) else { return nil }
+            return idle.remove(at: index)
+        }
+    }
+
+    private func giveBack(_ connection: Connection) {
+        let surplus = idle.withLock { idle -> Connection? in
+            idle.append(connection)
+            return idle.count > Self.idleLimit ? idle.removeFirst() : nil
+        }
+        surplus?.close()
+    }
+}
+
+/// Where a base URL points: host, port, the `Host` header and any path prefix.
+struct Endpoint: Hashable, Sendable {
+    var host: String
+    var port: UInt16
+    var hostHeader: String
+    var pathPrefix: String
+
+    /// Parses `http://host[:port][/prefix]`; nil for anything else (another scheme, user info, a bad port).
+    init?(baseURL: String) {
+        guard baseURL.utf8.count > 7, baseURL.prefix(7).lowercased() == "http://" else { return nil }
+        var rest = baseURL.dropFirst(7)
+        var prefix = ""
+        if let slash = rest.firstIndex(of: "/") {
+            prefix = String(rest[slash...])
+            rest = rest[..<slash]
+        }
+        guard !rest.isEmpty, !rest.contains("@"), !rest.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false }) else { return nil }
+        hostHeader = String(rest)
+        var portText: Substring?
+        if rest.hasPrefix("[") {
+            guard let close = rest.firstIndex(of: "]") else { return nil }
+            host = String(rest[rest.index(after: rest.startIndex)..<close])
+            let after = rest[rest.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { return nil }
+                portText = after.dropFirst()
+            }
+        } else if let colon = rest.firstIndex(of: ":") {
+            host = String(rest[..<colon])
+            portText = rest[rest.index(after: colon)...]
+        } else {
+            host = String(rest)
+        }
+        if let portText {
+            guard let number = UInt16(portText), number > 0 else { return nil }
+            port = number
+        } else {
+            port = 80
+        }
+        guard !host.isEmpty else { return nil }
+        pathPrefix = prefix
+    }
+}
+
+/// One TCP connection and the pipe that wakes its waits when the request is cancelled.
+private final class Connection: @unchecked Sendable {
+    // The socket and buffer are used by one request at a time (the transport hands a connection
+    // to one caller); only `armed` and the pipe are touched from the cancelling thread.
+    let endpoint: Endpoint
+    private var socket: Int32 = -1
+    /// Received bytes not consumed yet.
+    private var buffer: [UInt8] = []
+    private var scratch = [UInt8](repeating: 0, count: 64 << 10)
+    private var wake: (read: Int32, write: Int32) = (-1, -1)
+    private let armed = Mutex(false)
+
+    init(_ endpoint: Endpoint) {
+        self.endpoint = endpoint
+        var fds: [Int32] = [0, 0]
+        if pipe(&fds) == 0 {
+            for fd in fds {
+                _ = fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
+            wake = (fds[0], fds[1])
+        }
+    }
+
+    deinit {
+        close()
+        if wake.read >= 0 { _ = closeDescriptor(wake.read) }
+        if wake.write >= 0 { _ = closeDescriptor(wake.write) }
+    }
+
+    func arm() { armed.withLock { $0 = true } }
+
+    /// After this, no cancellation can write to the pipe any more; what one wrote is drained.
+    func disarm() {
+        armed.withLock { $0 = false }
+        var byte: UInt8 = 0
+        while read(wake.read, &byte, 1) == 1 {}
+    }
+
+    /// Called on the cancelling thread: wakes the wait in progress.
+    func interrupt() {
+        armed.withLock { armed in
+            guard armed else { return }
+            var byte: UInt8 = 1
+            _ = write(wake.write, &byte, 1)
+        }
+    }
+
+    func close() {
+        if socket >= 0 { _ = closeDescriptor(socket) }
+        socket = -1
+        buffer.removeAll(keepingCapacity: true)
+    }
+
+    // MARK: One exchange
+
+    /// Sends `request` and reads the whole answer; `reusable` says whether the connection can
+    /// carry another request.
+    func exchange(_ request: HTTPRequest, deadline: ContinuousClock.Instant, timeout: Duration, maximumBodyBytes: Int) throws -> (HTTPResponse, reusable: Bool) {
+        let waits = Waits(request: request, deadline: deadline, timeout: timeout)
+        if socket >= 0 && !isStillOpen() { close() }
+        if socket < 0 { try connect(waits) }
+        try writeAll(encode(request), waits)
+        return try readResponse(to: request, waits, maximumBodyBytes: maximumBodyBytes)
+    }
+
+    /// An idle keep-alive connection the server has not closed (and sent nothing on).
+    private func isStillOpen() -> Bool {
+        guard buffer.isEmpty else { return false }
+        var fd = pollfd(fd: socket, events: Int16(POLLIN), revents: 0)
+        guard poll(&fd, 1, 0) == 0 else { return false }
+        return true
+    }
+
+    private func encode(_ request: HTTPRequest) throws -> [UInt8] {
+        var head = "\(request.method) \(endpoint.pathPrefix)\(request.target) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\n"
+        for field in request.headers {
+            guard Self.isSafe(field.name), Self.isSafe(field.value), !field.name.contains(":") else {
+                throw DeepSearchError(.invalidArgument, "the header \(field.name.withoutControlCharacters) holds a line break or control character; it was not sent")
+            }
+            head += "\(field.name): \(field.value)\r\n"
+        }
+        if let body = request.body {
+            head += "Content-Length: \(body.count)\r\n"
+        } else if request.method == "POST" || request.method == "PUT" || request.method == "PATCH" {
+            head += "Content-Length: 0\r\n"
+        }
+        head += "\r\n"
+        guard Self.isSafe(request.method), Self.isSafe(request.target), !request.target.contains(" ") else {
+            throw DeepSearchError(.invalidArgument, "the request line of \(request.method.withoutControlCharacters) holds a space or control character; it was not sent")
+        }
+        var bytes = Array(head.utf8)
+        if let body = request.body { bytes += body }
+        return bytes
+    }
+
+    private static func isSafe(_ text: String) -> Bool {
+        !text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
+    }
+
+    // MARK: Connecting
+
+    private func connect(_ waits: Waits) throws {
+        var hints = addrinfo()
+        hints.ai_family = AF_UNSPEC
+        #if canImport(Glibc)
+        hints.ai_socktype = Int32(SOCK_STREAM.rawValue)
+        #else
+        hints.ai_socktype = SOCK_STREAM
+        #endif
+        hints.ai_flags = AI_NUMERICSERV
+        var list: UnsafeMutablePointer<addrinfo>?
+        let status = getaddrinfo(endpoint.host, String(endpoint.port), &hints, &list)
+        guard status == 0, let first = list else { throw TransportFailure.unresolvable(waits.request) }
+        defer { freeaddrinfo(list) }
+        var lastError: any Error = TransportFailure.refused(waits.request)
+        var candidate: UnsafeMutablePointer<addrinfo>? = first
+        while let info = candidate {
+            candidate = info.pointee.ai_next
+            #if canImport(Glibc)
+            let fd = Glibc.socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            #else
+            let fd = Darwin.socket(info.pointee.ai_family, SOCK_STREAM, 0)
+            if fd >= 0 { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            var one: Int32 = 1
+            if fd >= 0 { _ = setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size)) }
+            #endif
+            guard fd >= 0 else { lastError = TransportFailure.other(waits.request, String(cString: strerror(errno))); continue }
+            socket = fd
+            if connectSocket(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) != 0 {
+                guard errno == EINPROGRESS else {
+                    lastError = Self.connectError(errno, waits)
+                    close()
+                    continue
+                }
+                do {
+                    try waits.wait(for: fd, events: POLLOUT, wake: wake.read, phase: .connecting)
+                } catch {
+                    close()
+                    throw error
+                }
+                var code: Int32 = 0
+                var length = socklen_t(MemoryLayout<Int32>.size)
+                _ = getsockopt(fd, SOL_SOCKET, SO_ERROR, &code, &length)
+                if code != 0 {
+                    lastError = Self.connectError(code, waits)
+                    close()
+                    continue
+                }
+            }
+            var one: Int32 = 1
+            _ = setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
+            return
+        }
+        throw lastError
+    }
+
+    private static func connectError(_ code: Int32, _ waits: Waits) -> DeepSearchError {
+        switch code {
+        case ECONNREFUSED: TransportFailure.refused(waits.request)
+        case ETIMEDOUT: TransportFailure.connectTimedOut(waits.request)
+        default: DeepSearchError(.transport, "cannot reach \(waits.request.baseURL): \(String(cString: strerror(code)))", advice: "check the API URL and your network")
+        }
+    }
+
+    // MARK: Writing and reading
+
+    private func writeAll(_ bytes: [UInt8], _ waits: Waits) throws {
+        var sent = 0
+        while sent < bytes.count {
+            let n = bytes.withUnsafeBytes { raw in
+                #if canImport(Glibc)
+                Glibc.send(socket, raw.baseAddress! + sent, raw.count - sent, Int32(MSG_NOSIGNAL))
+                #else
+                Darwin.send(socket, raw.baseAddress! + sent, raw.count - sent, 0)
+                #endif
+            }
+            if n > 0 {
+                sent += n
+            } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
+                try waits.wait(for: socket, events: POLLOUT, wake: wake.read, phase: .sending)
+            } else {
+                throw Self.ioError(errno, waits)
+            }
+        }
+    }
+
+    /// Reads more bytes into the buffer; false at the end of the stream.
+    private func fill(_ waits: Waits) throws -> Bool {
+        while true {
+            let received = scratch.withUnsafeMutableBytes { raw in recv(socket, raw.baseAddress!, raw.count, 0) }
+            if received > 0 {
+                buffer.append(contentsOf: scratch[0..<received])
+                return true
+            }
+            if received == 0 { return false }
+            let code = errno
+            if code == EAGAIN || code == EWOULDBLOCK || code == EINTR {
+                try waits.wait(for: socket, events: POLLIN, wake: wake.read, phase: .receiving)
+                continue
+            }
+            throw Self.ioError(code, waits)
+        }
+    }
+
+    private static func ioError(_ code: Int32, _ waits: Waits) -> DeepSearchError {
+        switch code {
+        case ECONNRESET, EPIPE: TransportFailure.reset(waits.request)
+        case ETIMEDOUT: TransportFailure.timeout(waits.request, waits.timeout)
+        default: TransportFailure.other(waits.request, String(cString: strerror(code)))
+        }
+    }
+
+    private func readResponse(to request: HTTPRequest, _ waits: Waits, maximumBodyBytes: Int) throws -> (HTTPResponse, reusable: Bool) {
+        while true {
+            let head = try readHead(waits)
+            // 1xx answers (100 Continue, 103 Early Hints) come before the real one.
+            if (100..<200).contains(head.status) && head.status != 101 { continue }
+            let noBody = request.method == "HEAD" || head.status == 204 || head.status == 304 || head.status == 101
+            var body: [UInt8] = []
+            var reusable = head.keepAlive
+            if noBody {
+                // Nothing to read.
+            } else if head.chunked {
+                body = try readChunked(waits, maximumBodyBytes: maximumBodyBytes, status: head.status)
+            } else if let length = head.contentLength {
+                guard length <= maximumBodyBytes else { throw TransportFailure.tooLarge(request, limit: maximumBodyBytes, status: head.status) }
+                while buffer.count < length {
+                    guard try fill(waits) else { throw TransportFailure.closedEarly(request) }
+                }
+                body = Array(buffer[0..<length])
+                buffer.removeFirst(length)
+            } else {
+                // No length: the body runs to the end of the connection.
+                while try fill(waits) {
+                    if buffer.count > maximumBodyBytes { throw TransportFailure.tooLarge(request, limit: maximumBodyBytes, status: head.status) }
+                }
+                body = buffer
+                buffer.removeAll()
+                reusable = false
+            }
+            if !buffer.isEmpty { reusable = false }  // bytes nobody asked for: do not trust the connection
+            return (HTTPResponse(status: head.status, headers: head.fields, body: body), reusable)
+        }
+    }
+
+    private struct Head {
+        var status: Int
+        var fields: [HeaderField]
+        var contentLength: Int?
+        var chunked: Bool
+        var keepAlive: Bool
+    }
+
+    private static let headLimit = 64 << 10
+
+    private func readHead(_ waits: Waits) throws -> Head {
+        var searchFrom = 0
+        var end: Int?
+        while end == nil {
+            end = Self.find([0x0D, 0x0A, 0x0D, 0x0A], in: buffer, from: searchFrom)
+            guard end == nil else { break }
+            guard buffer.count <= Self.headLimit else { throw notHTTP(waits, "its header is longer than 64 KiB") }
+            searchFrom = max(0, buffer.count - 3)
+            guard try fill(waits) else { throw TransportFailure.closedEarly(waits.request) }
+        }
+        let headEnd = end!
+        let lines = buffer[0..<headEnd].split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
+            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
+        }
+        buffer.removeFirst(headEnd + 4)
+        let statusLine = lines[0].split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
+        guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/1."), let status = Int(statusLine[1]), (100...999).contains(status) else {
+            throw notHTTP(waits, "it begins \"\(lines[0].prefix(40))\"")
+        }
+        let minor = statusLine[0].dropFirst(7)
+        var head = Head(status: status, fields: [], contentLength: nil, chunked: false, keepAlive: minor != "0")
+        for line in lines.dropFirst() where !line.isEmpty {
+            guard let colon = line.firstIndex(of: ":") else { throw notHTTP(waits, "a header line has no colon") }
+            let name = String(line[..<colon]).trimmingSpaces
+            let value = String(line[line.index(after: colon)...]).trimmingSpaces
+            head.fields.append(HeaderField(name, value))
+            switch name.lowercased() {
+            case "content-length":
+                guard let length = Int(value), length >= 0, head.contentLength == nil || head.contentLength == length else {
+                    throw notHTTP(waits, "its Content-Length \"\(value.prefix(20))\" is not a length")
+                }
+                head.contentLength = length
+            case "transfer-encoding":
+                head.chunked = value.lowercased().split(separator: ",").last.map { String($0).trimmingSpaces == "chunked" } ?? false
+                if !head.chunked { throw notHTTP(waits, "its Transfer-Encoding \"\(value.prefix(20))\" is not supported") }
+            case "connection":
+                let tokens = value.lowercased().split(separator: ",").map { String($0).trimmingSpaces }
+                if tokens.contains("close") { head.keepAlive = false } else if tokens.contains("keep-alive") { head.keepAlive = true }
+            default:
+                break
+            }
+        }
+        if head.chunked { head.contentLength = nil }
+        return head
+    }
+
+    private func readChunked(_ waits: Waits, maximumBodyBytes: Int, status: Int) throws -> [UInt8] {
+        var body: [UInt8] = []
+        while true {
+            let line = try readLine(waits)
+            let sizeText = line.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces } ?? ""
+            guard let size = Int(sizeText, radix: 16), size >= 0 else { throw notHTTP(waits, "a chunk size \"\(sizeText.prefix(20))\" is not hexadecimal") }
+            if size == 0 {
+                while try !readLine(waits).isEmpty {}  // trailers
+                return body
+            }
+            guard body.count + size <= maximumBodyBytes else { throw TransportFailure.tooLarge(waits.request, limit: maximumBodyBytes, status: status) }
+            while buffer.count < size + 2 {
+                guard try fill(waits) else { throw TransportFailure.closedEarly(waits.request) }
+            }
+            body.append(contentsOf: buffer[0..<size])
+            guard buffer[size] == 0x0D, buffer[size + 1] == 0x0A else { throw notHTTP(waits, "a chunk does not end with CRLF") }
+            buffer.removeFirst(size + 2)
+        }
+    }
+
+    private func readLine(_ waits: Waits) throws -> String {
+        var searchFrom = 0
+        while true {
+            if let end = Self.find([0x0D, 0x0A], in: buffer, from: searchFrom) {
+                let line = String(decoding: buffer[0..<end], as: UTF8.self)
+                buffer.removeFirst(end + 2)
+                return line
+            }
+            guard buffer.count <= Self.headLimit else { throw notHTTP(waits, "a chunk line is longer than 64 KiB") }
+            searchFrom = max(0, buffer.count - 1)
+            guard try fill(waits) else { throw TransportFailure.closedEarly(waits.request) }
+        }
+    }
+
+    private func notHTTP(_ waits: Waits, _ why: String) -> DeepSearchError {
+        TransportFailure.other(waits.request, "the answer is not HTTP/1.1: \(why)")
+    }
+
+    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
+        guard haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
+        return haystack.withUnsafeBufferPointer { bytes in
+            var i = start
+            let last = bytes.count - needle.count
+            while i <= last {
+                if bytes[i] == needle[0] {
+                    var j = 1
+                    while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
+                    if j == needle.count { return i }
+                }
+                i += 1
+            }
+            return nil
+        }
+    }
+}
+
+/// The waits of one request: each is a `poll` on the socket and the wake pipe, bounded by the
+/// request's deadline.
+private struct Waits {
+    enum Phase { case connecting, sending, receiving }
+
+    let request: HTTPRequest
+    let deadline: ContinuousClock.Instant
+    let timeout: Duration
+
+    func wait(for fd: Int32, events: Int32, wake: Int32, phase: Phase) throws {
+        while true {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else {
+                throw phase == .connecting ? TransportFailure.connectTimedOut(request) : TransportFailure.timeout(request, timeout)
+            }
+            let milliseconds = Int32(clamping: left.components.seconds * 1000 + left.components.attoseconds / 1_000_000_000_000_000 + 1)
+            var fds = [pollfd(fd: fd, events: Int16(events), revents: 0), pollfd(fd: wake, events: Int16(POLLIN), revents: 0)]
+            let ready = poll(&fds, 2, milliseconds)
+            if ready < 0 {
+                if errno == EINTR { continue }
+                throw TransportFailure.other(request, String(cString: strerror(errno)))
+            }
+            if fds[1].revents != 0 { throw CancellationError() }
+            if fds[0].revents != 0 { return }
+        }
+    }
+}
+
+#if canImport(Glibc)
+private func closeDescriptor(_ fd: Int32) -> Int32 { Glibc.close(fd) }
+private func connectSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 { Glibc.connect(fd, address, length) }
+#else
+private func closeDescriptor(_ fd: Int32) -> Int32 { Darwin.close(fd) }
+private func connectSocket(_ fd: Int32, _ address: UnsafePointer<sockaddr>, _ length: socklen_t) -> Int32 { Darwin.connect(fd, address, length) }
+#endif

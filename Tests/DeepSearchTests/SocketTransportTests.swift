@@ -1,0 +1,194 @@
+import DeepSearch
+import Foundation
+import Synchronization
+import Testing
+import TestSupport
+
+/// The plain-HTTP transport against a server that answers with hand-written bytes: keep-alive,
+/// chunks, bodies that run to the close, stale connections, garbage, cut answers, timeouts and
+/// cancellation. (The simulator covers the ordinary answers, in the client and end-to-end tests.)
+@Suite struct SocketTransportTests {
+    static func ok(_ body: String, _ extra: String = "") -> String {
+        "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\nContent-Type: application/json\r\n\(extra)\r\n\(body)"
+    }
+
+    func get(_ base: String, _ path: String = "/v1/x", headers: [HeaderField] = []) -> HTTPRequest {
+        HTTPRequest(method: "GET", baseURL: base, path: path, headers: headers)
+    }
+
+    func send(_ transport: SocketTransport, _ request: HTTPRequest, timeout: Duration = .seconds(10)) async throws -> HTTPResponse {
+        try await ThreadExecutor.run { try await transport.send(request, timeout: timeout) }
+    }
+
+    func failure(_ transport: SocketTransport, _ request: HTTPRequest, timeout: Duration = .seconds(10)) async -> DeepSearchError? {
+        do {
+            _ = try await send(transport, request, timeout: timeout)
+            return nil
+        } catch {
+            return error as? DeepSearchError
+        }
+    }
+
+    @Test func oneKeepAliveConnectionCarriesEveryRequest() async throws {
+        let server = try ScriptedServer { request in .send(Self.ok("{\"n\": \(request.body.count)}")) }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        let first = try await send(transport, get(server.url, headers: [HeaderField("Authorization", "Bearer abc")]))
+        var post = HTTPRequest(method: "POST", baseURL: server.url, path: "/v1/y", query: [QueryItem("a", "b c")], body: Array("{\"k\":1}".utf8))
+        post.headers = [HeaderField("Content-Type", "application/json")]
+        let second = try await send(transport, post)
+        let empty = try await send(transport, HTTPRequest(method: "POST", baseURL: server.url, path: "/v1/z"))
+        await transport.shutdown()
+        #expect(first.status == 200 && String(decoding: first.body, as: UTF8.self) == "{\"n\": 0}")
+        #expect(first.header("content-type") == "application/json")
+        #expect(String(decoding: second.body, as: UTF8.self) == "{\"n\": 7}")
+        #expect(String(decoding: empty.body, as: UTF8.self) == "{\"n\": 0}")
+        #expect(server.connectionCount == 1)
+        let heads = server.requests.map(\.head)
+        #expect(heads[0] == "GET /v1/x HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nAuthorization: Bearer abc")
+        #expect(heads[1] == "POST /v1/y?a=b%20c HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nContent-Type: application/json\r\nContent-Length: 7")
+        #expect(heads[2].hasSuffix("Content-Length: 0"), "a POST without a body still says its length")
+    }
+
+    @Test func aPathInTheBaseURLPrefixesEveryRequest() async throws {
+        let server = try ScriptedServer { _ in .send(Self.ok("{}")) }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        _ = try await send(transport, get(server.url + "/api", "/v1/discovery_tasks"))
+        await transport.shutdown()
+        #expect(server.requests.first?.head.hasPrefix("GET /api/v1/discovery_tasks HTTP/1.1\r\n") == true)
+    }
+
+    @Test func chunkedAnswersAreJoinedAndTheConnectionIsKept() async throws {
+        let chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\n{\"a\"\r\nB\r\n: [1, 2, 3]\r\n1\r\n}\r\n0\r\nX-Trailer: t\r\n\r\n"
+        let server = try ScriptedServer { _ in .send(chunked) }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        let first = try await send(transport, get(server.url))
+        let second = try await send(transport, get(server.url))
+        await transport.shutdown()
+        #expect(String(decoding: first.body, as: UTF8.self) == "{\"a\": [1, 2, 3]}")
+        #expect(second.body == first.body)
+        #expect(server.connectionCount == 1)
+    }
+
+    @Test func anAnswerWithoutALengthRunsToTheCloseAndTheNextRequestReconnects() async throws {
+        let server = try ScriptedServer { _ in .sendAndClose("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"to\": \"the end\"}") }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        let first = try await send(transport, get(server.url))
+        let second = try await send(transport, get(server.url))
+        await transport.shutdown()
+        #expect(String(decoding: first.body, as: UTF8.self) == "{\"to\": \"the end\"}")
+        #expect(second.body == first.body)
+        #expect(server.connectionCount == 2)
+    }
+
+    @Test func aConnectionTheServerClosedWhileIdleIsReplacedNotFailed() async throws {
+        // The answer says nothing of closing; the server closes anyway, as an idle timeout does.
+        let server = try ScriptedServer { _ in .sendAndClose(Self.ok("{}")) }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        _ = try await send(transport, get(server.url))
+        try await server.waitUntilClosed(1)
+        let second = try await send(transport, get(server.url))
+        await transport.shutdown()
+        #expect(second.status == 200)
+        #expect(server.connectionCount == 2)
+    }
+
+    @Test func informationalAnswersAreSkipped() async throws {
+        let server = try ScriptedServer { _ in .send("HTTP/1.1 100 Continue\r\n\r\n" + Self.ok("{\"ok\": true}")) }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        let response = try await send(transport, get(server.url))
+        await transport.shutdown()
+        #expect(response.status == 200 && String(decoding: response.body, as: UTF8.self) == "{\"ok\": true}")
+    }
+
+    @Test(arguments: [
+        ("SSH-2.0-OpenSSH_9.2\r\n\r\n", "the answer is not HTTP/1.1: it begins \"SSH-2.0-OpenSSH_9.2\""),
+        ("HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n", "its Content-Length \"ten\" is not a length"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "a chunk size \"zz\" is not hexadecimal"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", "its Transfer-Encoding \"gzip\" is not supported"),
+    ])
+    func anAnswerThatIsNotHTTPSaysWhat(_ answer: String, _ says: String) async throws {
+        let server = try ScriptedServer { _ in .sendAndClose(answer) }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        let error = await failure(transport, get(server.url))
+        await transport.shutdown()
+        #expect(error?.code == .transport)
+        #expect(error?.description.contains(says) == true, "\(error?.description ?? "no error")")
+        #expect(error?.description.hasPrefix("GET \(server.url)/v1/x failed:") == true)
+    }
+
+    @Test(arguments: [
+        "HTTP/1.1 200 OK\r\nContent-Length: 10\r\n\r\n{\"a\"",
+        "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n10\r\n{\"a\"",
+        "HTTP/1.1 200 OK\r\nContent-",
+        "",
+    ])
+    func anAnswerCutShortIsAnErrorNotAShortBody(_ answer: String) async throws {
+        let server = try ScriptedServer { _ in .sendAndClose(answer) }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        let error = await failure(transport, get(server.url))
+        await transport.shutdown()
+        #expect(error?.description == "the connection to \(server.url) closed before the answer to GET \(server.url)/v1/x was complete")
+    }
+
+    @Test func aHeaderWithALineBreakIsRefusedAndNothingIsSent() async throws {
+        let server = try ScriptedServer { _ in .send(Self.ok("{}")) }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        let error = await failure(transport, get(server.url, headers: [HeaderField("Authorization", "Bearer x\r\nX-Injected: 1")]))
+        let later = try await send(transport, get(server.url))
+        await transport.shutdown()
+        #expect(error?.code == .invalidArgument)
+        #expect(server.requests.count == 1 && !server.requests[0].head.contains("X-Injected"))
+        #expect(later.status == 200)
+    }
+
+    @Test(arguments: ["https://127.0.0.1:1", "http://user@127.0.0.1:1", "http://127.0.0.1:0", "http://127.0.0.1:70000", "http://", "http://[::1"])
+    func aBaseURLItCannotUseIsAnInvalidURL(_ base: String) async throws {
+        let transport = SocketTransport()
+        let error = await failure(transport, get(base))
+        #expect(error?.description.hasPrefix("the API URL \(base) is not valid") == true, "\(error?.description ?? "no error")")
+    }
+
+    @Test func aServerThatDoesNotAnswerTimesOutAndTheNextRequestWorks() async throws {
+        let answered = Atomic<Int>(0)
+        let server = try ScriptedServer { _ in answered.add(1, ordering: .relaxed).oldValue == 0 ? .hang : .send(Self.ok("{}")) }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        let started = ContinuousClock.now
+        let error = await failure(transport, get(server.url), timeout: .milliseconds(200))
+        #expect(error?.code == .timeout)
+        #expect(error?.description == "no answer to GET \(server.url)/v1/x within 0.2 s")
+        #expect(ContinuousClock.now - started < .seconds(5))
+        let next = try await send(transport, get(server.url))
+        await transport.shutdown()
+        #expect(next.status == 200)
+    }
+
+    @Test func cancellingTheCallingTaskEndsTheWaitAtOnce() async throws {
+        let answered = Atomic<Int>(0)
+        let server = try ScriptedServer { _ in answered.add(1, ordering: .relaxed).oldValue == 0 ? .hang : .send(Self.ok("{}")) }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        let executor = ThreadExecutor()
+        defer { executor.stop() }
+        let request = get(server.url)
+        let started = ContinuousClock.now
+        let task = Task(executorPreference: executor) { try await transport.send(request, timeout: .seconds(60)) }
+        while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
+        task.cancel()
+        let result = await task.result
+        #expect(throws: CancellationError.self) { try result.get() }
+        #expect(ContinuousClock.now - started < .seconds(10), "long before the 60 s timeout")
+        let next = try await send(transport, get(server.url))
+        await transport.shutdown()
+        #expect(next.status == 200, "a cancellation left behind does not cancel the next request")
+    }
+}
