@@ -5,7 +5,9 @@ import ShellKit
 
 /// `extruct-bench`: measurements for scripts/bench.
 ///
-///     extruct-bench client URL TOKEN TASK_ID N   sequential GETs through DeepSearchClient
+///     extruct-bench client URL TOKEN TASK_ID N   sequential GETs through DeepSearchClient over AsyncHTTPClient
+///     extruct-bench socket URL TOKEN TASK_ID N   the same over SocketTransport
+///     extruct-bench ahc URL TOKEN TASK_ID N      the same with AsyncHTTPClient alone
 ///     extruct-bench render N                     render a 250-row results table N times
 @main
 enum Bench {
@@ -21,7 +23,7 @@ enum Bench {
         case "render" where arguments.count == 2:
             render(count: Int(arguments[1]) ?? 100)
         default:
-            FileHandle.standardError.write(Data("usage: extruct-bench client URL TOKEN TASK_ID N | render N\n".utf8))
+            FileHandle.standardError.write(Data("usage: extruct-bench client|socket|ahc URL TOKEN TASK_ID N | render N\n".utf8))
             exit(2)
         }
     }

@@ -55,6 +55,8 @@ public final class SocketTransport: HTTPTransport {
             _ = isolation
             connection.arm()
             defer { connection.disarm() }
+            // A cancellation before the connection was armed wrote nothing to its pipe.
+            if Task.isCancelled { return .failure(CancellationError()) }
             return Result { try connection.exchange(request, deadline: deadline, timeout: timeout, maximumBodyBytes: maximumBodyBytes) }
         } onCancel: {
             connection.interrupt()
@@ -212,24 +214,31 @@ private final class Connection: @unchecked Sendable {
     }
 
     private func encode(_ request: HTTPRequest) throws -> [UInt8] {
-        var head = "\(request.method) \(endpoint.pathPrefix)\(request.target) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\n"
+        let target = request.target
+        guard Self.isSafe(request.method), Self.isSafe(target), !request.method.contains(" "), !target.contains(" ") else {
+            throw DeepSearchError(.invalidArgument, "the request line of \(request.method.withoutControlCharacters) holds a space or control character; it was not sent")
+        }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(256 + (request.body?.count ?? 0))
+        func line(_ parts: String...) {
+            for part in parts { bytes.append(contentsOf: part.utf8) }
+            bytes.append(contentsOf: [0x0D, 0x0A])
+        }
+        line(request.method, " ", endpoint.pathPrefix, target, " HTTP/1.1")
+        line("Host: ", endpoint.hostHeader)
         for field in request.headers {
             guard Self.isSafe(field.name), Self.isSafe(field.value), !field.name.contains(":") else {
                 throw DeepSearchError(.invalidArgument, "the header \(field.name.withoutControlCharacters) holds a line break or control character; it was not sent")
             }
-            head += "\(field.name): \(field.value)\r\n"
+            line(field.name, ": ", field.value)
         }
         if let body = request.body {
-            head += "Content-Length: \(body.count)\r\n"
+            line("Content-Length: ", String(body.count))
         } else if request.method == "POST" || request.method == "PUT" || request.method == "PATCH" {
-            head += "Content-Length: 0\r\n"
+            line("Content-Length: 0")
         }
-        head += "\r\n"
-        guard Self.isSafe(request.method), Self.isSafe(request.target), !request.target.contains(" ") else {
-            throw DeepSearchError(.invalidArgument, "the request line of \(request.method.withoutControlCharacters) holds a space or control character; it was not sent")
-        }
-        var bytes = Array(head.utf8)
-        if let body = request.body { bytes += body }
+        line()
+        if let body = request.body { bytes.append(contentsOf: body) }
         return bytes
     }
 
