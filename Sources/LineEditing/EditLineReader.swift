@@ -97,6 +97,9 @@ public final class EditLineReader: LineReader {
         interrupted = false
         var count: Int32 = 0
         guard let line = el_wgets(editor, &count) else {
+            // libedit returns NULL for an empty line as for the end of input: Ctrl-C on an empty
+            // prompt is told apart by the flag its binding set.
+            if interrupted { return .interrupted }
             return ex_editor_stop_requested() != 0 ? .stopped : .endOfInput
         }
         if interrupted { return .interrupted }

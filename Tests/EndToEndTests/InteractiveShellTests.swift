@@ -141,6 +141,21 @@ import Glibc
         }
     }
 
+    @Test func ctrlCOnAnEmptyPromptIsNotTheEndOfInput() async throws {
+        // libedit hands back an empty line the way it hands back the end of input.
+        try await withShell { s in
+            try await s.pty.waitForPrompt()
+            let mark = s.pty.mark
+            s.pty.type("\u{03}")
+            try await s.pty.wait(for: "^C", after: mark)
+            try await s.pty.waitForPrompt(after: mark + 2)
+            s.pty.type("\u{03}")
+            s.pty.type("echo still-here\r")
+            try await s.pty.wait(for: "still-here\r\n", after: mark)
+            #expect(s.pty.exitStatus == nil)
+        }
+    }
+
     @Test func ctrlCStopsWatchingAndTheShellGoesOn() async throws {
         try await withShell { s in
             try await s.pty.waitForPrompt()
