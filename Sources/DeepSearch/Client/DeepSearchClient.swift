@@ -324,10 +324,12 @@ public struct DeepSearchClient: Sendable {
     /// Refuses to put the token on the wire in clear text, except to this machine.
     private func checkTransportSecurity() throws {
         guard configuration.token != nil, !configuration.allowInsecureHTTP else { return }
+        // `starts(with:)`, not `hasPrefix`: with Foundation imported, `hasPrefix` on a substring
+        // goes through NSString, which cost a few per cent of a playback.
         let url = configuration.baseURL.lowercased()
-        guard url.hasPrefix("http://") else { return }
+        guard url.starts(with: "http://") else { return }
         let host = Self.host(of: url)
-        if host == "localhost" || host == "::1" || host == "[::1]" || host.hasPrefix("127.") { return }
+        if host == "localhost" || host == "::1" || host == "[::1]" || host.starts(with: "127.") { return }
         throw DeepSearchError(
             .insecureTransport, "refusing to send the token to \(host) over plain http",
             advice: "use an https:// URL, or pass --allow-insecure-http if you really mean it")
@@ -335,10 +337,10 @@ public struct DeepSearchClient: Sendable {
 
     static func host(of url: String) -> String {
         var rest = Substring(url)
-        if let colon = rest.firstIndex(of: ":"), rest[colon...].hasPrefix("://") { rest = rest[rest.index(colon, offsetBy: 3)...] }
+        if let colon = rest.firstIndex(of: ":"), rest[colon...].starts(with: "://") { rest = rest[rest.index(colon, offsetBy: 3)...] }
         if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
         if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
-        if rest.hasPrefix("[") , let close = rest.firstIndex(of: "]") { return String(rest[...close]) }
+        if rest.first == "[", let close = rest.firstIndex(of: "]") { return String(rest[...close]) }
         if let colon = rest.firstIndex(of: ":") { rest = rest[..<colon] }
         return String(rest)
     }

@@ -149,7 +149,11 @@ private final class Connection: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var scratch = [UInt8](repeating: 0, count: 64 << 10)
     private var wake: (read: Int32, write: Int32) = (-1, -1)
-    private let armed = Mutex(false)
+    /// Whether a cancellation may wake the wait now, and whether one wrote to the pipe.
+    private let armed = Mutex((on: false, woke: false))
+    /// A request was just sent: wait for the answer before trying to read it (saves a `recv`
+    /// that would find nothing).
+    private var answerPending = false
 
     init(_ endpoint: Endpoint) {
         self.endpoint = endpoint
@@ -169,19 +173,24 @@ private final class Connection: @unchecked Sendable {
         if wake.write >= 0 { _ = closeDescriptor(wake.write) }
     }
 
-    func arm() { armed.withLock { $0 = true } }
+    func arm() { armed.withLock { $0 = (on: true, woke: false) } }
 
     /// After this, no cancellation can write to the pipe any more; what one wrote is drained.
     func disarm() {
-        armed.withLock { $0 = false }
+        let woke = armed.withLock { state in
+            defer { state = (on: false, woke: false) }
+            return state.woke
+        }
+        guard woke else { return }
         var byte: UInt8 = 0
         while read(wake.read, &byte, 1) == 1 {}
     }
 
     /// Called on the cancelling thread: wakes the wait in progress.
     func interrupt() {
-        armed.withLock { armed in
-            guard armed else { return }
+        armed.withLock { state in
+            guard state.on, !state.woke else { return }
+            state.woke = true
             var byte: UInt8 = 1
             _ = write(wake.write, &byte, 1)
         }
@@ -202,6 +211,7 @@ private final class Connection: @unchecked Sendable {
         if socket >= 0 && !isStillOpen() { close() }
         if socket < 0 { try connect(waits) }
         try writeAll(encode(request), waits)
+        answerPending = true
         return try readResponse(to: request, waits, maximumBodyBytes: maximumBodyBytes)
     }
 
@@ -215,7 +225,7 @@ private final class Connection: @unchecked Sendable {
 
     private func encode(_ request: HTTPRequest) throws -> [UInt8] {
         let target = request.target
-        guard Self.isSafe(request.method), Self.isSafe(target), !request.method.contains(" "), !target.contains(" ") else {
+        guard Self.isSafe(request.method, orSpace: true), Self.isSafe(target, orSpace: true) else {
             throw DeepSearchError(.invalidArgument, "the request line of \(request.method.withoutControlCharacters) holds a space or control character; it was not sent")
         }
         var bytes: [UInt8] = []
@@ -227,7 +237,7 @@ private final class Connection: @unchecked Sendable {
         line(request.method, " ", endpoint.pathPrefix, target, " HTTP/1.1")
         line("Host: ", endpoint.hostHeader)
         for field in request.headers {
-            guard Self.isSafe(field.name), Self.isSafe(field.value), !field.name.contains(":") else {
+            guard Self.isSafe(field.name, orSpace: true, orColon: true), Self.isSafe(field.value) else {
                 throw DeepSearchError(.invalidArgument, "the header \(field.name.withoutControlCharacters) holds a line break or control character; it was not sent")
             }
             line(field.name, ": ", field.value)
@@ -242,8 +252,9 @@ private final class Connection: @unchecked Sendable {
         return bytes
     }
 
-    private static func isSafe(_ text: String) -> Bool {
-        !text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 }
+    /// No CR, LF or NUL (which would end a line or the head early), and optionally no space or colon.
+    private static func isSafe(_ text: String, orSpace: Bool = false, orColon: Bool = false) -> Bool {
+        !text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 || (orSpace && $0 == 0x20) || (orColon && $0 == 0x3A) }
     }
 
     // MARK: Connecting
@@ -335,6 +346,10 @@ private final class Connection: @unchecked Sendable {
 
     /// Reads more bytes into the buffer; false at the end of the stream.
     private func fill(_ waits: Waits) throws -> Bool {
+        if answerPending {
+            answerPending = false
+            try waits.wait(for: socket, events: POLLIN, wake: wake.read, phase: .receiving)
+        }
         while true {
             let received = scratch.withUnsafeMutableBytes { raw in recv(socket, raw.baseAddress!, raw.count, 0) }
             if received > 0 {
@@ -418,7 +433,7 @@ private final class Connection: @unchecked Sendable {
         }
         buffer.removeFirst(headEnd + 4)
         let statusLine = lines[0].split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-        guard statusLine.count >= 2, statusLine[0].hasPrefix("HTTP/1."), let status = Int(statusLine[1]), (100...999).contains(status) else {
+        guard statusLine.count >= 2, statusLine[0].starts(with: "HTTP/1."), let status = Int(statusLine[1]), (100...999).contains(status) else {
             throw notHTTP(waits, "it begins \"\(lines[0].prefix(40))\"")
         }
         let minor = statusLine[0].dropFirst(7)

@@ -118,10 +118,16 @@ public final class Console: Sendable {
 
     /// Columns of the terminal (standard output's, else standard error's, else `COLUMNS`, else 100).
     public var terminalWidth: Int {
+        if !outputIsTerminal && !errorIsTerminal { return widthWithoutTerminal }
         for fd in [outFD, errFD] {
             var size = winsize()
             if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
         }
+        return widthWithoutTerminal
+    }
+
+    /// `COLUMNS`, else 100 (no terminal to ask: spares two failing `ioctl`s a table).
+    private var widthWithoutTerminal: Int {
         if let columns = Environment.value("COLUMNS").flatMap(Int.init), columns > 0 { return columns }
         return 100
     }

@@ -12,6 +12,8 @@ public final class Shell {
     let environment: ShellEnvironment
     var session: Session
     let interrupts = Interrupts()
+    /// While scripts play: cancels the playback's task (see ``playInOwnTask(_:)``).
+    private var playbackCancel: (@Sendable () -> Void)?
     private var historyFile: HistoryFile?
 
     /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`).
@@ -51,13 +53,23 @@ public final class Shell {
         var status = ExitStatus.success
         let interactiveInput = isatty(0) == 1
         if !options.inputs.isEmpty {
-            status = await play(options.inputs)
+            status = await playInOwnTask(options.inputs)
             if let termination = interrupts.termination { return await finish(128 + termination) }
             if environment.exitRequest != nil || !options.stayInteractive || !interactiveInput { return await finish(environment.exitRequest ?? status) }
         } else if !interactiveInput {
-            return await finish(await play([.standardInput]))
+            return await finish(await playInOwnTask([.standardInput]))
         }
         return await finish(await interact())
+    }
+
+    /// Plays `inputs` in a task of their own, which Ctrl-C and termination signals cancel, so each
+    /// command can run inline rather than in a task of its own: awaiting a task's result passes
+    /// through the concurrency pool, two thread hand-offs per command (a fifth of a playback's time).
+    private func playInOwnTask(_ inputs: [ScriptInput]) async -> Int32 {
+        let playback = Task { @MainActor in await self.play(inputs) }
+        playbackCancel = { playback.cancel() }
+        defer { playbackCancel = nil }
+        return await playback.value
     }
 
     private func finish(_ status: Int32) async -> Int32 {
@@ -110,9 +122,22 @@ public final class Shell {
         }
 
         let context = CommandContext(session: session, environment: environment, line: line)
-        let task = Task { @MainActor in try await command.run(arguments, context) }
-        interrupts.begin { task.cancel() }
-        let result = await task.result
+        let result: Result<Void, any Error>
+        if let cancelPlayback = playbackCancel {
+            // In playback the command runs inline, in the playback's task; Ctrl-C cancels that
+            // task, which ends the playback (exit 130) as it would anyway.
+            interrupts.begin(cancelPlayback)
+            do {
+                try await command.run(arguments, context)
+                result = .success(())
+            } catch {
+                result = .failure(error)
+            }
+        } else {
+            let task = Task { @MainActor in try await command.run(arguments, context) }
+            interrupts.begin { task.cancel() }
+            result = await task.result
+        }
         let interrupted = interrupts.end()
 
         switch result {
