@@ -213,8 +213,8 @@ import Testing
             let executor = ThreadExecutor()
             defer { executor.stop() }
             let request = Task(executorPreference: transport == .socket ? executor : nil) { try await f.client.listTasks() }
-            while f.spy.requests.isEmpty { await Task.yield() }
-            try await Task.sleep(for: .milliseconds(100))
+            // The slow request has reached the simulator (its fault is used up): cancel it there.
+            try await f.sim.waitUntilFaultsAreUsed()
             request.cancel()
             let result = await request.result
             #expect(throws: CancellationError.self) { try result.get() }

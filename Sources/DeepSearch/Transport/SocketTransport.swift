@@ -375,146 +375,19 @@ private final class Connection: @unchecked Sendable {
     }
 
     private func readResponse(to request: HTTPRequest, _ waits: Waits, maximumBodyBytes: Int) throws -> (HTTPResponse, reusable: Bool) {
-        while true {
-            let head = try readHead(waits)
-            // 1xx answers (100 Continue, 103 Early Hints) come before the real one.
-            if (100..<200).contains(head.status) && head.status != 101 { continue }
-            let noBody = request.method == "HEAD" || head.status == 204 || head.status == 304 || head.status == 101
-            var body: [UInt8] = []
-            var reusable = head.keepAlive
-            if noBody {
-                // Nothing to read.
-            } else if head.chunked {
-                body = try readChunked(waits, maximumBodyBytes: maximumBodyBytes, status: head.status)
-            } else if let length = head.contentLength {
-                guard length <= maximumBodyBytes else { throw TransportFailure.tooLarge(request, limit: maximumBodyBytes, status: head.status) }
-                while buffer.count < length {
-                    guard try fill(waits) else { throw TransportFailure.closedEarly(request) }
-                }
-                body = Array(buffer[0..<length])
-                buffer.removeFirst(length)
-            } else {
-                // No length: the body runs to the end of the connection.
-                while try fill(waits) {
-                    if buffer.count > maximumBodyBytes { throw TransportFailure.tooLarge(request, limit: maximumBodyBytes, status: head.status) }
-                }
-                body = buffer
-                buffer.removeAll()
-                reusable = false
+        var parser = HTTP1ResponseParser(method: request.method, maximumBodyBytes: maximumBodyBytes)
+        do {
+            var atEnd = false
+            while true {
+                if case .complete(let response, let reusable) = try parser.parse(&buffer, atEnd: atEnd) { return (response, reusable) }
+                atEnd = try !fill(waits)
             }
-            if !buffer.isEmpty { reusable = false }  // bytes nobody asked for: do not trust the connection
-            return (HTTPResponse(status: head.status, headers: head.fields, body: body), reusable)
-        }
-    }
-
-    private struct Head {
-        var status: Int
-        var fields: [HeaderField]
-        var contentLength: Int?
-        var chunked: Bool
-        var keepAlive: Bool
-    }
-
-    private static let headLimit = 64 << 10
-
-    private func readHead(_ waits: Waits) throws -> Head {
-        var searchFrom = 0
-        var end: Int?
-        while end == nil {
-            end = Self.find([0x0D, 0x0A, 0x0D, 0x0A], in: buffer, from: searchFrom)
-            guard end == nil else { break }
-            guard buffer.count <= Self.headLimit else { throw notHTTP(waits, "its header is longer than 64 KiB") }
-            searchFrom = max(0, buffer.count - 3)
-            guard try fill(waits) else { throw TransportFailure.closedEarly(waits.request) }
-        }
-        let headEnd = end!
-        let lines = buffer[0..<headEnd].split(separator: 0x0A, omittingEmptySubsequences: false).map { line in
-            String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
-        }
-        buffer.removeFirst(headEnd + 4)
-        let statusLine = lines[0].split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-        guard statusLine.count >= 2, statusLine[0].starts(with: "HTTP/1."), let status = Int(statusLine[1]), (100...999).contains(status) else {
-            throw notHTTP(waits, "it begins \"\(lines[0].prefix(40))\"")
-        }
-        let minor = statusLine[0].dropFirst(7)
-        var head = Head(status: status, fields: [], contentLength: nil, chunked: false, keepAlive: minor != "0")
-        for line in lines.dropFirst() where !line.isEmpty {
-            guard let colon = line.firstIndex(of: ":") else { throw notHTTP(waits, "a header line has no colon") }
-            let name = String(line[..<colon]).trimmingSpaces
-            let value = String(line[line.index(after: colon)...]).trimmingSpaces
-            head.fields.append(HeaderField(name, value))
-            switch name.lowercased() {
-            case "content-length":
-                guard let length = Int(value), length >= 0, head.contentLength == nil || head.contentLength == length else {
-                    throw notHTTP(waits, "its Content-Length \"\(value.prefix(20))\" is not a length")
-                }
-                head.contentLength = length
-            case "transfer-encoding":
-                head.chunked = value.lowercased().split(separator: ",").last.map { String($0).trimmingSpaces == "chunked" } ?? false
-                if !head.chunked { throw notHTTP(waits, "its Transfer-Encoding \"\(value.prefix(20))\" is not supported") }
-            case "connection":
-                let tokens = value.lowercased().split(separator: ",").map { String($0).trimmingSpaces }
-                if tokens.contains("close") { head.keepAlive = false } else if tokens.contains("keep-alive") { head.keepAlive = true }
-            default:
-                break
+        } catch let failure as HTTP1ResponseParser.Failure {
+            switch failure {
+            case .notHTTP(let why): throw TransportFailure.other(request, "the answer is not HTTP/1.1: \(why)")
+            case .tooLarge(let status): throw TransportFailure.tooLarge(request, limit: maximumBodyBytes, status: status)
+            case .cutShort: throw TransportFailure.closedEarly(request)
             }
-        }
-        if head.chunked { head.contentLength = nil }
-        return head
-    }
-
-    private func readChunked(_ waits: Waits, maximumBodyBytes: Int, status: Int) throws -> [UInt8] {
-        var body: [UInt8] = []
-        while true {
-            let line = try readLine(waits)
-            let sizeText = line.split(separator: ";", maxSplits: 1).first.map { String($0).trimmingSpaces } ?? ""
-            guard let size = Int(sizeText, radix: 16), size >= 0 else { throw notHTTP(waits, "a chunk size \"\(sizeText.prefix(20))\" is not hexadecimal") }
-            if size == 0 {
-                while try !readLine(waits).isEmpty {}  // trailers
-                return body
-            }
-            guard body.count + size <= maximumBodyBytes else { throw TransportFailure.tooLarge(waits.request, limit: maximumBodyBytes, status: status) }
-            while buffer.count < size + 2 {
-                guard try fill(waits) else { throw TransportFailure.closedEarly(waits.request) }
-            }
-            body.append(contentsOf: buffer[0..<size])
-            guard buffer[size] == 0x0D, buffer[size + 1] == 0x0A else { throw notHTTP(waits, "a chunk does not end with CRLF") }
-            buffer.removeFirst(size + 2)
-        }
-    }
-
-    private func readLine(_ waits: Waits) throws -> String {
-        var searchFrom = 0
-        while true {
-            if let end = Self.find([0x0D, 0x0A], in: buffer, from: searchFrom) {
-                let line = String(decoding: buffer[0..<end], as: UTF8.self)
-                buffer.removeFirst(end + 2)
-                return line
-            }
-            guard buffer.count <= Self.headLimit else { throw notHTTP(waits, "a chunk line is longer than 64 KiB") }
-            searchFrom = max(0, buffer.count - 1)
-            guard try fill(waits) else { throw TransportFailure.closedEarly(waits.request) }
-        }
-    }
-
-    private func notHTTP(_ waits: Waits, _ why: String) -> DeepSearchError {
-        TransportFailure.other(waits.request, "the answer is not HTTP/1.1: \(why)")
-    }
-
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        return haystack.withUnsafeBufferPointer { bytes in
-            var i = start
-            let last = bytes.count - needle.count
-            while i <= last {
-                if bytes[i] == needle[0] {
-                    var j = 1
-                    while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
-                    if j == needle.count { return i }
-                }
-                i += 1
-            }
-            return nil
         }
     }
 }
