@@ -50,6 +50,23 @@ import TestSupport
         #expect(heads[2].hasSuffix("Content-Length: 0"), "a POST without a body still says its length")
     }
 
+    @Test func theDefaultTransportSendsHTTPOverTheSocketAndHTTPSThroughTLS() async throws {
+        let server = try ScriptedServer { _ in .send(Self.ok("{}")) }
+        defer { server.stop() }
+        let transport = DefaultTransport()
+        let plain = try await ThreadExecutor.run { try await transport.send(get(server.url), timeout: .seconds(10)) }
+        #expect(plain.status == 200)
+        // The same server over https: a TLS client hello that a plain HTTP server never answers.
+        let secure = get("https://127.0.0.1:\(server.port)")
+        var failure: (any Error)?
+        do { _ = try await transport.send(secure, timeout: .milliseconds(500)) } catch { failure = error }
+        let closing = ContinuousClock.now
+        await transport.shutdown()
+        #expect(ContinuousClock.now - closing < .seconds(5), "shutting down does not wait for the handshake's 10 s connect timeout")
+        #expect((failure as? DeepSearchError).map { [.timeout, .transport].contains($0.code) } == true, "\(String(describing: failure))")
+        #expect(server.requests.count == 1, "only the http:// request was read as HTTP")
+    }
+
     @Test func aPathInTheBaseURLPrefixesEveryRequest() async throws {
         let server = try ScriptedServer { _ in .send(Self.ok("{}")) }
         defer { server.stop() }

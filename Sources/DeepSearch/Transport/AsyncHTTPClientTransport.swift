@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import NIOCore
 import NIOHTTP1
 import NIOPosix
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -53,8 +54,22 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
+    /// Waits at most a second: a connection attempt still in flight (a server that accepts TCP
+    /// and never answers the TLS handshake) holds a graceful shutdown until its 10 s connect
+    /// timeout, and whoever shuts the transport down is leaving.
     public func shutdown() async {
-        try? await client.shutdown()
+        let client = self.client
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let first = FirstCall()
+            Task {
+                try? await client.shutdown()
+                if first.claim() { continuation.resume() }
+            }
+            Task {
+                try? await Task.sleep(for: .seconds(1))
+                if first.claim() { continuation.resume() }
+            }
+        }
     }
 
     /// Turns AsyncHTTPClient and NIO errors into the user's words, naming the URL.
@@ -106,4 +121,10 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
         return nil
     }
+}
+
+/// True for the first caller of ``claim()`` only.
+private final class FirstCall: Sendable {
+    private let claimed = Atomic<Bool>(false)
+    func claim() -> Bool { !claimed.exchange(true, ordering: .acquiringAndReleasing) }
 }
