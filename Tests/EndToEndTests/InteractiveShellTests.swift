@@ -62,7 +62,7 @@ import Glibc
         try await withShell(["-c", "set q played-first", "-i"]) { s in
             try await s.pty.waitForPrompt()
             let mark = try await s.pty.run("echo $q")
-            try await s.pty.wait(for: "played-first\r\n", after: mark)
+            try await s.pty.wait(for: "\nplayed-first\r\n", after: mark)
             s.pty.type("exit 4\r")
             let exited = try await s.pty.waitForExit()
             #expect(exited == 4, "\(s.pty.screen.suffix(1500))")
@@ -85,17 +85,17 @@ import Glibc
         try await withShell { s in
             try await s.pty.waitForPrompt()
             var mark = try await s.pty.run("echo first-line")
-            try await s.pty.wait(for: "first-line\r\n", after: mark)
+            try await s.pty.wait(for: "\nfirst-line\r\n", after: mark)
             mark = try await s.pty.run("echo second-line")
-            try await s.pty.wait(for: "second-line\r\n", after: mark)
+            try await s.pty.wait(for: "\nsecond-line\r\n", after: mark)
             try await s.pty.waitForPrompt(after: mark)
             mark = s.pty.mark
             s.pty.type("\u{1B}[A\u{1B}[A\r")
-            try await s.pty.wait(for: "first-line\r\n", after: mark)
+            try await s.pty.wait(for: "\nfirst-line\r\n", after: mark)
             try await s.pty.waitForPrompt(after: mark)
             mark = s.pty.mark
             s.pty.type("\u{12}second\r")
-            try await s.pty.wait(for: "second-line\r\n", after: mark)
+            try await s.pty.wait(for: "\nsecond-line\r\n", after: mark)
         }
     }
 
@@ -135,7 +135,7 @@ import Glibc
             try await s.pty.wait(for: "^C", after: mark)
             try await s.pty.waitForPrompt(after: mark + 2)
             s.pty.type("echo still-here\r")
-            try await s.pty.wait(for: "still-here\r\n", after: mark)
+            try await s.pty.wait(for: "\nstill-here\r\n", after: mark)
             #expect(s.sim.simulator.journal.total == 0)
             #expect(s.pty.exitStatus == nil)
         }
@@ -151,7 +151,7 @@ import Glibc
             try await s.pty.waitForPrompt(after: mark + 2)
             s.pty.type("\u{03}")
             s.pty.type("echo still-here\r")
-            try await s.pty.wait(for: "still-here\r\n", after: mark)
+            try await s.pty.wait(for: "\nstill-here\r\n", after: mark)
             #expect(s.pty.exitStatus == nil)
         }
     }
@@ -168,7 +168,7 @@ import Glibc
             s.pty.type("\u{03}")
             try await s.pty.wait(for: "stopped watching", after: mark)
             mark = try await s.pty.run("echo alive")
-            try await s.pty.wait(for: "alive\r\n", after: mark)
+            try await s.pty.wait(for: "\nalive\r\n", after: mark)
             // The current task is still there.
             try await s.pty.wait(for: "extruct ", after: mark + 5)
         }
@@ -215,7 +215,7 @@ import Glibc
                 #expect(strippingEscapes(s.pty.text(since: mark)).contains("extruct \(id.prefix(8))"), "the current task stays after \(line)")
             }
             mark = try await s.pty.run("echo alive")
-            try await s.pty.wait(for: "alive\r\n", after: mark)
+            try await s.pty.wait(for: "\nalive\r\n", after: mark)
         }
     }
 
@@ -240,7 +240,7 @@ import Glibc
             try await s.pty.waitForPrompt()
             var mark = s.pty.mark
             s.pty.type("\u{1B}[A\r")
-            try await s.pty.wait(for: "from-before\r\n", after: mark)
+            try await s.pty.wait(for: "\nfrom-before\r\n", after: mark)
             for line in ["echo one", "echo one", " echo hidden", "token \(secret)", "echo two"] {
                 mark = try await s.pty.run(line)
                 try await s.pty.waitForPrompt(after: mark)
@@ -251,7 +251,8 @@ import Glibc
             #expect(s.home.mode("state/extruct-shell/history") == 0o600)
             // Killed without a chance to clean up: nothing typed is lost.
             mark = try await s.pty.run("echo three")
-            try await s.pty.wait(for: "three\r\n", after: mark)
+            // The output line, not the typed line's echo (which also ends "three\r\n").
+            try await s.pty.wait(for: "\nthree\r\n", after: mark)
             s.pty.signal(SIGKILL)
             _ = try await s.pty.waitForExit()
             #expect(s.history.hasSuffix("echo two\necho three\n"))

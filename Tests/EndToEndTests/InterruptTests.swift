@@ -47,7 +47,7 @@ import Glibc
             #expect(!FileManager.default.fileExists(atPath: home.file("out.csv")))
             #expect(try FileManager.default.contentsOfDirectory(atPath: home.path).allSatisfy { !$0.contains(".tmp-") })
             mark = try await pty.run("echo still-alive")
-            try await pty.wait(for: "still-alive\r\n", after: mark)
+            try await pty.wait(for: "\nstill-alive\r\n", after: mark)
             typed.append("echo still-alive")
             let history = home.read("state/extruct-shell/history") ?? ""
             #expect(history == typed.joined(separator: "\n") + "\n")

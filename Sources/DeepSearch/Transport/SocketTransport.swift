@@ -149,8 +149,9 @@ private final class Connection: @unchecked Sendable {
     private var buffer: [UInt8] = []
     private var scratch = [UInt8](repeating: 0, count: 64 << 10)
     private var wake: (read: Int32, write: Int32) = (-1, -1)
-    /// Whether a cancellation may wake the wait now, and whether one wrote to the pipe.
-    private let armed = Mutex((on: false, woke: false))
+    /// 0: no request in progress; 1: a request waits, a cancellation may wake it; 2: a
+    /// cancellation claimed the wake-up and writes (or wrote) exactly one byte to the pipe.
+    private let armed = Atomic<UInt8>(0)
     /// A request was just sent: wait for the answer before trying to read it (saves a `recv`
     /// that would find nothing).
     private var answerPending = false
@@ -173,27 +174,25 @@ private final class Connection: @unchecked Sendable {
         if wake.write >= 0 { _ = closeDescriptor(wake.write) }
     }
 
-    func arm() { armed.withLock { $0 = (on: true, woke: false) } }
+    func arm() { armed.store(1, ordering: .sequentiallyConsistent) }
 
-    /// After this, no cancellation can write to the pipe any more; what one wrote is drained.
+    /// After this, no cancellation can write to the pipe any more; the byte one wrote is read.
     func disarm() {
-        let woke = armed.withLock { state in
-            defer { state = (on: false, woke: false) }
-            return state.woke
-        }
-        guard woke else { return }
+        guard armed.exchange(0, ordering: .sequentiallyConsistent) == 2 else { return }
+        // The canceller claimed the wake-up: its one byte is in the pipe or about to be.
         var byte: UInt8 = 0
-        while read(wake.read, &byte, 1) == 1 {}
+        for _ in 0..<50 {
+            if read(wake.read, &byte, 1) == 1 { return }
+            var fd = pollfd(fd: wake.read, events: Int16(POLLIN), revents: 0)
+            _ = poll(&fd, 1, 100)
+        }
     }
 
     /// Called on the cancelling thread: wakes the wait in progress.
     func interrupt() {
-        armed.withLock { state in
-            guard state.on, !state.woke else { return }
-            state.woke = true
-            var byte: UInt8 = 1
-            _ = write(wake.write, &byte, 1)
-        }
+        guard wake.write >= 0, armed.compareExchange(expected: 1, desired: 2, ordering: .sequentiallyConsistent).exchanged else { return }
+        var byte: UInt8 = 1
+        while write(wake.write, &byte, 1) != 1 && errno == EINTR {}
     }
 
     func close() {
