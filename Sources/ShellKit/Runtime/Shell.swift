@@ -31,8 +31,7 @@ public final class Shell {
             chosen = try CassetteRecorder(recordingTo: record, through: chosen)
         }
         StandardErrorLogHandler.isOn.store(options.debug, ordering: .relaxed)
-        var logger = Logger(label: "extruct-shell", factory: { StandardErrorLogHandler(label: $0) })
-        logger.logLevel = .debug
+        let logger = Logger(label: "extruct-shell", factory: { StandardErrorLogHandler(label: $0) })
         environment = ShellEnvironment(options: options, console: console, transport: chosen, clock: clock, logger: logger)
         session = Session(apiURL: options.apiURL, apiURLOrigin: options.apiURLOrigin, token: options.token, tokenOrigin: options.tokenOrigin)
         session.settings.output = options.json ? .json : .text
