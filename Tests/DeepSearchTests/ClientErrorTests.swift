@@ -52,6 +52,23 @@ import Testing
         }
     }
 
+    @Test(arguments: [
+        (404, "GET /v1/discovery_tasks?offset=0&limit=20 not found (404); is the API URL URL right? (--api-url or EXTRUCT_API_URL)"),
+        (400, "the API refused GET /v1/discovery_tasks?offset=0&limit=20 (400 Bad Request)"),
+        (401, "the API refused the token (401 Unauthorized); the token came from EXTRUCT_API_TOKEN; check it, or set another with token --prompt"),
+        (418, "unexpected answer to GET /v1/discovery_tasks?offset=0&limit=20 (418)"),
+    ])
+    func anErrorAnswerWithoutABodySaysSoCleanly(_ status: Int, _ says: String) async throws {
+        // What a proxy or another server on the URL answers: a status and nothing else.
+        let server = try ScriptedServer { _ in .send("HTTP/1.1 \(status) X\r\nContent-Length: 0\r\n\r\n") }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        let client = DeepSearchClient(configuration: .init(baseURL: server.url, token: "t", tokenOrigin: "EXTRUCT_API_TOKEN", retryPolicy: .none), transport: transport)
+        let error = await ThreadExecutor.run { await expectError { _ = try await client.listTasks() } }
+        await transport.shutdown()
+        #expect(error?.description == says.replacingOccurrences(of: "URL URL", with: "URL \(server.url)"))
+    }
+
     @Test func notFoundNamesTheTask() async throws {
         try await ClientFixture.with { f in
             let error = await expectError { _ = try await f.client.task(id: "no-such-task") }

@@ -8,7 +8,7 @@ extension DeepSearchError {
         let detail = body?["detail"]
         let detailText = Self.text(of: detail) ?? Self.firstLine(of: response.body)
         let place = "\(request.method) \(request.target)"
-        let reason = Self.reasonPhrase(status)
+        let statusText = Self.reasonPhrase(status).map { "\(status) \($0)" } ?? "\(status)"
         let taskID: String? = switch operation {
         case .getTask(let id), .results(let id), .resume(let id): id
         default: nil
@@ -29,10 +29,10 @@ extension DeepSearchError {
                     advice: "create a new task with --exclude-task \(shortID) to continue the search", status: status, body: body)
             }
         case 400:
-            self.init(.badRequest, "the API refused \(place) (400 Bad Request): \(detailText)", status: status, body: body)
+            self.init(.badRequest, "the API refused \(place) (400 Bad Request\(Self.colon(detailText)))", status: status, body: body)
         case 401, 403:
             self.init(
-                .unauthorized, "the API refused the token (\(status) \(reason): \(detailText))",
+                .unauthorized, "the API refused the token (\(statusText)\(Self.colon(detailText)))",
                 advice: "the token came from \(tokenOrigin); check it, or set another with token --prompt", status: status,
                 body: body)
         case 402:
@@ -51,28 +51,34 @@ extension DeepSearchError {
                     .notFound, "task \(taskID.withoutControlCharacters) not found (404)",
                     advice: "check the id with tasks; tasks of other workspaces are not visible", status: status, body: body)
             } else {
-                self.init(.notFound, "\(place) not found (404): \(detailText)", status: status, body: body)
+                // The API answers 404 only for unknown tasks: anything else came from somewhere else.
+                self.init(
+                    .notFound, "\(place) not found (404\(Self.colon(detailText)))",
+                    advice: "is the API URL \(request.baseURL) right? (--api-url or EXTRUCT_API_URL)", status: status, body: body)
             }
         case 422:
             let issues = Self.validationIssues(detail)
             let list = issues.isEmpty ? detailText : issues.map { "\($0.location): \($0.message)" }.joined(separator: "; ")
-            self.init(.validation, "the API rejected \(place) (422): \(list)", status: status, issues: issues, body: body)
+            self.init(.validation, "the API rejected \(place) (422\(Self.colon(list)))", status: status, issues: issues, body: body)
         case 429:
             let retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingSpaces) }
             self.init(
-                .rateLimited, "rate limited by the API (429\(detailText.isEmpty ? "" : ": \(detailText)"))",
+                .rateLimited, "rate limited by the API (429\(Self.colon(detailText)))",
                 advice: retryAfter.map { "wait \($0) s and try again" } ?? "wait a minute; Extruct uses 429 for quota limits, so check your plan if it persists",
                 status: status, retryAfter: retryAfter, body: body)
         case 500...599:
             self.init(
-                .server, "the API failed on \(place) (\(status) \(reason)\(detailText.isEmpty ? "" : ": \(detailText)"))",
+                .server, "the API failed on \(place) (\(statusText)\(Self.colon(detailText)))",
                 advice: operation.spends
                     ? "it may have taken effect anyway; check with tasks or status before trying again"
                     : "try again in a few seconds", status: status, body: body)
         default:
-            self.init(.unexpectedStatus, "unexpected answer to \(place) (\(status) \(reason)\(detailText.isEmpty ? "" : ": \(detailText)"))", status: status, body: body)
+            self.init(.unexpectedStatus, "unexpected answer to \(place) (\(statusText)\(Self.colon(detailText)))", status: status, body: body)
         }
     }
+
+    /// `": text"`, or nothing for an empty text (an answer without a body).
+    static func colon(_ text: String) -> String { text.isEmpty ? "" : ": \(text)" }
 
     /// The same failure, saying that a create or resume may have happened although it failed.
     func ambiguous(_ operation: DeepSearchClient.Operation) -> DeepSearchError {
@@ -126,7 +132,7 @@ extension DeepSearchError {
         return ""
     }
 
-    static func reasonPhrase(_ status: Int) -> String {
+    static func reasonPhrase(_ status: Int) -> String? {
         switch status {
         case 400: "Bad Request"
         case 401: "Unauthorized"
@@ -141,7 +147,7 @@ extension DeepSearchError {
         case 502: "Bad Gateway"
         case 503: "Service Unavailable"
         case 504: "Gateway Timeout"
-        default: "HTTP \(status)"
+        default: nil
         }
     }
 }
