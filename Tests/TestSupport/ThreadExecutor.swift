@@ -4,6 +4,7 @@ import Foundation
 /// socket transport): run under `withTaskExecutorPreference`, it blocks this thread and leaves
 /// the concurrency pool to the in-process simulator it talks to.
 public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
+    // Safe: `jobs` and `stopping` are only touched with `condition` locked.
     private let condition = NSCondition()
     private var jobs: [UnownedJob] = []
     private var stopping = false
@@ -15,6 +16,7 @@ public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
         thread.start()
     }
 
+    /// Queues `job` for the thread.
     public func enqueue(_ job: consuming ExecutorJob) {
         let job = UnownedJob(job)
         condition.lock()
