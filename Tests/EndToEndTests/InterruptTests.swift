@@ -117,6 +117,24 @@ import Glibc
         }
     }
 
+    /// A crash while the editor holds the terminal in its own mode (no echo, no canonical
+    /// input): the fatal-signal handler puts the terminal back before the process dies.
+    @Test(arguments: [SIGSEGV, SIGABRT, SIGBUS])
+    func aCrashAtThePromptLeavesTheTerminalSane(_ signal: Int32) async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let pty = try PseudoTerminal(Binaries.shell, [], environment: testEnvironment(home: home.path))
+        defer { pty.terminate() }
+        try await pty.waitForPrompt()
+        pty.type("half a li")
+        try await pty.wait(for: "half a li")
+        #expect(TerminalState.matchesFreshPTY(try #require(pty.terminalSettings)) == false, "the editor has the terminal in its own mode")
+        pty.signal(signal)
+        let exited = try await pty.waitForExit(timeout: 10)
+        #expect(exited == 128 + signal)
+        #expect(TerminalState.matchesFreshPTY(try #require(pty.terminalSettings)))
+    }
+
     @Test func twoShellsAppendingToOneHistoryLoseNothing() async throws {
         let home = try TemporaryDirectory()
         defer { home.remove() }
