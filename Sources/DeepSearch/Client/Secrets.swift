@@ -13,21 +13,6 @@ extension Secrets {
     public static func occurs(_ secret: String, in text: String) -> Bool {
         var text = text
         var secret = secret
-        return text.withUTF8 { haystack in
-            secret.withUTF8 { needle in
-                guard let first = needle.first, needle.count <= haystack.count else { return false }
-                let last = haystack.count - needle.count
-                var i = 0
-                while i <= last {
-                    if haystack[i] == first {
-                        var j = 1
-                        while j < needle.count && haystack[i + j] == needle[j] { j += 1 }
-                        if j == needle.count { return true }
-                    }
-                    i += 1
-                }
-                return false
-            }
-        }
+        return text.withUTF8 { haystack in secret.withUTF8 { needle in ByteSearch.firstIndex(of: needle, in: haystack) != nil } }
     }
 }

@@ -55,7 +55,7 @@ public struct HTTP1ResponseParser: Sendable {
         while true {
             switch state {
             case .head:
-                guard let end = Self.find([0x0D, 0x0A, 0x0D, 0x0A], in: buffer, from: max(0, searchedUpTo - 3)) else {
+                guard let end = ByteSearch.firstIndex(of: [0x0D, 0x0A, 0x0D, 0x0A], in: buffer, from: max(0, searchedUpTo - 3)) else {
                     guard buffer.count <= Self.headLimit else { throw .notHTTP("its header is longer than 64 KiB") }
                     searchedUpTo = buffer.count
                     if atEnd { throw .cutShort }
@@ -179,7 +179,7 @@ public struct HTTP1ResponseParser: Sendable {
 
     /// A CRLF-ended line (without its CRLF), or nil when it has not all arrived.
     private mutating func takeLine(_ buffer: inout [UInt8]) throws(Failure) -> [UInt8]? {
-        guard let end = Self.find([0x0D, 0x0A], in: buffer, from: max(0, searchedUpTo - 1)) else {
+        guard let end = ByteSearch.firstIndex(of: [0x0D, 0x0A], in: buffer, from: max(0, searchedUpTo - 1)) else {
             guard buffer.count <= Self.headLimit else { throw .notHTTP("a chunk line is longer than 64 KiB") }
             searchedUpTo = buffer.count
             return nil
@@ -193,22 +193,5 @@ public struct HTTP1ResponseParser: Sendable {
 
     private static func isDigits(_ text: some StringProtocol) -> Bool {
         !text.isEmpty && text.utf8.allSatisfy { $0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9") }
-    }
-
-    private static func find(_ needle: [UInt8], in haystack: [UInt8], from start: Int) -> Int? {
-        guard haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
-        return haystack.withUnsafeBufferPointer { bytes in
-            var i = start
-            let last = bytes.count - needle.count
-            while i <= last {
-                if bytes[i] == needle[0] {
-                    var j = 1
-                    while j < needle.count && bytes[i + j] == needle[j] { j += 1 }
-                    if j == needle.count { return i }
-                }
-                i += 1
-            }
-            return nil
-        }
     }
 }
