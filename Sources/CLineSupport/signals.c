@@ -1,4 +1,5 @@
 #include "CLineSupport.h"
+#include "handlers.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -38,20 +39,13 @@ int ex_signals_install(void) {
     if (signal_pipe[0] >= 0) return signal_pipe[0];
     if (make_pipe(signal_pipe) != 0) return -1;
     if (wake_pipe[0] < 0 && make_pipe(wake_pipe) != 0) return -1;
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_signal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESTART;
-    for (size_t i = 0; i < sizeof handled_signals / sizeof handled_signals[0]; i++) {
-        sigaction(handled_signals[i], &action, NULL);
-    }
+    ex_install_handler(handled_signals, EX_COUNT(handled_signals), on_signal, SA_RESTART);
     signal(SIGPIPE, SIG_IGN);
     return signal_pipe[0];
 }
 
 void ex_signals_restore_defaults(void) {
-    for (size_t i = 0; i < sizeof handled_signals / sizeof handled_signals[0]; i++) {
+    for (size_t i = 0; i < EX_COUNT(handled_signals); i++) {
         signal(handled_signals[i], SIG_DFL);
     }
 }

@@ -1,4 +1,5 @@
 #include "CLineSupport.h"
+#include "handlers.h"
 
 #include <signal.h>
 #include <string.h>
@@ -18,14 +19,7 @@ static void on_fatal(int signo) {
 int ex_terminal_save(int fd) {
     if (!isatty(fd) || tcgetattr(fd, &saved_settings) != 0) return -1;
     saved_fd = fd;
-    struct sigaction action;
-    memset(&action, 0, sizeof action);
-    action.sa_handler = on_fatal;
-    sigemptyset(&action.sa_mask);
-    action.sa_flags = SA_RESETHAND;
-    for (size_t i = 0; i < sizeof fatal_signals / sizeof fatal_signals[0]; i++) {
-        sigaction(fatal_signals[i], &action, NULL);
-    }
+    ex_install_handler(fatal_signals, EX_COUNT(fatal_signals), on_fatal, SA_RESETHAND);
     return 0;
 }
 

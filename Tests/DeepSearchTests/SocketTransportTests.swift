@@ -51,7 +51,8 @@ import TestSupport
     }
 
     @Test func theDefaultTransportSendsHTTPOverTheSocketAndHTTPSThroughTLS() async throws {
-        let server = try ScriptedServer { _ in .send(Self.ok("{}")) }
+        // The server closes after its answer, so it goes on to accept the next connection.
+        let server = try ScriptedServer { _ in .sendAndClose(Self.ok("{}")) }
         defer { server.stop() }
         let transport = DefaultTransport()
         let plain = try await ThreadExecutor.run { try await transport.send(get(server.url), timeout: .seconds(10)) }
@@ -64,6 +65,9 @@ import TestSupport
         await transport.shutdown()
         #expect(ContinuousClock.now - closing < .seconds(5), "shutting down does not wait for the handshake's 10 s connect timeout")
         #expect((failure as? DeepSearchError).map { [.timeout, .transport].contains($0.code) } == true, "\(String(describing: failure))")
+        // Sent through TLS, not refused as a URL the socket transport cannot use.
+        #expect(failure.map { !"\($0)".contains("is not valid") } == true, "\(String(describing: failure))")
+        try await waitUntil("the TLS client connected") { server.connectionCount == 2 }
         #expect(server.requests.count == 1, "only the http:// request was read as HTTP")
     }
 
@@ -107,7 +111,7 @@ import TestSupport
         defer { server.stop() }
         let transport = SocketTransport()
         _ = try await send(transport, get(server.url))
-        try await server.waitUntilClosed(1)
+        try await waitUntil("the server closed the connection") { server.closedCount == 1 }
         let second = try await send(transport, get(server.url))
         await transport.shutdown()
         #expect(second.status == 200)
@@ -167,6 +171,12 @@ import TestSupport
         #expect(later.status == 200)
     }
 
+    @Test(arguments: [("http://127.0.0.1:1", true), ("HTTP://Localhost", true), ("Http://x/y", true), ("https://api.extruct.ai", false),
+                      ("http:/x", false), ("http", false), ("", false), ("ftp://x", false), ("\u{1A}ttp://x", false)])
+    func plainHTTPIsTheSchemeInAnyCase(_ base: String, _ plain: Bool) {
+        #expect(HTTPRequest.isPlainHTTP(base) == plain)
+    }
+
     @Test(arguments: ["https://127.0.0.1:1", "http://user@127.0.0.1:1", "http://127.0.0.1:0", "http://127.0.0.1:70000", "http://", "http://[::1"])
     func aBaseURLItCannotUseIsAnInvalidURL(_ base: String) async throws {
         let transport = SocketTransport()
@@ -199,7 +209,7 @@ import TestSupport
         let request = get(server.url)
         let started = ContinuousClock.now
         let task = Task(executorPreference: executor) { try await transport.send(request, timeout: .seconds(60)) }
-        while server.requests.isEmpty { try await Task.sleep(for: .milliseconds(2)) }
+        try await waitUntil("the request reached the server") { !server.requests.isEmpty }
         task.cancel()
         let result = await task.result
         #expect(throws: CancellationError.self) { try result.get() }

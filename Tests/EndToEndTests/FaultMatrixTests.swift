@@ -86,8 +86,7 @@ import Testing
             #expect(elapsed < 10, "\(fault) × \(command.line) took \(elapsed) s")
             if command.method == "POST" {
                 // A slow answer is journalled when it is sent: wait for it, then check there is one.
-                let deadline = Date().addingTimeInterval(8)
-                while sim.count("POST") == posts, Date() < deadline { try await Task.sleep(for: .milliseconds(20)) }
+                try? await waitUntil("the POST was journalled", timeout: 8) { sim.count("POST") != posts }
                 #expect(sim.count("POST") - posts == 1, "\(command.line) sent once under \(fault)")
             }
             #expect(screen.contains("extruct \(task.prefix(8)) [done]> "), "the session is unchanged after \(fault) × \(command.line)")

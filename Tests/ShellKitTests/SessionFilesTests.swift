@@ -25,7 +25,7 @@ import Testing
         #expect(TokenMask.mask("abcdefghijkl1234") == "…1234")
         #expect(TokenMask.mask("short") == "…")
         #expect(TokenMask.mask(nil) == "(none)")
-        #expect(TokenMask.redact("url?t=sekret-123 and sekret-123", token: "sekret-123") == "url?t=… and …")
+        #expect(Secrets.redact("url?t=sekret-123 and sekret-123", "sekret-123") == "url?t=… and …")
         #expect(Shell.historyText("token abc123def", secrets: []) == "token …")
         #expect(Shell.historyText("token --prompt", secrets: []) == "token --prompt")
         #expect(Shell.historyText("echo my-secret-token", secrets: ["my-secret-token"]) == "echo …")

@@ -36,14 +36,15 @@ public func runProcess(
         if !input.isEmpty { try? stdin.fileHandleForWriting.write(contentsOf: Data(input)) }
         try? stdin.fileHandleForWriting.close()
     }.start()
-    let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
-    while process.isRunning && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(5)) }
     var timedOut = false
-    if process.isRunning {
+    if (try? await waitUntil("the process ended", timeout: timeout) { !process.isRunning }) == nil {
         timedOut = true
         process.terminate()
+        if (try? await waitUntil("the process ended after SIGTERM", timeout: 5) { !process.isRunning }) == nil {
+            kill(process.processIdentifier, SIGKILL)
+        }
     }
-    while process.isRunning || !outBox.isSet || !errBox.isSet { try await Task.sleep(for: .milliseconds(2)) }
+    try await waitUntil("the process ended and its output was read", timeout: 30) { !process.isRunning && outBox.isSet && errBox.isSet }
     let out = outBox.get(), err = errBox.get()
     return ProcessResult(
         status: timedOut ? -1 : process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),

@@ -61,14 +61,6 @@ public final class ScriptedServer: Sendable {
     /// How many connections the server has closed.
     public var closedCount: Int { closed.load(ordering: .relaxed) }
 
-    /// Waits (polling, up to `timeout` seconds) until the server has closed `count` connections.
-    public func waitUntilClosed(_ count: Int, timeout: Double = 10) async throws {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
-        while closedCount < count {
-            guard ContinuousClock.now < deadline else { throw POSIXError(.ETIMEDOUT) }
-            try await Task.sleep(for: .milliseconds(2))
-        }
-    }
 
     /// Stops accepting; the serving thread ends.
     public func stop() {

@@ -53,10 +53,8 @@ public struct SimulatorFixture: Sendable {
     /// Waits until every fault rule with a count has been used up: the requests they were set
     /// for have arrived (a slow one is still being answered).
     public func waitUntilFaultsAreUsed(timeout: Double = 20) async throws {
-        let deadline = ContinuousClock.now + .milliseconds(Int64(timeout * 1000))
-        while !simulator.faults.rules.isEmpty {
-            guard ContinuousClock.now < deadline else { throw FaultsNotUsed(rules: simulator.faults.rules.map(\.spec)) }
-            try await Task.sleep(for: .milliseconds(5))
+        try await waitUntil("a request used up \(simulator.faults.rules.map(\.spec).joined(separator: ", "))", timeout: timeout) {
+            simulator.faults.rules.isEmpty
         }
     }
 
@@ -109,10 +107,4 @@ public struct RawHTTP: Sendable {
 
     public func get(_ target: String) async throws -> Answer { try await send("GET", target) }
     public func post(_ target: String, _ body: String? = nil) async throws -> Answer { try await send("POST", target, body: body) }
-}
-
-/// Fault rules that no request used up in time.
-public struct FaultsNotUsed: Error, CustomStringConvertible {
-    public var rules: [String]
-    public var description: String { "no request used up \(rules.joined(separator: ", "))" }
 }

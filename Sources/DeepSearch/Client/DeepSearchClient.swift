@@ -310,8 +310,7 @@ public struct DeepSearchClient: Sendable {
 
     /// `text` with the token, wherever it appears, shown as `…`.
     private func redacted(_ text: String) -> String {
-        guard let token = configuration.token, token.count >= Secrets.minimumLength, Secrets.occurs(token, in: text) else { return text }
-        return text.replacingOccurrences(of: token, with: "…")
+        Secrets.redact(text, configuration.token)
     }
 
     private static func retryAfter(_ response: HTTPResponse) -> Int? {
@@ -324,11 +323,10 @@ public struct DeepSearchClient: Sendable {
     /// Refuses to put the token on the wire in clear text, except to this machine.
     private func checkTransportSecurity() throws {
         guard configuration.token != nil, !configuration.allowInsecureHTTP else { return }
+        guard HTTPRequest.isPlainHTTP(configuration.baseURL) else { return }
         // `starts(with:)`, not `hasPrefix`: with Foundation imported, `hasPrefix` on a substring
         // goes through NSString, which cost a few per cent of a playback.
-        let url = configuration.baseURL.lowercased()
-        guard url.starts(with: "http://") else { return }
-        let host = Self.host(of: url)
+        let host = Self.host(of: configuration.baseURL.lowercased())
         if host == "localhost" || host == "::1" || host == "[::1]" || host.starts(with: "127.") { return }
         throw DeepSearchError(
             .insecureTransport, "refusing to send the token to \(host) over plain http",

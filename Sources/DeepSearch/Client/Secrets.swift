@@ -7,6 +7,13 @@ public enum Secrets {
 }
 
 extension Secrets {
+    /// `text` with every occurrence of `secret` (one of `minimumLength` or more characters)
+    /// replaced by `replacement`.
+    public static func redact(_ text: String, _ secret: String?, replacement: String = "…") -> String {
+        guard let secret, secret.count >= minimumLength, occurs(secret, in: text) else { return text }
+        return text.replacing(secret, with: replacement)
+    }
+
     /// Whether `secret`'s bytes occur in `text`: a plain UTF-8 search, cheap enough to run on
     /// every line the shell writes (Foundation's `contains` compares Unicode canonically and
     /// costs more than the rest of rendering a line).

@@ -12,7 +12,7 @@ public final class DefaultTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
-        if request.baseURL.utf8.starts(with: "http://".utf8) || request.baseURL.lowercased().starts(with: "http://") {
+        if HTTPRequest.isPlainHTTP(request.baseURL) {
             return try await plain.send(request, timeout: timeout)
         }
         return try await secure.send(request, timeout: timeout)

@@ -36,6 +36,17 @@ public struct HTTPRequest: Sendable, Hashable {
     }
 }
 
+extension HTTPRequest {
+    /// Whether `baseURL` is plain `http://` (in any case): no TLS. Byte by byte, as it is asked
+    /// on every request.
+    public static func isPlainHTTP(_ baseURL: String) -> Bool {
+        let scheme = "http://".utf8
+        let head = baseURL.utf8.prefix(scheme.count)
+        return head.count == scheme.count
+            && zip(head, scheme).allSatisfy { byte, expected in (byte >= 0x41 && byte <= 0x5A ? byte | 0x20 : byte) == expected }
+    }
+}
+
 /// A query item.
 public struct QueryItem: Sendable, Hashable {
     public var name: String

@@ -104,7 +104,7 @@ struct Endpoint: Hashable, Sendable {
 
     /// Parses `http://host[:port][/prefix]`; nil for anything else (another scheme, user info, a bad port).
     init?(baseURL: String) {
-        guard baseURL.utf8.count > 7, baseURL.prefix(7).lowercased() == "http://" else { return nil }
+        guard HTTPRequest.isPlainHTTP(baseURL) else { return nil }
         var rest = baseURL.dropFirst(7)
         var prefix = ""
         if let slash = rest.firstIndex(of: "/") {

@@ -31,7 +31,7 @@ public final class ScriptRecorder {
             let rest = text.dropFirst(5).trimmingCharacters(in: .whitespaces)
             text = rest.isEmpty || rest == "--clear" ? text : "token $EXTRUCT_API_TOKEN"
         }
-        text = secrets.reduce(text) { TokenMask.redact($0, token: $1, replacement: "$EXTRUCT_API_TOKEN") }
+        text = secrets.reduce(text) { Secrets.redact($0, $1, replacement: "$EXTRUCT_API_TOKEN") }
         text = replaceTaskIDs(in: text)
         lines.append(text)
         commandCount += 1

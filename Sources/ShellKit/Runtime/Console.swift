@@ -46,7 +46,7 @@ public final class Console: Sendable {
     private func redact(_ text: String) -> String {
         let words = secrets.withLock { $0 }
         guard !words.isEmpty else { return text }
-        return words.reduce(text) { TokenMask.redact($0, token: $1) }
+        return words.reduce(text) { Secrets.redact($0, $1) }
     }
 
     /// Whether output can still be written (false once the reader of a pipe went away).

@@ -91,6 +91,6 @@ extension Shell {
         if words.first == "token", words.count > 1, !["--prompt", "--clear"].contains(words[1]) {
             text = "token …"
         }
-        return secrets.reduce(text) { TokenMask.redact($0, token: $1) }
+        return secrets.reduce(text) { Secrets.redact($0, $1) }
     }
 }

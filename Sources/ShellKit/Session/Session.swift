@@ -60,9 +60,4 @@ public enum TokenMask {
         return token.count >= 12 ? "…" + token.suffix(4) : "…"
     }
 
-    /// `text` with every occurrence of `token` replaced by `replacement`.
-    public static func redact(_ text: String, token: String?, replacement: String = "…") -> String {
-        guard let token, token.count >= Secrets.minimumLength, Secrets.occurs(token, in: text) else { return text }
-        return text.replacing(token, with: replacement)
-    }
 }
