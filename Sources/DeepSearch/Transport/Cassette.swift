@@ -53,7 +53,7 @@ public struct CassetteExchange: Sendable, Hashable {
     init(request: HTTPRequest, response: HTTPResponse, started: Date, milliseconds: Int) {
         method = request.method
         path = request.path
-        query = request.target.dropFirst(request.path.count).drop(while: { $0 == "?" }).description
+        query = request.queryText
         requestBody = request.body.map { String(decoding: $0, as: UTF8.self) }
         status = response.status
         responseHeaders = response.headers.filter { ["content-type", "retry-after"].contains($0.name.lowercased()) }
@@ -65,12 +65,11 @@ public struct CassetteExchange: Sendable, Hashable {
 
     /// Replaces `secret` wherever it appears (path, query, bodies, headers) with `…`.
     mutating func redact(_ secret: String) {
-        guard secret.count >= Secrets.minimumLength else { return }
-        path = path.replacingOccurrences(of: secret, with: "…")
-        query = query.replacingOccurrences(of: secret, with: "…")
-        requestBody = requestBody?.replacingOccurrences(of: secret, with: "…")
-        responseBody = responseBody.replacingOccurrences(of: secret, with: "…")
-        responseHeaders = responseHeaders.map { HeaderField($0.name, $0.value.replacingOccurrences(of: secret, with: "…")) }
+        path = Secrets.redact(path, secret)
+        query = Secrets.redact(query, secret)
+        requestBody = requestBody.map { Secrets.redact($0, secret) }
+        responseBody = Secrets.redact(responseBody, secret)
+        responseHeaders = responseHeaders.map { HeaderField($0.name, Secrets.redact($0.value, secret)) }
     }
 
     /// `GET /v1/discovery_tasks?limit=20`.
@@ -148,8 +147,8 @@ public final class CassetteReplayer: HTTPTransport {
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
         try Task.checkCancellation()
-        let query = request.target.dropFirst(request.path.count).drop(while: { $0 == "?" }).description
-        let sent = "\(request.method) \(request.path)\(query.isEmpty ? "" : "?" + query)"
+        let query = request.queryText
+        let sent = "\(request.method) \(request.target)"
         let index = try next.withLock { index throws(DeepSearchError) -> Int in
             guard index < exchanges.count else {
                 throw DeepSearchError(

@@ -21,10 +21,14 @@ public struct HTTPRequest: Sendable, Hashable {
         self.body = body
     }
 
+    /// The query items percent-encoded, `name=value&…`; empty without any.
+    public var queryText: String {
+        query.map { "\(URLEncoding.encode($0.name))=\(URLEncoding.encode($0.value))" }.joined(separator: "&")
+    }
+
     /// `path?query`, percent-encoded.
     public var target: String {
-        guard !query.isEmpty else { return path }
-        return path + "?" + query.map { "\(URLEncoding.encode($0.name))=\(URLEncoding.encode($0.value))" }.joined(separator: "&")
+        query.isEmpty ? path : path + "?" + queryText
     }
 
     /// The full URL.

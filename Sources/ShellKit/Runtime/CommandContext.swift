@@ -60,8 +60,8 @@ public final class CommandContext {
         session.lastHTTPStatus = status
     }
 
-    /// Progress for people on standard error, unless `--quiet`.
-    public func progress(_ text: String) {
-        if !environment.options.quiet { console.err(text) }
+    /// Progress for people on standard error, unless `--quiet` (then the text is not even made).
+    public func progress(_ text: @autoclosure () -> String) {
+        if !environment.options.quiet { console.err(text()) }
     }
 }
