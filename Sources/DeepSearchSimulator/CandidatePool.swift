@@ -91,13 +91,15 @@ final class CandidatePool: Sendable {
             let description = CompanyCatalog.format(r.pick(CompanyCatalog.descriptionTemplates), name, topic)
             let origin = year.map { "Founded in \($0) and based in" } ?? "Based in"
             let customers = r.pick(["mid-sized", "enterprise", "fast-growing", "regional"])
-            let full = "\(origin) \(place.city), \(place.country), \(name) works with \(customers) customers.\n"
+            let full =
+                "\(origin) \(place.city), \(place.country), \(name) works with \(customers) customers.\n"
                 + "Its customers cite its focus on \(topic) and a small, senior team."
-            candidates.append(Candidate(
-                index: index, name: name, domain: domain, passesPrefilter: passes, isHighFit: highFit,
-                strength: strength, description: description, fullDescription: full, place: place, size: size,
-                foundingYear: year, profileID: r.unit() < 0.85 ? SeededRandom.uuid(seed: seed, "profile", domain) : nil,
-                sourceRoll: r.unit()))
+            candidates.append(
+                Candidate(
+                    index: index, name: name, domain: domain, passesPrefilter: passes, isHighFit: highFit,
+                    strength: strength, description: description, fullDescription: full, place: place, size: size,
+                    foundingYear: year, profileID: r.unit() < 0.85 ? SeededRandom.uuid(seed: seed, "profile", domain) : nil,
+                    sourceRoll: r.unit()))
         }
         self.candidates = candidates
     }
@@ -114,7 +116,8 @@ final class CandidatePool: Sendable {
 
     private static func size(forKey key: String, seed: UInt64) -> Int {
         var r = SeededRandom(seed: seed, "pool-size", key)
-        let low = 30.0, high = 1200.0
+        let low = 30.0
+        let high = 1200.0
         return Int((low * pow(high / low, r.unit())).rounded())
     }
 }

@@ -3,10 +3,13 @@ import DeepSearch
 /// Criteria made from a query when a task is created without any.
 enum CriteriaGenerator {
     static let generic: [Criterion] = [
-        Criterion(key: "active_business", name: "Active business", criterion: "The company is operating today, with a live website and recent activity."),
+        Criterion(
+            key: "active_business", name: "Active business", criterion: "The company is operating today, with a live website and recent activity."),
         Criterion(key: "clear_offering", name: "Clear offering", criterion: "The company describes a clear product or service that it sells."),
-        Criterion(key: "b2b_focus", name: "Sells to businesses", criterion: "The company sells primarily to business customers rather than consumers."),
-        Criterion(key: "independent", name: "Independent company", criterion: "The company is an independent business, not a subsidiary of a large group."),
+        Criterion(
+            key: "b2b_focus", name: "Sells to businesses", criterion: "The company sells primarily to business customers rather than consumers."),
+        Criterion(
+            key: "independent", name: "Independent company", criterion: "The company is an independent business, not a subsidiary of a large group."),
     ]
 
     /// One criterion that restates the query, then one to three generic ones.

@@ -98,7 +98,10 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
         case "empty_body", "empty": self.init(.emptyBody)
         case "huge_body", "huge": self.init(.hugeBody, bytes: try number(value, "huge_body") ?? 4 << 20)
         default:
-            throw ParseError(description: "unknown fault '\(name)'; use latency, 500, 502, 503, 504, html, 429, 402, reset, truncated, invalid_json, empty_body or huge_body")
+            throw ParseError(
+                description:
+                    "unknown fault '\(name)'; use latency, 500, 502, 503, 504, html, 429, 402, reset, truncated, invalid_json, empty_body or huge_body"
+            )
         }
         for item in items.dropFirst() {
             let (key, value) = FaultRule.split(item)
@@ -113,7 +116,8 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
             case "error": error = value
             case "bytes": bytes = try number(value, "bytes")
             case "status": status = try number(value, "status")
-            default: throw ParseError(description: "unknown fault option '\(key)'; use method, path, count, skip, retry_after, ms, error, bytes or status")
+            default:
+                throw ParseError(description: "unknown fault option '\(key)'; use method, path, count, skip, retry_after, ms, error, bytes or status")
             }
         }
     }

@@ -48,9 +48,10 @@ public final class RequestJournal: Sendable {
         let (entries, total) = state.withLock { ($0.entries, $0.total) }
         return .object([
             "total": .int(total),
-            "requests": .array(entries.map {
-                .object(["method": .string($0.method), "path": .string($0.path), "query": .string($0.query), "status": .int($0.status)])
-            }),
+            "requests": .array(
+                entries.map {
+                    .object(["method": .string($0.method), "path": .string($0.path), "query": .string($0.query), "status": .int($0.status)])
+                }),
         ])
     }
 }

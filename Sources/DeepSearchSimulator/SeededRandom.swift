@@ -51,7 +51,8 @@ struct SeededRandom: RandomNumberGenerator {
     static func uuid(seed: UInt64, _ parts: String...) -> String {
         var g = SeededRandom(seed: seed)
         g.state = hash(seed: seed, parts)
-        let a = g.next(), b = g.next()
+        let a = g.next()
+        let b = g.next()
         let hex = Array("0123456789abcdef")
         var out = ""
         for i in 0..<32 {

@@ -89,7 +89,8 @@ struct SimulatedTask: Sendable {
         let lag = enrichLag + evaluationLag
         let end = Double(poolSize) + lag
         // First k with highPrefix[k] >= target.
-        var low = 0, high = poolSize
+        var low = 0
+        var high = poolSize
         guard highPrefix[poolSize] >= target else { return end }
         while low < high {
             let mid = (low + high) / 2
@@ -216,12 +217,13 @@ struct SimulatedTask: Sendable {
             } else {
                 grade = r.unit() < 0.6 ? 3 : 2
             }
-            let lead = switch grade {
-            case 5: "Strong evidence"
-            case 4: "Good evidence"
-            case 3: "Partial evidence"
-            default: "Little evidence"
-            }
+            let lead =
+                switch grade {
+                case 5: "Strong evidence"
+                case 4: "Good evidence"
+                case 3: "Partial evidence"
+                default: "Little evidence"
+                }
             let explanation = "\(lead) that \(candidate.name) meets “\(criterion.name)”: its website and recent coverage speak to it."
             let sources = ["https://\(candidate.domain)/about", "https://news.example/\(candidate.domain.split(separator: ".").first ?? "")"]
             return (criterion.key, CriterionScore(grade: grade, explanation: explanation, sources: Array(sources.prefix(grade >= 4 ? 2 : 1))))

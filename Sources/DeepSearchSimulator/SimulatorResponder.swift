@@ -178,7 +178,8 @@ struct SimulatorResponder: HTTPResponder {
         case .html:
             let status = fault.status ?? 502
             let title = "\(status) Bad Gateway"
-            let page = "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
+            let page =
+                "<html>\r\n<head><title>\(title)</title></head>\r\n<body>\r\n<center><h1>\(title)</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n"
             return SimulatorReply(status: status, body: Array(page.utf8), contentType: "text/html")
         case .rateLimit:
             var reply = SimulatorReply.detail(429, "Too many requests")
@@ -186,7 +187,8 @@ struct SimulatorResponder: HTTPResponder {
             return reply
         case .paymentRequired:
             let error = fault.error ?? "plan_required"
-            return .json(402, .object(["detail": .object(["error": .string(error), "message": "Deep Search requires an active Pro plan or enough credits."])]))
+            return .json(
+                402, .object(["detail": .object(["error": .string(error), "message": "Deep Search requires an active Pro plan or enough credits."])]))
         case .reset:
             return .detail(500, "Simulated reset")  // resets are done by FaultChannelHandler
         case .truncated:
@@ -200,7 +202,8 @@ struct SimulatorResponder: HTTPResponder {
             return SimulatorReply(status: 200, body: [])
         case .hugeBody:
             let size = max(64, fault.bytes ?? 4 << 20)
-            let head = Array("{\"padding\":\"".utf8), tail = Array("\"}".utf8)
+            let head = Array("{\"padding\":\"".utf8)
+            let tail = Array("\"}".utf8)
             var body = [UInt8](repeating: UInt8(ascii: "x"), count: head.count + size + tail.count)
             body.replaceSubrange(0..<head.count, with: head)
             body.replaceSubrange((body.count - tail.count)..<body.count, with: tail)
@@ -245,7 +248,12 @@ struct SimulatorResponder: HTTPResponder {
             }
             return .json(200, .object(["now": .string(Timestamp.format(Date(timeIntervalSince1970: clock.advance(by: seconds))))]))
         case ("GET", "/_sim/clock"):
-            return .json(200, .object(["now": .string(Timestamp.format(Date(timeIntervalSince1970: configuration.clock.now()))), "manual": .bool(configuration.clock is ManualClock)]))
+            return .json(
+                200,
+                .object([
+                    "now": .string(Timestamp.format(Date(timeIntervalSince1970: configuration.clock.now()))),
+                    "manual": .bool(configuration.clock is ManualClock),
+                ]))
         default:
             return .detail(404, "Not Found")
         }

@@ -185,7 +185,9 @@ actor TaskStore {
                 if let s = item.stringValue, allowed.contains(s) {
                     if !input.dataSources.contains(DataSource(rawValue: s)) { input.dataSources.append(DataSource(rawValue: s)) }
                 } else {
-                    v.fail("enum", ["body", "data_sources", .int(i)], "Input should be 'web_search', 'linkedin' or 'maps'", item, ["expected": "'web_search', 'linkedin' or 'maps'"])
+                    v.fail(
+                        "enum", ["body", "data_sources", .int(i)], "Input should be 'web_search', 'linkedin' or 'maps'", item,
+                        ["expected": "'web_search', 'linkedin' or 'maps'"])
                 }
             }
         }
@@ -196,23 +198,37 @@ actor TaskStore {
             for (i, item) in items.enumerated() {
                 let loc: [JSONValue] = ["body", "criteria", .int(i)]
                 guard let c = v.object(item, at: loc) else { continue }
-                var key: String?, name: String?, text: String?
+                var key: String?
+                var name: String?
+                var text: String?
                 if let k = c["key"] {
                     key = v.string(k, at: loc + ["key"])
                     if let k2 = key, !CreateTaskRequest.isValidKey(k2) {
-                        v.fail("string_pattern_mismatch", loc + ["key"], "String should match pattern '\(CreateTaskRequest.keyPattern)'", k, ["pattern": .string(CreateTaskRequest.keyPattern)])
+                        v.fail(
+                            "string_pattern_mismatch", loc + ["key"], "String should match pattern '\(CreateTaskRequest.keyPattern)'", k,
+                            ["pattern": .string(CreateTaskRequest.keyPattern)])
                         key = nil
                     }
                 } else {
                     v.fail("missing", loc + ["key"], "Field required", item)
                 }
-                if let n = c["name"] { name = v.string(n, at: loc + ["name"], minLength: 1, maxLength: 100) } else { v.fail("missing", loc + ["name"], "Field required", item) }
-                if let t = c["criterion"] { text = v.string(t, at: loc + ["criterion"], minLength: 10, maxLength: 500) } else { v.fail("missing", loc + ["criterion"], "Field required", item) }
+                if let n = c["name"] {
+                    name = v.string(n, at: loc + ["name"], minLength: 1, maxLength: 100)
+                } else {
+                    v.fail("missing", loc + ["name"], "Field required", item)
+                }
+                if let t = c["criterion"] {
+                    text = v.string(t, at: loc + ["criterion"], minLength: 10, maxLength: 500)
+                } else {
+                    v.fail("missing", loc + ["criterion"], "Field required", item)
+                }
                 if let key, let name, let text { criteria.append(Criterion(key: key, name: name, criterion: text)) }
             }
             if v.issues.isEmpty {
                 if Set(criteria.map(\.key)).count != criteria.count {
-                    v.fail("value_error", ["body", "criteria"], "Value error, criterion keys must be unique", value, ["error": "criterion keys must be unique"])
+                    v.fail(
+                        "value_error", ["body", "criteria"], "Value error, criterion keys must be unique", value,
+                        ["error": "criterion keys must be unique"])
                 }
                 input.criteria = criteria.isEmpty ? nil : criteria
             }
@@ -233,7 +249,9 @@ actor TaskStore {
         }
         if let value = object["notify"] { _ = v.bool(value, at: ["body", "notify"]) }
         if v.issues.isEmpty, !input.autoDataSources, input.dataSources.isEmpty {
-            v.fail("value_error", ["body", "data_sources"], "Value error, data_sources must not be empty when auto_data_sources is false", object["data_sources"] ?? .array([]), ["error": "data_sources must not be empty when auto_data_sources is false"])
+            v.fail(
+                "value_error", ["body", "data_sources"], "Value error, data_sources must not be empty when auto_data_sources is false",
+                object["data_sources"] ?? .array([]), ["error": "data_sources must not be empty when auto_data_sources is false"])
         }
         if !v.issues.isEmpty { return .failure(ReplyError(.validation(v.issues))) }
         if input.autoDataSources { input.dataSources = [] }

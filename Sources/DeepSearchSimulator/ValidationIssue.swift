@@ -76,11 +76,15 @@ struct Validator {
         }
         let count = s.unicodeScalars.count
         if let minLength, count < minLength {
-            fail("string_too_short", loc, "String should have at least \(minLength) character\(minLength == 1 ? "" : "s")", value, ["min_length": .int(minLength)])
+            fail(
+                "string_too_short", loc, "String should have at least \(minLength) character\(minLength == 1 ? "" : "s")", value,
+                ["min_length": .int(minLength)])
             return nil
         }
         if let maxLength, count > maxLength {
-            fail("string_too_long", loc, "String should have at most \(maxLength) character\(maxLength == 1 ? "" : "s")", value, ["max_length": .int(maxLength)])
+            fail(
+                "string_too_long", loc, "String should have at most \(maxLength) character\(maxLength == 1 ? "" : "s")", value,
+                ["max_length": .int(maxLength)])
             return nil
         }
         return s
@@ -111,7 +115,10 @@ struct Validator {
     mutating func uuid(_ value: JSONValue, at loc: [JSONValue]) -> String? {
         guard let s = string(value, at: loc) else { return nil }
         guard Validator.isUUID(s) else {
-            fail("uuid_parsing", loc, "Input should be a valid UUID, invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\(s.first.map(String.init) ?? "")` at 1", value)
+            fail(
+                "uuid_parsing", loc,
+                "Input should be a valid UUID, invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\(s.first.map(String.init) ?? "")` at 1",
+                value)
             return nil
         }
         return s.lowercased()

@@ -45,22 +45,28 @@ public final class EditLineReader: LineReader {
         ex_el_set_editor(editor, keep("emacs"))
         ex_el_setty(editor, keep("-d"), keep("-isig"), nil)
         ex_el_set_getcfn(editor, ex_read_char)
-        ex_el_set_prompt(editor, { editor in
-            guard let editor, let reader = EditLineReader.reader(of: editor) else { return nil }
-            return reader.promptBuffer
-        }, 1)
+        ex_el_set_prompt(
+            editor,
+            { editor in
+                guard let editor, let reader = EditLineReader.reader(of: editor) else { return nil }
+                return reader.promptBuffer
+            }, 1)
         ex_el_set_history(editor, history)
-        ex_el_add_function(editor, keep("ex-interrupt"), keep("Discard the line"), { editor, _ in
-            guard let editor, let reader = EditLineReader.reader(of: editor) else { return UInt8(CC_ERROR) }
-            reader.interrupted = true
-            fputs("^C\r\n", reader.output)
-            fflush(reader.output)
-            return UInt8(CC_NEWLINE)
-        })
-        ex_el_add_function(editor, keep("ex-complete"), keep("Complete the word"), { editor, _ in
-            guard let editor, let reader = EditLineReader.reader(of: editor) else { return UInt8(CC_ERROR) }
-            return reader.complete()
-        })
+        ex_el_add_function(
+            editor, keep("ex-interrupt"), keep("Discard the line"),
+            { editor, _ in
+                guard let editor, let reader = EditLineReader.reader(of: editor) else { return UInt8(CC_ERROR) }
+                reader.interrupted = true
+                fputs("^C\r\n", reader.output)
+                fflush(reader.output)
+                return UInt8(CC_NEWLINE)
+            })
+        ex_el_add_function(
+            editor, keep("ex-complete"), keep("Complete the word"),
+            { editor, _ in
+                guard let editor, let reader = EditLineReader.reader(of: editor) else { return UInt8(CC_ERROR) }
+                return reader.complete()
+            })
         ex_el_bind(editor, keep("^C"), keep("ex-interrupt"))
         ex_el_bind(editor, keep("^I"), keep("ex-complete"))
         ex_el_bind(editor, keep("^R"), keep("em-inc-search-prev"))
@@ -192,12 +198,12 @@ public enum LineEditing {
     /// this, libedit drops every non-ASCII character.
     public static func ensureUTF8Locale() {
         setlocale(LC_ALL, "")
-        if MB_CUR_MAX_value() == 1 {
+        if maximumBytesPerCharacter() == 1 {
             setlocale(LC_CTYPE, "C.UTF-8")
         }
     }
 
-    private static func MB_CUR_MAX_value() -> Int {
+    private static func maximumBytesPerCharacter() -> Int {
         Int(__ctype_get_mb_cur_max())
     }
 }

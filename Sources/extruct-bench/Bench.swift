@@ -31,7 +31,9 @@ enum Bench {
     /// Requests per second of `count` sequential `GET /v1/discovery_tasks/{id}` over one keep-alive
     /// connection, from the concurrency pool (`@concurrent`; from the main actor, AsyncHTTPClient's
     /// answers wait for the main queue's thread to wake: about 30 % fewer requests a second).
-    @concurrent static func client(url: String, token: String, task: String, count: Int, transport: any HTTPTransport = AsyncHTTPClientTransport()) async {
+    @concurrent static func client(
+        url: String, token: String, task: String, count: Int, transport: any HTTPTransport = AsyncHTTPClientTransport()
+    ) async {
         let client = DeepSearchClient(configuration: .init(baseURL: url, token: token, retryPolicy: .none), transport: transport)
         do {
             for _ in 0..<100 { _ = try await client.task(id: task) }

@@ -113,7 +113,8 @@ struct ExtructShell: AsyncParsableCommand {
     @MainActor
     func makeOptions(order: [ScriptInput]) throws -> ShellOptions {
         let endpoint = try resolveEndpoint()
-        var options = ShellOptions(apiURL: endpoint.url, apiURLOrigin: endpoint.urlOrigin, token: endpoint.token, tokenOrigin: endpoint.tokenOrigin, version: Self.version)
+        var options = ShellOptions(
+            apiURL: endpoint.url, apiURLOrigin: endpoint.urlOrigin, token: endpoint.token, tokenOrigin: endpoint.tokenOrigin, version: Self.version)
         options.inputs = order
         options.stayInteractive = interactive
         options.json = json
@@ -136,14 +137,18 @@ struct ExtructShell: AsyncParsableCommand {
     func inputOrder(arguments: [String]) -> [ScriptInput] {
         var order: [ScriptInput] = []
         if let script { order.append(script == "-" ? .standardInput : .file(script)) }
-        var files = self.files[...], commands = self.commands[...]
+        var files = self.files[...]
+        var commands = self.commands[...]
         var i = 0
         while i < arguments.count {
             let a = arguments[i]
-            if ["-f", "--file"].contains(a) || a.hasPrefix("--file=") || (a.hasPrefix("-f") && a.count > 2 && !a.hasPrefix("--")), let f = files.first {
+            if ["-f", "--file"].contains(a) || a.hasPrefix("--file=") || (a.hasPrefix("-f") && a.count > 2 && !a.hasPrefix("--")), let f = files.first
+            {
                 order.append(f == "-" ? .standardInput : .file(f))
                 files = files.dropFirst()
-            } else if ["-c", "--command"].contains(a) || a.hasPrefix("--command=") || (a.hasPrefix("-c") && a.count > 2 && !a.hasPrefix("--")), let c = commands.first {
+            } else if ["-c", "--command"].contains(a) || a.hasPrefix("--command=") || (a.hasPrefix("-c") && a.count > 2 && !a.hasPrefix("--")),
+                let c = commands.first
+            {
                 order.append(.command(c))
                 commands = commands.dropFirst()
             }
@@ -209,7 +214,8 @@ enum Main {
             options.apiURLOrigin = "--demo"
             options.token = "demo"
             options.tokenOrigin = "--demo"
-            options.notice = "demo: simulated Deep Search API at \(simulator!.url) · 3 sample tasks · \(Settings.format(speed))× speed · nothing leaves this machine"
+            options.notice =
+                "demo: simulated Deep Search API at \(simulator!.url) · 3 sample tasks · \(Settings.format(speed))× speed · nothing leaves this machine"
         }
         let status: Int32
         do {

@@ -77,13 +77,14 @@ struct ExtructSim: AsyncParsableCommand {
             print("extruct-sim listening on \(url)")
             fflush(nil)
             let token = tokens == ["demo"] ? "demo" : "YOUR_TOKEN"
-            FileHandle.standardError.write(Data("""
-                seed \(configuration.seed), speed \(configuration.speed)×, \(tokens.count) token\(tokens.count == 1 ? "" : "s")\(manualClock ? ", manual clock" : ""); Ctrl-C stops it
-                try: curl -H 'Authorization: Bearer \(token)' \(url)/v1/discovery_tasks
+            FileHandle.standardError.write(
+                Data(
+                    """
+                    seed \(configuration.seed), speed \(configuration.speed)×, \(tokens.count) token\(tokens.count == 1 ? "" : "s")\(manualClock ? ", manual clock" : ""); Ctrl-C stops it
+                    try: curl -H 'Authorization: Bearer \(token)' \(url)/v1/discovery_tasks
 
-                """.utf8))
+                    """.utf8))
         }
         try await app.runService()
     }
 }
-

@@ -86,11 +86,20 @@ import Testing
         .init(body: #"{"query": "x", "desired_num_results": 251}"#, type: "less_than_equal", loc: "body.desired_num_results"),
         .init(body: #"{"query": "x", "desired_num_results": "5"}"#, type: "int_type", loc: "body.desired_num_results"),
         .init(body: #"{"query": "x", "desired_num_results": 5.5}"#, type: "int_from_float", loc: "body.desired_num_results"),
-        .init(body: #"{"query": "x", "criteria": [{"key": "1st", "name": "N", "criterion": "long enough text"}]}"#, type: "string_pattern_mismatch", loc: "body.criteria.0.key"),
-        .init(body: #"{"query": "x", "criteria": [{"key": "k", "name": "", "criterion": "long enough text"}]}"#, type: "string_too_short", loc: "body.criteria.0.name"),
-        .init(body: #"{"query": "x", "criteria": [{"key": "k", "name": "N", "criterion": "short"}]}"#, type: "string_too_short", loc: "body.criteria.0.criterion"),
+        .init(
+            body: #"{"query": "x", "criteria": [{"key": "1st", "name": "N", "criterion": "long enough text"}]}"#, type: "string_pattern_mismatch",
+            loc: "body.criteria.0.key"),
+        .init(
+            body: #"{"query": "x", "criteria": [{"key": "k", "name": "", "criterion": "long enough text"}]}"#, type: "string_too_short",
+            loc: "body.criteria.0.name"),
+        .init(
+            body: #"{"query": "x", "criteria": [{"key": "k", "name": "N", "criterion": "short"}]}"#, type: "string_too_short",
+            loc: "body.criteria.0.criterion"),
         .init(body: #"{"query": "x", "criteria": [{"key": "k", "name": "N"}]}"#, type: "missing", loc: "body.criteria.0.criterion"),
-        .init(body: #"{"query": "x", "criteria": [{"key": "k", "name": "A", "criterion": "long enough text"}, {"key": "k", "name": "B", "criterion": "long enough text"}]}"#, type: "value_error", loc: "body.criteria"),
+        .init(
+            body:
+                #"{"query": "x", "criteria": [{"key": "k", "name": "A", "criterion": "long enough text"}, {"key": "k", "name": "B", "criterion": "long enough text"}]}"#,
+            type: "value_error", loc: "body.criteria"),
         .init(body: #"{"query": "x", "data_sources": ["extruct_db"]}"#, type: "enum", loc: "body.data_sources.0"),
         .init(body: #"{"query": "x", "auto_data_sources": false}"#, type: "value_error", loc: "body.data_sources"),
         .init(body: #"{"query": "x", "auto_data_sources": "no"}"#, type: "bool_type", loc: "body.auto_data_sources"),
@@ -101,15 +110,15 @@ import Testing
     ]
 
     @Test(arguments: invalidCreates)
-    func createRefusesInvalidBodiesWithFastAPIShapedDetail(_ case_: InvalidCreate) async throws {
+    func createRefusesInvalidBodiesWithFastAPIShapedDetail(_ invalid: InvalidCreate) async throws {
         try await SimulatorFixture.with { sim in
-            let answer = try await RawHTTP(sim.url).post("/v1/discovery_tasks", case_.body)
+            let answer = try await RawHTTP(sim.url).post("/v1/discovery_tasks", invalid.body)
             #expect(answer.status == 422)
             let detail = try #require(try answer.json()["detail"]?.arrayValue)
             let first = try #require(detail.first)
-            #expect(first["type"]?.stringValue == case_.type)
+            #expect(first["type"]?.stringValue == invalid.type)
             let loc = (first["loc"]?.arrayValue ?? []).map { $0.stringValue ?? JSONWriter.compact($0) }.joined(separator: ".")
-            #expect(loc == case_.loc)
+            #expect(loc == invalid.loc)
             #expect(first["msg"]?.stringValue?.isEmpty == false)
             #expect(sim.simulator.journal.entries.last?.status == 422)
         }
@@ -194,7 +203,8 @@ import Testing
         try await SimulatorFixture.with { sim in
             let http = RawHTTP(sim.url)
             let query = sim.query(atLeast: 400)
-            let body = #"{"query": "\#(query)", "exclude_domains": ["https://www.Acme.com/about", "acme.com", "beta.co.uk", "http://x.beta.co.uk:8080/"]}"#
+            let body =
+                #"{"query": "\#(query)", "exclude_domains": ["https://www.Acme.com/about", "acme.com", "beta.co.uk", "http://x.beta.co.uk:8080/"]}"#
             let created = try await http.post("/v1/discovery_tasks", body)
             try #require(created.status == 200, "\(created.text)")
             let task = try DiscoveryTask(json: created.json())
@@ -220,7 +230,8 @@ import Testing
             #expect(Set(second.excludeDomains) == firstDomains.union(["acme.com"]))
             #expect(second.excludeDomains == second.excludeDomains.sorted())
             // Frozen: resume does not re-resolve.
-            let resumed = try DiscoveryTask(json: try await http.post("/v1/discovery_tasks/\(second.id)/resume", #"{"desired_new_results": 5}"#).json())
+            let resumed = try DiscoveryTask(
+                json: try await http.post("/v1/discovery_tasks/\(second.id)/resume", #"{"desired_new_results": 5}"#).json())
             #expect(resumed.excludeDomains == second.excludeDomains)
             sim.advance(3600)
             let later = try TaskResultsPage(json: try await http.get("/v1/discovery_tasks/\(second.id)/results").json())

@@ -8,8 +8,10 @@ import Testing
 /// Every fault the simulator injects, by flag-style spec and by its control endpoint.
 @Suite struct SimulatorFaultTests {
     @Test func faultSpecsRoundTrip() throws {
-        for spec in ["latency=1500", "status=503", "html=502", "rate_limit", "rate_limit=3", "payment_required=insufficient_credits",
-                     "reset,method=POST", "truncated,path=/results", "invalid_json,count=2", "empty_body,skip=1", "huge_body=6000000"] {
+        for spec in [
+            "latency=1500", "status=503", "html=502", "rate_limit", "rate_limit=3", "payment_required=insufficient_credits",
+            "reset,method=POST", "truncated,path=/results", "invalid_json,count=2", "empty_body,skip=1", "huge_body=6000000",
+        ] {
             #expect(try FaultRule(spec: spec).spec == spec)
         }
         #expect(try FaultRule(spec: "503").status == 503)
@@ -39,7 +41,8 @@ import Testing
     }
 
     @Test func rateLimitWithAndWithoutRetryAfter() async throws {
-        try await SimulatorFixture.with(configure: { $0.faults = [FaultRule(.rateLimit, retryAfter: 2, count: 1), FaultRule(.rateLimit, count: 1)] }) { sim in
+        try await SimulatorFixture.with(configure: { $0.faults = [FaultRule(.rateLimit, retryAfter: 2, count: 1), FaultRule(.rateLimit, count: 1)] })
+        { sim in
             let http = RawHTTP(sim.url)
             let a = try await http.get("/v1/discovery_tasks")
             #expect(a.status == 429 && a.headers["retry-after"] == "2")

@@ -118,7 +118,8 @@ import Testing
             let task = try await create(http, #"{"query": "\#(sim.query(atLeast: 1000))", "desired_num_results": 20}"#)
             sim.advance(3600)
             #expect(try await get(http, task.id).status == .done)
-            let resumed = try DiscoveryTask(json: try await http.post("/v1/discovery_tasks/\(task.id)/resume", #"{"desired_new_results": 30}"#).json())
+            let resumed = try DiscoveryTask(
+                json: try await http.post("/v1/discovery_tasks/\(task.id)/resume", #"{"desired_new_results": 30}"#).json())
             #expect(resumed.desiredNumResults == 50)
             #expect(resumed.status == .inProgress)
             #expect(resumed.numResults == 20)
@@ -216,11 +217,12 @@ import Testing
                     let answer = try await http.get("/v1/discovery_tasks/\(task.id)/results")
                     var json = try answer.json().objectValue!
                     json["created_at"] = nil
-                    json["results"] = .array((json["results"]?.arrayValue ?? []).map { row in
-                        var row = row.objectValue!
-                        row["created_at"] = nil
-                        return .object(row)
-                    })
+                    json["results"] = .array(
+                        (json["results"]?.arrayValue ?? []).map { row in
+                            var row = row.objectValue!
+                            row["created_at"] = nil
+                            return .object(row)
+                        })
                     texts.append(JSONWriter.compact(.object(json)))
                 }
                 return texts

@@ -10,9 +10,10 @@ import Testing
     func createGetListResultsAndResume(_ transport: TransportKind) async throws {
         try await ClientFixture.with(transport: transport) { f in
             let query = f.sim.query(atLeast: 600)
-            let created = try await f.client.createTask(CreateTaskRequest(
-                query: query, desiredNumResults: 30,
-                criteria: [Criterion(key: "fit", name: "Fit", criterion: "Fits the search well.")], dataSources: [.webSearch]))
+            let created = try await f.client.createTask(
+                CreateTaskRequest(
+                    query: query, desiredNumResults: 30,
+                    criteria: [Criterion(key: "fit", name: "Fit", criterion: "Fits the search well.")], dataSources: [.webSearch]))
             #expect(created.value.status == .created)
             #expect(created.value.dataSources == [.webSearch])
             #expect(created.raw["query"]?.stringValue == query)
@@ -27,10 +28,11 @@ import Testing
             let resumed = try await f.client.resume(id: created.value.id, desiredNewResults: 20)
             #expect(resumed.value.desiredNumResults == 50 && resumed.value.status == .inProgress)
             let sent = f.spy.requests.map { "\($0.method) \($0.target)" }
-            #expect(sent == [
-                "POST /v1/discovery_tasks", "GET /v1/discovery_tasks/\(created.value.id)", "GET /v1/discovery_tasks?offset=0&limit=20",
-                "GET /v1/discovery_tasks/\(created.value.id)/results?offset=5&limit=10", "POST /v1/discovery_tasks/\(created.value.id)/resume",
-            ])
+            #expect(
+                sent == [
+                    "POST /v1/discovery_tasks", "GET /v1/discovery_tasks/\(created.value.id)", "GET /v1/discovery_tasks?offset=0&limit=20",
+                    "GET /v1/discovery_tasks/\(created.value.id)/results?offset=5&limit=10", "POST /v1/discovery_tasks/\(created.value.id)/resume",
+                ])
         }
     }
 

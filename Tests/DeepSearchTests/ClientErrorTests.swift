@@ -1,8 +1,9 @@
-@testable import DeepSearch
 import DeepSearchSimulator
 import Foundation
 import TestSupport
 import Testing
+
+@testable import DeepSearch
 
 /// Every error answer and every fault, as one actionable error; retries counted at the simulator.
 @Suite struct ClientErrorTests {
@@ -17,7 +18,10 @@ import Testing
             let error = await expectError { _ = try await f.client.resume(id: id, desiredNewResults: 10) }
             #expect(error?.code == .exhausted)
             #expect(error?.status == 400)
-            #expect(error?.description == "task \(id.prefix(8)) is exhausted — no more candidates; create a new task with --exclude-task \(id.prefix(8)) to continue the search")
+            #expect(
+                error?.description
+                    == "task \(id.prefix(8)) is exhausted — no more candidates; create a new task with --exclude-task \(id.prefix(8)) to continue the search"
+            )
             #expect(f.sim.count("POST", "/resume") == 1)
         }
     }
@@ -63,7 +67,8 @@ import Testing
         let server = try ScriptedServer { _ in .send("HTTP/1.1 \(status) X\r\nContent-Length: 0\r\n\r\n") }
         defer { server.stop() }
         let transport = SocketTransport()
-        let client = DeepSearchClient(configuration: .init(baseURL: server.url, token: "t", tokenOrigin: "EXTRUCT_API_TOKEN", retryPolicy: .none), transport: transport)
+        let client = DeepSearchClient(
+            configuration: .init(baseURL: server.url, token: "t", tokenOrigin: "EXTRUCT_API_TOKEN", retryPolicy: .none), transport: transport)
         let error = await ThreadExecutor.run { await expectError { _ = try await client.listTasks() } }
         await transport.shutdown()
         #expect(error?.description == says.replacingOccurrences(of: "URL URL", with: "URL \(server.url)"))
@@ -137,7 +142,9 @@ import Testing
 
     @Test(arguments: ["create", "resume"], TransportKind.allCases)
     func mutationsAreNeverRetriedWhateverTheFault(_ operation: String, _ transport: TransportKind) async throws {
-        for fault in [FaultRule(.status, status: 503), FaultRule(.reset), FaultRule(.rateLimit, retryAfter: 1), FaultRule(.html), FaultRule(.truncated)] {
+        for fault in [
+            FaultRule(.status, status: 503), FaultRule(.reset), FaultRule(.rateLimit, retryAfter: 1), FaultRule(.html), FaultRule(.truncated),
+        ] {
             try await ClientFixture.with(transport: transport) { f in
                 let id = try await newTask(f)
                 var rule = fault
@@ -154,7 +161,8 @@ import Testing
                 #expect(error != nil, "\(fault.spec) fails \(operation)")
                 #expect(f.sim.count("POST") == 1, "\(operation) sent once under \(fault.spec)")
                 if operation == "create", [.transport, .server, .malformedResponse].contains(error?.code) {
-                    #expect(error?.advice?.contains("tasks") == true, "after an ambiguous failure of create, check tasks: \(error?.description ?? "")")
+                    #expect(
+                        error?.advice?.contains("tasks") == true, "after an ambiguous failure of create, check tasks: \(error?.description ?? "")")
                 }
             }
         }
@@ -181,12 +189,15 @@ import Testing
         let error = await kind.run { await expectError { _ = try await client.listTasks() } }
         await transport.shutdown()
         #expect(error?.code == .transport)
-        #expect(error?.description == "cannot reach http://127.0.0.1:\(port): connection refused; is the API URL right? (--api-url or EXTRUCT_API_URL)")
+        #expect(
+            error?.description == "cannot reach http://127.0.0.1:\(port): connection refused; is the API URL right? (--api-url or EXTRUCT_API_URL)")
     }
 
     @Test(arguments: TransportKind.allCases)
     func latencyBeyondTheTimeoutIsATimeout(_ transport: TransportKind) async throws {
-        try await ClientFixture.with(transport: transport, timeout: .milliseconds(300), configure: { $0.faults = [FaultRule(.latency, milliseconds: 10_000)] }) { f in
+        try await ClientFixture.with(
+            transport: transport, timeout: .milliseconds(300), configure: { $0.faults = [FaultRule(.latency, milliseconds: 10_000)] }
+        ) { f in
             let started = ContinuousClock.now
             let error = await expectError { _ = try await f.client.listTasks() }
             #expect(error?.code == .timeout)
@@ -212,7 +223,8 @@ import Testing
     func aBodyBeyondTheLimitIsRefusedUnread(_ kind: TransportKind) async throws {
         try await SimulatorFixture.with(configure: { $0.faults = [FaultRule(.hugeBody, bytes: 2 << 20, count: 1)] }) { sim in
             let transport = kind.make(maximumBodyBytes: 1 << 20)
-            let client = DeepSearchClient(configuration: .init(baseURL: sim.url, token: SimulatorFixture.token, retryPolicy: .none), transport: transport)
+            let client = DeepSearchClient(
+                configuration: .init(baseURL: sim.url, token: SimulatorFixture.token, retryPolicy: .none), transport: transport)
             let error = await kind.run { await expectError { _ = try await client.listTasks() } }
             #expect(error?.code == .responseTooLarge)
             #expect(error?.description.contains("larger than 1 MiB") == true)
@@ -253,8 +265,10 @@ import Testing
     }
 
     @Test func noTokenAppearsInAnyErrorOrLogLine() async throws {
-        let faults: [FaultRule] = [FaultRule(.status, status: 503), FaultRule(.html), FaultRule(.rateLimit), FaultRule(.paymentRequired),
-                                   FaultRule(.reset), FaultRule(.truncated), FaultRule(.invalidJSON), FaultRule(.emptyBody)]
+        let faults: [FaultRule] = [
+            FaultRule(.status, status: 503), FaultRule(.html), FaultRule(.rateLimit), FaultRule(.paymentRequired),
+            FaultRule(.reset), FaultRule(.truncated), FaultRule(.invalidJSON), FaultRule(.emptyBody),
+        ]
         for fault in faults {
             try await ClientFixture.with(retry: .none, configure: { $0.faults = [fault] }) { f in
                 let error = await expectError { _ = try await f.client.createTask(CreateTaskRequest(query: "x")) }

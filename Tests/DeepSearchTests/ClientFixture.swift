@@ -2,8 +2,8 @@ import DeepSearch
 import DeepSearchSimulator
 import Logging
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The two transports a client can send through: each wire-level test runs over both.
 enum TransportKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -38,7 +38,8 @@ struct ClientFixture {
     let spy: SpyTransport
 
     static func with<T: Sendable>(
-        transport kind: TransportKind = .asyncHTTPClient, token: String? = SimulatorFixture.token, retry: RetryPolicy = RetryPolicy(jitter: false), timeout: Duration = .seconds(10),
+        transport kind: TransportKind = .asyncHTTPClient, token: String? = SimulatorFixture.token, retry: RetryPolicy = RetryPolicy(jitter: false),
+        timeout: Duration = .seconds(10),
         configure: (inout SimulatorConfiguration) -> Void = { _ in }, _ body: (ClientFixture) async throws -> T
     ) async throws -> T {
         try await SimulatorFixture.with(configure: configure) { sim in
@@ -48,8 +49,9 @@ struct ClientFixture {
             logger.logLevel = .trace
             let spy = SpyTransport(kind.make())
             let client = DeepSearchClient(
-                configuration: .init(baseURL: sim.url, token: token, tokenOrigin: "EXTRUCT_API_TOKEN", userAgent: "extruct-shell/test",
-                                     requestTimeout: timeout, retryPolicy: retry),
+                configuration: .init(
+                    baseURL: sim.url, token: token, tokenOrigin: "EXTRUCT_API_TOKEN", userAgent: "extruct-shell/test",
+                    requestTimeout: timeout, retryPolicy: retry),
                 transport: spy, clock: clock, logger: logger)
             do {
                 let fixture = ClientFixture(sim: sim, client: client, clock: clock, logs: logs, spy: spy)

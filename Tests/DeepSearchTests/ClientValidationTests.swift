@@ -12,10 +12,22 @@ import Testing
         (CreateTaskRequest(query: "q", desiredNumResults: 251), "desired_num_results must be between 1 and 250"),
         (CreateTaskRequest(query: "q", criteria: [Criterion(key: "1a", name: "N", criterion: "long enough text")]), "^[a-zA-Z][a-zA-Z0-9_]*$"),
         (CreateTaskRequest(query: "q", criteria: [Criterion(key: "k", name: "", criterion: "long enough text")]), "name must be 1 to 100 characters"),
-        (CreateTaskRequest(query: "q", criteria: [Criterion(key: "k", name: longName, criterion: "long enough text")]), "name must be 1 to 100 characters"),
+        (
+            CreateTaskRequest(query: "q", criteria: [Criterion(key: "k", name: longName, criterion: "long enough text")]),
+            "name must be 1 to 100 characters"
+        ),
         (CreateTaskRequest(query: "q", criteria: [Criterion(key: "k", name: "N", criterion: "too short")]), "text must be 10 to 500 characters"),
-        (CreateTaskRequest(query: "q", criteria: [Criterion(key: "k", name: "N", criterion: String(repeating: "x", count: 501))]), "text must be 10 to 500 characters"),
-        (CreateTaskRequest(query: "q", criteria: [Criterion(key: "k", name: "A", criterion: "long enough text"), Criterion(key: "k", name: "B", criterion: "long enough text")]), "used twice"),
+        (
+            CreateTaskRequest(query: "q", criteria: [Criterion(key: "k", name: "N", criterion: String(repeating: "x", count: 501))]),
+            "text must be 10 to 500 characters"
+        ),
+        (
+            CreateTaskRequest(
+                query: "q",
+                criteria: [
+                    Criterion(key: "k", name: "A", criterion: "long enough text"), Criterion(key: "k", name: "B", criterion: "long enough text"),
+                ]), "used twice"
+        ),
         (CreateTaskRequest(query: "q", dataSources: [DataSource(rawValue: "extruct_db")]), "unknown data source 'extruct_db'"),
     ]
 
@@ -30,8 +42,12 @@ import Testing
                 let error = await expectError { _ = try await f.client.resume(id: "x", desiredNewResults: n) }
                 #expect(error?.description == "desired_new_results must be between 0 and 250 (got \(n))")
             }
-            #expect(await expectError { _ = try await f.client.results(id: "x", page: PageRequest(offset: -1, limit: 5)) }?.description.contains("offset must be 0 or more") == true)
-            #expect(await expectError { _ = try await f.client.results(id: "x", page: PageRequest(offset: 0, limit: 0)) }?.description.contains("limit must be 1 or more") == true)
+            #expect(
+                await expectError { _ = try await f.client.results(id: "x", page: PageRequest(offset: -1, limit: 5)) }?.description.contains(
+                    "offset must be 0 or more") == true)
+            #expect(
+                await expectError { _ = try await f.client.results(id: "x", page: PageRequest(offset: 0, limit: 0)) }?.description.contains(
+                    "limit must be 1 or more") == true)
             #expect(await expectError { _ = try await f.client.listTasks(PageRequest(offset: 0, limit: 0)) }?.code == .invalidArgument)
             #expect(f.sim.simulator.journal.total == 0)
         }
@@ -45,7 +61,9 @@ import Testing
     @Test func theBoundsThemselvesAreAccepted() throws {
         try CreateTaskRequest(query: "q", desiredNumResults: 1).validate()
         try CreateTaskRequest(query: "q", desiredNumResults: 250).validate()
-        try CreateTaskRequest(query: "q", criteria: [Criterion(key: "k", name: String(repeating: "n", count: 100), criterion: String(repeating: "x", count: 500))]).validate()
+        try CreateTaskRequest(
+            query: "q", criteria: [Criterion(key: "k", name: String(repeating: "n", count: 100), criterion: String(repeating: "x", count: 500))]
+        ).validate()
         try PageRequest(offset: 0, limit: 1).validate()
     }
 }

@@ -7,7 +7,9 @@ import Testing
     typealias Failure = HTTP1ResponseParser.Failure
 
     /// Feeds `pieces` in turn, then says the connection ended; the first complete answer wins.
-    static func parse(_ pieces: [String], method: String = "GET", limit: Int = 1 << 20) throws(Failure) -> (HTTPResponse, reusable: Bool, rest: [UInt8])? {
+    static func parse(
+        _ pieces: [String], method: String = "GET", limit: Int = 1 << 20
+    ) throws(Failure) -> (HTTPResponse, reusable: Bool, rest: [UInt8])? {
         var parser = HTTP1ResponseParser(method: method, maximumBodyBytes: limit)
         var buffer: [UInt8] = []
         for piece in pieces {
@@ -20,7 +22,10 @@ import Testing
 
     static let answers: [(name: String, bytes: String, status: Int, body: String, reusable: Bool)] = [
         ("length", "HTTP/1.1 200 OK\r\nContent-Length: 5\r\nX-A: b\r\n\r\nhello", 200, "hello", true),
-        ("chunks", "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0A\r\n0123456789\r\n0\r\nT: v\r\n\r\n", 201, "abc0123456789", true),
+        (
+            "chunks", "HTTP/1.1 201 Created\r\nTransfer-Encoding: chunked\r\n\r\n3;x=y\r\nabc\r\n0A\r\n0123456789\r\n0\r\nT: v\r\n\r\n", 201,
+            "abc0123456789", true
+        ),
         ("to the close", "HTTP/1.1 200 OK\r\n\r\nall of it", 200, "all of it", false),
         ("continue first", "HTTP/1.1 100 Continue\r\n\r\nHTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\nok", 200, "ok", true),
         ("no content", "HTTP/1.1 204 No Content\r\n\r\n", 204, "", true),
@@ -46,7 +51,8 @@ import Testing
     }
 
     @Test func headerFieldsAreKeptInOrderWithTheirCase() throws {
-        let parsed = try #require(try Self.parse(["HTTP/1.1 429 Too Many Requests\r\nRetry-After:  7 \r\nX-Request-Id: abc\r\nContent-Length: 0\r\n\r\n"]))
+        let parsed = try #require(
+            try Self.parse(["HTTP/1.1 429 Too Many Requests\r\nRetry-After:  7 \r\nX-Request-Id: abc\r\nContent-Length: 0\r\n\r\n"]))
         #expect(parsed.0.headers == [HeaderField("Retry-After", "7"), HeaderField("X-Request-Id", "abc"), HeaderField("Content-Length", "0")])
         #expect(parsed.0.header("retry-after") == "7")
     }
@@ -76,7 +82,10 @@ import Testing
         ("HTTP/1.1 200 OK\r\nContent-Length: +5\r\n\r\n", .notHTTP("its Content-Length \"+5\" is not a length")),
         ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\n", .notHTTP("its Content-Length \"3\" is not a length")),
         ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n2\r\nabXY", .notHTTP("a chunk does not end with CRLF")),
-        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n", .notHTTP("a chunk size \"fffffffffffffffff\" is not hexadecimal")),
+        (
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nfffffffffffffffff\r\n",
+            .notHTTP("a chunk size \"fffffffffffffffff\" is not hexadecimal")
+        ),
     ])
     func aWrongAnswerIsAFailureThatSaysWhat(_ bytes: String, _ failure: Failure) {
         #expect(throws: failure) { _ = try Self.parse([bytes]) }

@@ -1,10 +1,12 @@
-@testable import DeepSearch
 import Testing
+
+@testable import DeepSearch
 
 /// Lenient decoding of real-shaped JSON, quirks included.
 @Suite struct ModelDecodingTests {
     @Test func unknownFieldsAreIgnoredAndUnknownEnumsKept() throws {
-        let json = try JSONParser.parse("""
+        let json = try JSONParser.parse(
+            """
             {"id": "t1", "created_at": "2026-03-01T10:00:00.123456", "status": "paused", "query": "q",
              "desired_num_results": 10, "brand_new_field": {"x": 1}, "data_sources": ["web_search", "satellite"],
              "results": [{"id": "r1", "task_id": "t1", "company_name": "Acme", "company_website": "acme.example",
@@ -20,7 +22,8 @@ import Testing
     }
 
     @Test func nullsAreAcceptedInEveryOptionalField() throws {
-        let json = try JSONParser.parse("""
+        let json = try JSONParser.parse(
+            """
             {"id": "t1", "created_at": null, "status": null, "query": null, "desired_num_results": null, "is_exhausted": null,
              "num_results_discovered": null, "num_results_enriched": null, "num_results_evaluated": null, "num_results": null,
              "table_id": null, "auto_data_sources": null, "data_sources": null, "criteria": null, "exclude_domains": null,
@@ -39,7 +42,8 @@ import Testing
     }
 
     @Test func legacyFieldNamesAreRead() throws {
-        let json = try JSONParser.parse("""
+        let json = try JSONParser.parse(
+            """
             {"id": "t1", "created_at": "2025-01-01T00:00:00Z", "status": "done", "query": "q", "desired_num_results": 5,
              "num_results": 3, "discovered_num_results": 40, "num_search_results": 7, "discovered_num_search_results": 9,
              "results": [{"id": "r", "task_id": "t1", "src_search_query": "q", "src_result_position": 1,
@@ -69,7 +73,9 @@ import Testing
 
     @Test func aMissingIdOrAWrongShapeSaysWhere() {
         #expect(throws: ResponseShapeError(path: "id", expectation: "missing")) { try DiscoveryTask(json: .object([:])) }
-        #expect(throws: ResponseShapeError(path: "the response", expectation: "expected an object, got array")) { try DiscoveryTask(json: .array([])) }
+        #expect(throws: ResponseShapeError(path: "the response", expectation: "expected an object, got array")) {
+            try DiscoveryTask(json: .array([]))
+        }
         #expect(throws: ResponseShapeError(path: "results[0]", expectation: "expected an object, got number")) {
             try TaskResultsPage(json: .object(["id": "t", "results": [1]]))
         }

@@ -1,8 +1,8 @@
 import DeepSearch
 import Foundation
 import Synchronization
-import Testing
 import TestSupport
+import Testing
 
 /// The plain-HTTP transport against a server that answers with hand-written bytes: keep-alive,
 /// chunks, bodies that run to the close, stale connections, garbage, cut answers, timeouts and
@@ -81,7 +81,8 @@ import TestSupport
     }
 
     @Test func chunkedAnswersAreJoinedAndTheConnectionIsKept() async throws {
-        let chunked = "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\n{\"a\"\r\nB\r\n: [1, 2, 3]\r\n1\r\n}\r\n0\r\nX-Trailer: t\r\n\r\n"
+        let chunked =
+            "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\n{\"a\"\r\nB\r\n: [1, 2, 3]\r\n1\r\n}\r\n0\r\nX-Trailer: t\r\n\r\n"
         let server = try ScriptedServer { _ in .send(chunked) }
         defer { server.stop() }
         let transport = SocketTransport()
@@ -171,8 +172,10 @@ import TestSupport
         #expect(later.status == 200)
     }
 
-    @Test(arguments: [("http://127.0.0.1:1", true), ("HTTP://Localhost", true), ("Http://x/y", true), ("https://api.extruct.ai", false),
-                      ("http:/x", false), ("http", false), ("", false), ("ftp://x", false), ("\u{1A}ttp://x", false)])
+    @Test(arguments: [
+        ("http://127.0.0.1:1", true), ("HTTP://Localhost", true), ("Http://x/y", true), ("https://api.extruct.ai", false),
+        ("http:/x", false), ("http", false), ("", false), ("ftp://x", false), ("\u{1A}ttp://x", false),
+    ])
     func plainHTTPIsTheSchemeInAnyCase(_ base: String, _ plain: Bool) {
         #expect(HTTPRequest.isPlainHTTP(base) == plain)
     }

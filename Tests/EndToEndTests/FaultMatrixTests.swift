@@ -108,7 +108,10 @@ import Testing
             rule.path = "/results"
             sim.simulator.faults.add(rule)
             let run = try await runShell(
-                ["-c", "set timeout 3", "-c", "set retries 0", "-c", "create \"playback fault\" --results 3", "-c", "results", "-c", "echo not reached"],
+                [
+                    "-c", "set timeout 3", "-c", "set retries 0", "-c", "create \"playback fault\" --results 3", "-c", "results", "-c",
+                    "echo not reached",
+                ],
                 home: home.path, extraEnvironment: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token])
             #expect(run.status == 1, "\(fault): \(run.stderr)")
             #expect(run.stderr.components(separatedBy: "error: ").count == 2)

@@ -27,7 +27,8 @@ import Testing
         #expect(piped.status == 2)
         #expect(piped.stderr.contains("error: <stdin>:1: the line holds a NUL byte"))
         // Invalid UTF-8 on standard input is shown as U+FFFD, not a crash.
-        let replaced = try await runProcess(Binaries.shell, [], input: Array("echo x".utf8) + [0xFF] + Array("y\n".utf8), environment: testEnvironment(home: home.path))
+        let replaced = try await runProcess(
+            Binaries.shell, [], input: Array("echo x".utf8) + [0xFF] + Array("y\n".utf8), environment: testEnvironment(home: home.path))
         #expect(replaced.status == 0)
         #expect(replaced.stdout == "x\u{FFFD}y\n")
     }
@@ -51,7 +52,8 @@ import Testing
         defer { home.remove() }
         let script = try home.write("many.exsh", (0..<20_000).map { "echo line \($0)" }.joined(separator: "\n") + "\n")
         let run = try await runProcess(
-            "/bin/bash", ["-c", "\"$0\" \"$1\" | head -n 2; exit ${PIPESTATUS[0]}", Binaries.shell, script], environment: testEnvironment(home: home.path))
+            "/bin/bash", ["-c", "\"$0\" \"$1\" | head -n 2; exit ${PIPESTATUS[0]}", Binaries.shell, script],
+            environment: testEnvironment(home: home.path))
         #expect(run.stdout == "line 0\nline 1\n")
         #expect(run.status == 0, "SIGPIPE is ignored and the shell stops quietly: \(run.stderr)")
         #expect(run.stderr.isEmpty)
@@ -76,8 +78,10 @@ import Testing
             let body = JSONWriter.compact(.object(["query": .string(evil), "desired_num_results": 3]))
             let created = try DiscoveryTask(json: try await RawHTTP(sim.url).post("/v1/discovery_tasks", body).json())
             sim.advance(600)
-            for arguments in [["-c", "use \(created.id)", "-c", "status", "-c", "tasks", "-c", "results"],
-                              ["--json", "-c", "use \(created.id)", "-c", "status"]] {
+            for arguments in [
+                ["-c", "use \(created.id)", "-c", "status", "-c", "tasks", "-c", "results"],
+                ["--json", "-c", "use \(created.id)", "-c", "status"],
+            ] {
                 let run = try await shell(arguments, home: home, sim: sim)
                 #expect(run.status == 0, "\(run.stderr)")
                 let bytes = run.stdout.unicodeScalars + run.stderr.unicodeScalars

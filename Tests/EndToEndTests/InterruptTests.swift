@@ -23,7 +23,8 @@ import Glibc
             let home = try TemporaryDirectory()
             defer { home.remove() }
             let pty = try PseudoTerminal(
-                Binaries.shell, [], environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
+                Binaries.shell, [],
+                environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
             defer { pty.terminate() }
             var mark = try await pty.run("create \"base\" --results 5")
             try await pty.waitForPrompt(after: mark)
@@ -59,12 +60,14 @@ import Glibc
             let home = try TemporaryDirectory()
             defer { home.remove() }
             let http = RawHTTP(sim.url)
-            let task = try DiscoveryTask(json: try await http.post("/v1/discovery_tasks", #"{"query": "\#(sim.query(atLeast: 900))", "desired_num_results": 200}"#).json())
+            let task = try DiscoveryTask(
+                json: try await http.post("/v1/discovery_tasks", #"{"query": "\#(sim.query(atLeast: 900))", "desired_num_results": 200}"#).json())
             sim.advance(4 * 3600)
             // The third page is slow: Ctrl-C arrives mid-paging.
             sim.simulator.faults.add(FaultRule(.latency, milliseconds: 6000, path: "/results", count: 1, skip: 2))
             let pty = try PseudoTerminal(
-                Binaries.shell, [], environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
+                Binaries.shell, [],
+                environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
             defer { pty.terminate() }
             var mark = try await pty.run("use \(task.id)")
             try await pty.waitForPrompt(after: mark)
@@ -93,7 +96,7 @@ import Glibc
         try await pty.wait(for: "extruct> echo a lo")
         pty.type("\u{03}")
         let exited = try await pty.waitForExit()
-            #expect(exited == 130, "\(pty.screen.suffix(1500))")
+        #expect(exited == 130, "\(pty.screen.suffix(1500))")
         #expect(!pty.screen.contains("never\r\n"))
         #expect(TerminalState.matchesFreshPTY(try #require(pty.terminalSettings)))
     }
@@ -104,7 +107,8 @@ import Glibc
             let home = try TemporaryDirectory()
             defer { home.remove() }
             let pty = try PseudoTerminal(
-                Binaries.shell, [], environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
+                Binaries.shell, [],
+                environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
             defer { pty.terminate() }
             let mark = try await pty.run("tasks")
             try await sim.waitUntilFaultsAreUsed()
@@ -139,8 +143,10 @@ import Glibc
         let home = try TemporaryDirectory()
         defer { home.remove() }
         let path = home.file("shared-history")
-        let shells = try (0..<2).map { _ in try PseudoTerminal(Binaries.shell, ["--history-file", path], environment: testEnvironment(home: home.path)) }
-        defer { shells.forEach { $0.terminate() } }
+        let shells = try (0..<2).map { _ in
+            try PseudoTerminal(Binaries.shell, ["--history-file", path], environment: testEnvironment(home: home.path))
+        }
+        defer { for shell in shells { shell.terminate() } }
         for shell in shells { try await shell.waitForPrompt() }
         let count = 150
         // Both type at once; each line waits only for its own prompt.

@@ -18,16 +18,20 @@ import Glibc
         var environment: [String: String] { ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token] }
 
         func shell(_ arguments: [String], input: String = "", extra: [String: String] = [:], timeout: Double = 60) async throws -> ProcessResult {
-            try await runShell(arguments, input: input, home: home.path, extraEnvironment: environment.merging(extra) { $1 }, directory: home.path, timeout: timeout)
+            try await runShell(
+                arguments, input: input, home: home.path, extraEnvironment: environment.merging(extra) { $1 }, directory: home.path, timeout: timeout)
         }
     }
 
     /// A live simulator (wall clock, fast) so scripts can create, watch and read.
     func withRun(speed: Double = 300, configure: (inout SimulatorConfiguration) -> Void = { _ in }, _ body: (Run) async throws -> Void) async throws {
-        try await SimulatorFixture.with(speed: speed, configure: { c in
-            c.clock = WallClock()
-            configure(&c)
-        }) { sim in
+        try await SimulatorFixture.with(
+            speed: speed,
+            configure: { c in
+                c.clock = WallClock()
+                configure(&c)
+            }
+        ) { sim in
             let home = try TemporaryDirectory()
             defer { home.remove() }
             try await body(Run(sim: sim, home: home))
@@ -58,7 +62,14 @@ import Glibc
                 ("piped", try await r.shell([], input: Self.script)),
                 ("-c …", try await r.shell(Self.script.split(separator: "\n").filter { !$0.hasPrefix("#") }.flatMap { ["-c", String($0)] })),
                 ("source", try await r.shell(["-c", "source demo.exsh"])),
-                ("shebang", try await runProcess(path, [], environment: testEnvironment(home: r.home.path, extra: r.environment.merging(["PATH": Binaries.directory + ":/usr/bin:/bin"]) { $1 }), directory: r.home.path)),
+                (
+                    "shebang",
+                    try await runProcess(
+                        path, [],
+                        environment: testEnvironment(
+                            home: r.home.path, extra: r.environment.merging(["PATH": Binaries.directory + ":/usr/bin:/bin"]) { $1 }),
+                        directory: r.home.path)
+                ),
             ]
             for (name, run) in runs {
                 #expect(run.status == 0, "\(name): \(run.stderr)")
@@ -74,7 +85,8 @@ import Glibc
 
     @Test func theFormatTakesCRLFABOMContinuationsAndComments() async throws {
         try await withRun { r in
-            let text = "\u{FEFF}# comment\r\n\r\necho one \\\r\n  two\r\n   # indented comment\r\necho \"#not a comment\"\r\necho three # trailing comment\r\n"
+            let text =
+                "\u{FEFF}# comment\r\n\r\necho one \\\r\n  two\r\n   # indented comment\r\necho \"#not a comment\"\r\necho three # trailing comment\r\n"
             let path = try r.home.write("crlf.exsh", text)
             let run = try await r.shell(["-f", path])
             #expect(run.status == 0, "\(run.stderr)")
@@ -91,7 +103,9 @@ import Glibc
             let run = try await r.shell([path])
             #expect(run.status == 1)
             #expect(run.stdout == "before\n")
-            #expect(run.stderr.contains("error: \(path):2: use 00000000-0000-4000-8000-000000000000: task 00000000-0000-4000-8000-000000000000 not found (404)"))
+            #expect(
+                run.stderr.contains(
+                    "error: \(path):2: use 00000000-0000-4000-8000-000000000000: task 00000000-0000-4000-8000-000000000000 not found (404)"))
             #expect(run.stderr.components(separatedBy: "error:").count == 2, "one error line")
             let going = try await r.shell(["--continue-on-error", path])
             #expect(going.status == 1)
@@ -239,7 +253,8 @@ import Glibc
 
     @Test func dryRunPrintsRequestsAndSendsNothing() async throws {
         try await withRun { r in
-            let run = try await r.shell(["--dry-run"], input: "tasks --limit 2\ncreate \"dry\" --results 7\nresume 5\nexpect status == done\nresults --limit 3\n")
+            let run = try await r.shell(
+                ["--dry-run"], input: "tasks --limit 2\ncreate \"dry\" --results 7\nresume 5\nexpect status == done\nresults --limit 3\n")
             #expect(run.status == 0, "\(run.stderr)")
             #expect(r.sim.simulator.journal.total == 0)
             #expect(run.stdout.contains("GET \(r.sim.url)/v1/discovery_tasks?offset=0&limit=2"))
@@ -288,8 +303,10 @@ import Glibc
 
     @Test func aRecordingReplaysTheSameRequestsOnNewTasks() async throws {
         try await withRun { r in
-            let steps = ["record rec.exsh", "set poll_interval 0.05", "create \"recorded search\" --results 3", "watch", "results",
-                         "use $task", "status", "token \(SimulatorFixture.token)", "record stop"]
+            let steps = [
+                "record rec.exsh", "set poll_interval 0.05", "create \"recorded search\" --results 3", "watch", "results",
+                "use $task", "status", "token \(SimulatorFixture.token)", "record stop",
+            ]
             let first = try await r.shell(steps.flatMap { ["-c", $0] })
             #expect(first.status == 0, "\(first.stderr)")
             let recording = try #require(r.home.read("rec.exsh"))
@@ -311,7 +328,8 @@ import Glibc
 
     @Test func aCassetteReplaysOfflineWithTheSameOutputAndNoToken() async throws {
         try await withRun { r in
-            let script = "set poll_interval 0.05\ncreate \"cassette run\" --results 4\nwatch\nresults\nshow 1\ntry resume 300\nexpect num_results == 4\n"
+            let script =
+                "set poll_interval 0.05\ncreate \"cassette run\" --results 4\nwatch\nresults\nshow 1\ntry resume 300\nexpect num_results == 4\n"
             try r.home.write("c.exsh", script)
             let recorded = try await r.shell(["--record-http", "c.jsonl", "c.exsh"])
             #expect(recorded.status == 0, "\(recorded.stderr)")

@@ -46,13 +46,16 @@ import Testing
                 output += run.stdout + run.stderr
             }
             // A wrong token: the error says where it came from, not what it is.
-            let wrong = try await runShell(["-c", "tasks"], home: home.path, extraEnvironment: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": "wrong-" + Self.token], directory: home.path)
+            let wrong = try await runShell(
+                ["-c", "tasks"], home: home.path, extraEnvironment: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": "wrong-" + Self.token],
+                directory: home.path)
             #expect(wrong.status == 1)
             #expect(wrong.stderr.contains("EXTRUCT_API_TOKEN"))
             output += wrong.stdout + wrong.stderr
 
             // Interactive: the token typed at a prompt that does not echo, then used.
-            let pty = try PseudoTerminal(Binaries.shell, ["--debug"], environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url]))
+            let pty = try PseudoTerminal(
+                Binaries.shell, ["--debug"], environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url]))
             defer { pty.terminate() }
             var mark = try await pty.run("token --prompt")
             try await pty.wait(for: "token: ", after: mark)
@@ -84,7 +87,8 @@ import Testing
         defer { home.remove() }
         try FileManager.default.createDirectory(atPath: home.path + "/config/extruct-shell", withIntermediateDirectories: true)
         let path = home.path + "/config/extruct-shell/config.toml"
-        _ = FileManager.default.createFile(atPath: path, contents: Data("[profiles.work]\ntoken = \"\(Self.token)\"\n".utf8), attributes: [.posixPermissions: 0o644])
+        _ = FileManager.default.createFile(
+            atPath: path, contents: Data("[profiles.work]\ntoken = \"\(Self.token)\"\n".utf8), attributes: [.posixPermissions: 0o644])
         let run = try await runShell(["-c", "token"], home: home.path)
         #expect(run.status == 2)
         #expect(run.stderr.contains("chmod 600"))
@@ -98,7 +102,8 @@ import Testing
     @Test func theTokenIsNotSentOverPlainHTTPToAnotherHost() async throws {
         let home = try TemporaryDirectory()
         defer { home.remove() }
-        let run = try await runShell(["-c", "tasks"], home: home.path, extraEnvironment: ["EXTRUCT_API_URL": "http://api.example.com", "EXTRUCT_API_TOKEN": Self.token])
+        let run = try await runShell(
+            ["-c", "tasks"], home: home.path, extraEnvironment: ["EXTRUCT_API_URL": "http://api.example.com", "EXTRUCT_API_TOKEN": Self.token])
         #expect(run.status == 1)
         #expect(run.stderr.contains("refusing to send the token to api.example.com over plain http"))
         #expect(!run.stderr.contains(Self.token))

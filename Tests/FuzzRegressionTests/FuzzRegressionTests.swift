@@ -5,7 +5,8 @@ import Testing
 /// Every input the fuzzer was seeded with or kept (scripts/fuzz), replayed: none may crash or
 /// break a property the harness checks.
 @Suite struct FuzzRegressionTests {
-    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("FuzzCorpus").path
+    static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("FuzzCorpus")
+        .path
 
     @Test func everyKeptInputReplaysCleanly() throws {
         let names = try FileManager.default.contentsOfDirectory(atPath: Self.corpus).filter { !$0.hasPrefix(".") }.sorted()

@@ -1,5 +1,6 @@
-@testable import ShellKit
 import Testing
+
+@testable import ShellKit
 
 /// Options and arguments of a command line.
 @Suite @MainActor struct CommandSpecTests {
@@ -8,7 +9,9 @@ import Testing
     }
 
     @Test func parsesOptionsWithOneAndThreeValuesAndRepeats() throws {
-        let a = try parse(CreateCommand.spec, #"ai startups --results 40 --criterion b2b "B2B" "Sells to businesses" --source maps --source=linkedin --exclude-task abc"#)
+        let a = try parse(
+            CreateCommand.spec,
+            #"ai startups --results 40 --criterion b2b "B2B" "Sells to businesses" --source maps --source=linkedin --exclude-task abc"#)
         #expect(a.positionals.map(\.text) == ["ai", "startups"])
         #expect(a.value("--results") == "40")
         #expect(a.values["--criterion"] == [["b2b", "B2B", "Sells to businesses"]])

@@ -1,7 +1,8 @@
 import Foundation
 import LineEditing
-@testable import ShellKit
 import Testing
+
+@testable import ShellKit
 
 /// Completion candidates come from what the shell knows.
 @Suite @MainActor struct CompleterTests {

@@ -15,7 +15,8 @@ func expectGolden(_ text: String, _ name: String, sourceLocation: SourceLocation
     }
     let expected = String(decoding: data, as: UTF8.self)
     if expected != text + "\n" {
-        let got = text.components(separatedBy: "\n"), want = expected.components(separatedBy: "\n")
+        let got = text.components(separatedBy: "\n")
+        let want = expected.components(separatedBy: "\n")
         let line = zip(got, want).enumerated().first { $0.element.0 != $0.element.1 }?.offset ?? min(got.count, want.count)
         Issue.record(
             "\(name).txt differs at line \(line + 1):\n  got:  \(line < got.count ? got[line].debugDescription : "<end>")\n  want: \(line < want.count ? want[line].debugDescription : "<end>")",

@@ -1,8 +1,9 @@
 import DeepSearch
 import Foundation
 import LineEditing
-@testable import ShellKit
 import Testing
+
+@testable import ShellKit
 
 /// Renderers are pure: fixed data, width and colour give fixed text (golden files).
 @Suite struct RenderingTests {

@@ -1,8 +1,9 @@
 import DeepSearch
 import Foundation
 import LineEditing
-@testable import ShellKit
 import Testing
+
+@testable import ShellKit
 
 /// Settings, the token mask, the config file, the history file and the script format.
 @Suite struct SessionFilesTests {
@@ -66,7 +67,9 @@ import Testing
     }
 
     @Test func theScriptFormat() throws {
-        let bytes: [UInt8] = [0xEF, 0xBB, 0xBF] + Array("#!/usr/bin/env extruct-shell\r\n\r\n# comment\r\necho one \\\r\n  two\r\n   # indented comment\r\necho three\n".utf8)
+        let bytes: [UInt8] =
+            [0xEF, 0xBB, 0xBF]
+            + Array("#!/usr/bin/env extruct-shell\r\n\r\n# comment\r\necho one \\\r\n  two\r\n   # indented comment\r\necho three\n".utf8)
         let lines = try ScriptSource.lines(bytes)
         #expect(lines == [ScriptLine(number: 4, text: "echo one   two"), ScriptLine(number: 7, text: "echo three")])
         #expect(throws: ScriptSource.Unreadable.self) { try ScriptSource.lines([0x65, 0x63, 0xFF, 0x0A]) }
@@ -95,21 +98,25 @@ import Testing
         recorder.record("token sekret-token-1234", command: "token", createdTask: nil, secrets: ["sekret-token-1234"])
         recorder.record("create \"ai startups\"", command: "create", createdTask: "3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e", secrets: [])
         recorder.record("use 3f2a8c1e", command: "use", createdTask: nil, secrets: [])
-        recorder.record("create more --exclude-task 3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e", command: "create", createdTask: "99999999-0000-4000-8000-000000000000", secrets: [])
+        recorder.record(
+            "create more --exclude-task 3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e", command: "create", createdTask: "99999999-0000-4000-8000-000000000000",
+            secrets: [])
         recorder.record("raw GET /x?token=sekret-token-1234", command: "raw", createdTask: nil, secrets: ["sekret-token-1234"])
         try recorder.save()
         let text = String(decoding: FileManager.default.contents(atPath: dir + "/s.exsh")!, as: UTF8.self)
         #expect(text.hasPrefix("#!/usr/bin/env extruct-shell\n# Recorded with extruct-shell t on 1970-01-01 00:00 UTC against http://127.0.0.1:1"))
-        #expect(text.hasSuffix("""
-            token $EXTRUCT_API_TOKEN
-            create "ai startups"
-            set task1 $task
-            use ${task1}
-            create more --exclude-task ${task1}
-            set task2 $task
-            raw GET /x?token=$EXTRUCT_API_TOKEN
+        #expect(
+            text.hasSuffix(
+                """
+                token $EXTRUCT_API_TOKEN
+                create "ai startups"
+                set task1 $task
+                use ${task1}
+                create more --exclude-task ${task1}
+                set task2 $task
+                raw GET /x?token=$EXTRUCT_API_TOKEN
 
-            """))
+                """))
         #expect(!text.contains("sekret"))
     }
 }

@@ -1,6 +1,7 @@
 import DeepSearch
-@testable import ShellKit
 import Testing
+
+@testable import ShellKit
 
 /// Splitting like a POSIX shell, expanding variables once and never re-splitting them.
 @Suite struct WordSplitterTests {
@@ -58,7 +59,8 @@ import Testing
     }
 
     @Test func jsonPathsReachIntoResponses() throws {
-        let json = try JSONParser.parse(#"{"results": [{"company_name": "Acme", "scores": {"b2b": {"grade": 5}}}], "n": 3, "ok": true, "none": null}"#)
+        let json = try JSONParser.parse(
+            #"{"results": [{"company_name": "Acme", "scores": {"b2b": {"grade": 5}}}], "n": 3, "ok": true, "none": null}"#)
         #expect(JSONPath("results[0].company_name")?.lookup(in: json)?.shellText == "Acme")
         #expect(JSONPath("results[0].scores.b2b.grade")?.lookup(in: json)?.shellText == "5")
         #expect(JSONPath("ok")?.lookup(in: json)?.shellText == "true")

@@ -21,13 +21,16 @@ public func runProcess(
     process.arguments = arguments
     process.environment = environment
     if let directory { process.currentDirectoryURL = URL(fileURLWithPath: directory) }
-    let stdin = Pipe(), stdout = Pipe(), stderr = Pipe()
+    let stdin = Pipe()
+    let stdout = Pipe()
+    let stderr = Pipe()
     process.standardInput = stdin
     process.standardOutput = stdout
     process.standardError = stderr
     // Blocking reads and waits run on threads of their own: blocking the dispatch pool would
     // starve the concurrency pool that in-process simulators answer on.
-    let outBox = DataBox(), errBox = DataBox()
+    let outBox = DataBox()
+    let errBox = DataBox()
     for (pipe, box) in [(stdout, outBox), (stderr, errBox)] {
         Thread { box.set(pipe.fileHandleForReading.readDataToEndOfFile()) }.start()
     }
@@ -45,7 +48,8 @@ public func runProcess(
         }
     }
     try await waitUntil("the process ended and its output was read", timeout: 30) { !process.isRunning && outBox.isSet && errBox.isSet }
-    let out = outBox.get(), err = errBox.get()
+    let out = outBox.get()
+    let err = errBox.get()
     return ProcessResult(
         status: timedOut ? -1 : process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
         stderr: String(decoding: err, as: UTF8.self) + (timedOut ? "\n[test: killed after \(timeout) s]" : ""), stdoutBytes: Array(out))

@@ -18,8 +18,11 @@ public final class PseudoTerminal: Sendable {
     private let lastSubmit = LockedBox(0)
 
     /// Starts `executable` with `arguments` on a new pty of `columns` × `rows`.
-    public init(_ executable: String = Binaries.shell, _ arguments: [String], environment: [String: String], columns: UInt16 = 100, rows: UInt16 = 30) throws {
-        var master: Int32 = -1, slave: Int32 = -1
+    public init(
+        _ executable: String = Binaries.shell, _ arguments: [String], environment: [String: String], columns: UInt16 = 100, rows: UInt16 = 30
+    ) throws {
+        var master: Int32 = -1
+        var slave: Int32 = -1
         var size = winsize(ws_row: rows, ws_col: columns, ws_xpixel: 0, ws_ypixel: 0)
         guard openpty(&master, &slave, nil, nil, &size) == 0 else { throw POSIXError(.EIO) }
         // ttyname_r, not ttyname: tests start terminals in parallel and ttyname's buffer is shared.
@@ -47,8 +50,7 @@ public final class PseudoTerminal: Sendable {
         let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
         var pid: pid_t = 0
         let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        argv.forEach { free($0) }
-        envp.forEach { free($0) }
+        for pointer in argv + envp { free(pointer) }
         posix_spawn_file_actions_destroy(&actions)
         posix_spawnattr_destroy(&attributes)
         close(slave)
@@ -205,7 +207,10 @@ public func strippingEscapes(_ text: String) -> String {
     for scalar in text.unicodeScalars {
         if escape {
             if csi {
-                if (0x40...0x7E).contains(scalar.value) { escape = false; csi = false }
+                if (0x40...0x7E).contains(scalar.value) {
+                    escape = false
+                    csi = false
+                }
             } else if scalar == "[" {
                 csi = true
             } else {
@@ -213,7 +218,10 @@ public func strippingEscapes(_ text: String) -> String {
             }
             continue
         }
-        if scalar == "\u{1B}" { escape = true; continue }
+        if scalar == "\u{1B}" {
+            escape = true
+            continue
+        }
         out.unicodeScalars.append(scalar)
     }
     return out
@@ -231,9 +239,13 @@ extension PseudoTerminal {
 /// Terminal settings compared with those of a brand-new pty.
 public enum TerminalState {
     public static func matchesFreshPTY(_ settings: termios) -> Bool {
-        var master: Int32 = -1, slave: Int32 = -1
+        var master: Int32 = -1
+        var slave: Int32 = -1
         guard openpty(&master, &slave, nil, nil, nil) == 0 else { return false }
-        defer { close(master); close(slave) }
+        defer {
+            close(master)
+            close(slave)
+        }
         var fresh = termios()
         tcgetattr(slave, &fresh)
         return fresh.c_iflag == settings.c_iflag && fresh.c_oflag == settings.c_oflag
@@ -247,7 +259,11 @@ public enum TextWidthProbe {
         text.unicodeScalars.reduce(0) { total, s in
             let v = s.value
             if v < 0x20 { return total }
-            if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v) || (0xFF00...0xFF60).contains(v) { return total + 2 }
+            if (0x1100...0x115F).contains(v) || (0x2E80...0xA4CF).contains(v) || (0xAC00...0xD7A3).contains(v) || (0xF900...0xFAFF).contains(v)
+                || (0xFF00...0xFF60).contains(v)
+            {
+                return total + 2
+            }
             if s.properties.generalCategory == .nonspacingMark { return total }
             return total + 1
         }

@@ -43,7 +43,9 @@ public final class ScriptedServer: Sendable {
         address.sin_family = sa_family_t(AF_INET)
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
         guard bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
         _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
@@ -60,7 +62,6 @@ public final class ScriptedServer: Sendable {
     public var connectionCount: Int { connections.load(ordering: .relaxed) }
     /// How many connections the server has closed.
     public var closedCount: Int { closed.load(ordering: .relaxed) }
-
 
     /// Stops accepting; the serving thread ends.
     public func stop() {
@@ -120,7 +121,8 @@ public final class ScriptedServer: Sendable {
         }
         let head = String(decoding: buffer[0..<end!], as: UTF8.self)
         buffer.removeFirst(end! + 4)
-        let length = head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
+        let length =
+            head.split(separator: "\r\n").first { $0.lowercased().hasPrefix("content-length:") }
             .flatMap { Int($0.split(separator: ":")[1].trimmingCharacters(in: .whitespaces)) } ?? 0
         while buffer.count < length { if !fill() { return nil } }
         let body = Array(buffer[0..<length])

@@ -75,7 +75,10 @@ public struct DeepSearchClient: Sendable {
     private let logger: Logger
 
     /// A client sending through `transport`, waiting on `clock`, logging at debug level to `logger`.
-    public init(configuration: Configuration, transport: any HTTPTransport, clock: any PollingClock = SystemPollingClock(), logger: Logger = Logger(label: "extruct.deepsearch")) {
+    public init(
+        configuration: Configuration, transport: any HTTPTransport, clock: any PollingClock = SystemPollingClock(),
+        logger: Logger = Logger(label: "extruct.deepsearch")
+    ) {
         self.configuration = configuration
         self.transport = transport
         self.clock = clock
@@ -124,7 +127,8 @@ public struct DeepSearchClient: Sendable {
     public func results(id: String, page: PageRequest = PageRequest(limit: 50)) async throws -> Response<TaskResultsPage> {
         try Self.validate(id: id)
         try page.validate()
-        return try await send(.results(id), "GET", "/v1/discovery_tasks/\(URLEncoding.encode(id))/results", query: page.query) { json throws(ResponseShapeError) in
+        return try await send(.results(id), "GET", "/v1/discovery_tasks/\(URLEncoding.encode(id))/results", query: page.query) {
+            json throws(ResponseShapeError) in
             try TaskResultsPage(json: json)
         }
     }
@@ -159,7 +163,8 @@ public struct DeepSearchClient: Sendable {
             throw DeepSearchError.invalidArgument("desired_new_results must be between 0 and 250 (got \(n))")
         }
         let body: JSONValue? = desiredNewResults.map { .object(["desired_new_results": .int($0)]) }
-        return try await send(.resume(id), "POST", "/v1/discovery_tasks/\(URLEncoding.encode(id))/resume", body: body ?? .object([:])) { json throws(ResponseShapeError) in
+        return try await send(.resume(id), "POST", "/v1/discovery_tasks/\(URLEncoding.encode(id))/resume", body: body ?? .object([:])) {
+            json throws(ResponseShapeError) in
             try DiscoveryTask(json: json)
         }
     }
@@ -279,11 +284,15 @@ public struct DeepSearchClient: Sendable {
         while true {
             try Task.checkCancellation()
             let started = clock.now
-            logger.debug("→ \(request.method) \(redacted(request.url))", metadata: ["authorization": configuration.token == nil ? "none" : "Bearer …", "attempt": "\(attempt)"])
+            logger.debug(
+                "→ \(request.method) \(redacted(request.url))",
+                metadata: ["authorization": configuration.token == nil ? "none" : "Bearer …", "attempt": "\(attempt)"])
             let wait: Duration
             do {
                 let response = try await transport.send(request, timeout: configuration.requestTimeout)
-                logger.debug("← \(response.status) \(request.method) \(redacted(request.url))", metadata: ["ms": "\((clock.now - started).milliseconds)", "bytes": "\(response.body.count)"])
+                logger.debug(
+                    "← \(response.status) \(request.method) \(redacted(request.url))",
+                    metadata: ["ms": "\((clock.now - started).milliseconds)", "bytes": "\(response.body.count)"])
                 guard attempt < policy.maxAttempts, RetryPolicy.isTransient(status: response.status) else { return response }
                 if let seconds = Self.retryAfter(response) {
                     wait = .seconds(seconds)

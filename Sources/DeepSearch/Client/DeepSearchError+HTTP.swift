@@ -9,10 +9,11 @@ extension DeepSearchError {
         let detailText = Self.text(of: detail) ?? Self.firstLine(of: response.body)
         let place = "\(request.method) \(request.target)"
         let statusText = Self.reasonPhrase(status).map { "\(status) \($0)" } ?? "\(status)"
-        let taskID: String? = switch operation {
-        case .getTask(let id), .results(let id), .resume(let id): id
-        default: nil
-        }
+        let taskID: String? =
+            switch operation {
+            case .getTask(let id), .results(let id), .resume(let id): id
+            default: nil
+            }
         let shortID = taskID.map(DeepSearchClient.short) ?? "?"
         var isResume = false
         if case .resume = operation { isResume = true }
@@ -38,12 +39,22 @@ extension DeepSearchError {
         case 402:
             let kind = detail?["error"]?.stringValue ?? "payment_required"
             let message = detail?["message"]?.stringValue.map { ": \($0.withoutControlCharacters)" } ?? ""
-            let (what, advice): (String, String) = switch kind {
-            case "plan_required": ("Deep Search needs a Pro plan (402 plan_required\(message))", "upgrade at https://app.extruct.ai, or ask your organisation for access")
-            case "insufficient_credits": ("not enough credits left (402 insufficient_credits\(message))", "add credits at https://app.extruct.ai, or ask for fewer results")
-            case "payment_failed": ("the last payment failed (402 payment_failed\(message))", "update the payment method at https://app.extruct.ai")
-            default: ("the API asked for payment (402 \(kind.withoutControlCharacters)\(message))", "check your plan at https://app.extruct.ai")
-            }
+            let (what, advice): (String, String) =
+                switch kind {
+                case "plan_required":
+                    (
+                        "Deep Search needs a Pro plan (402 plan_required\(message))",
+                        "upgrade at https://app.extruct.ai, or ask your organisation for access"
+                    )
+                case "insufficient_credits":
+                    (
+                        "not enough credits left (402 insufficient_credits\(message))",
+                        "add credits at https://app.extruct.ai, or ask for fewer results"
+                    )
+                case "payment_failed":
+                    ("the last payment failed (402 payment_failed\(message))", "update the payment method at https://app.extruct.ai")
+                default: ("the API asked for payment (402 \(kind.withoutControlCharacters)\(message))", "check your plan at https://app.extruct.ai")
+                }
             self.init(.paymentRequired, what, advice: advice, status: status, body: body)
         case 404:
             if let taskID {
@@ -64,7 +75,8 @@ extension DeepSearchError {
             let retryAfter = response.header("Retry-After").flatMap { Int($0.trimmingSpaces) }
             self.init(
                 .rateLimited, "rate limited by the API (429\(Self.colon(detailText)))",
-                advice: retryAfter.map { "wait \($0) s and try again" } ?? "wait a minute; Extruct uses 429 for quota limits, so check your plan if it persists",
+                advice: retryAfter.map { "wait \($0) s and try again" }
+                    ?? "wait a minute; Extruct uses 429 for quota limits, so check your plan if it persists",
                 status: status, retryAfter: retryAfter, body: body)
         case 500...599:
             self.init(
@@ -83,7 +95,8 @@ extension DeepSearchError {
     /// The same failure, saying that a create or resume may have happened although it failed.
     func ambiguous(_ operation: DeepSearchClient.Operation) -> DeepSearchError {
         var copy = self
-        copy.advice = operation == .createTask
+        copy.advice =
+            operation == .createTask
             ? "the task may have been created anyway: run tasks before trying again"
             : "the request may have taken effect: check with status before trying again"
         return copy
@@ -117,7 +130,9 @@ extension DeepSearchError {
     /// The `<title>` of an HTML page, or the first non-empty line of a text body, tags removed.
     static func firstLine(of body: [UInt8]) -> String {
         let text = String(decoding: body.prefix(64 * 1024), as: UTF8.self)
-        if let open = text.range(of: "<title>", options: .caseInsensitive), let close = text.range(of: "</title>", options: .caseInsensitive, range: open.upperBound..<text.endIndex) {
+        if let open = text.range(of: "<title>", options: .caseInsensitive),
+            let close = text.range(of: "</title>", options: .caseInsensitive, range: open.upperBound..<text.endIndex)
+        {
             return String(String(text[open.upperBound..<close.lowerBound]).withoutControlCharacters.trimmingSpaces.prefix(200))
         }
         for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
@@ -151,4 +166,3 @@ extension DeepSearchError {
         }
     }
 }
-

@@ -89,7 +89,9 @@ public struct DeepSearchError: Error, Sendable, CustomStringConvertible {
         var copy = self
         copy.message = message.replacing(token, with: "…")
         copy.advice = advice?.replacing(token, with: "…")
-        copy.issues = issues.map { ValidationIssue(location: $0.location.replacing(token, with: "…"), message: $0.message.replacing(token, with: "…")) }
+        copy.issues = issues.map {
+            ValidationIssue(location: $0.location.replacing(token, with: "…"), message: $0.message.replacing(token, with: "…"))
+        }
         return copy
     }
 

@@ -104,12 +104,17 @@ public struct DiscoveryResult: Sendable, Hashable, Identifiable {
                 switch member.value {
                 case .object:
                     let s = try FieldReader(member.value, at: memberPath)
-                    scores.append((member.key, CriterionScore(
-                        grade: s.int("grade", "score"), explanation: s.string("explanation", "justification"),
-                        sources: s.strings("sources") ?? [])))
+                    scores.append(
+                        (
+                            member.key,
+                            CriterionScore(
+                                grade: s.int("grade", "score"), explanation: s.string("explanation", "justification"),
+                                sources: s.strings("sources") ?? [])
+                        ))
                 case .number, .string:
                     // A bare grade.
-                    scores.append((member.key, CriterionScore(grade: try FieldReader(.object([member.key: member.value]), at: fields.path).int(member.key))))
+                    scores.append(
+                        (member.key, CriterionScore(grade: try FieldReader(.object([member.key: member.value]), at: fields.path).int(member.key))))
                 case .null:
                     scores.append((member.key, CriterionScore(grade: nil)))
                 default:
@@ -129,24 +134,25 @@ public struct DiscoveryResult: Sendable, Hashable, Identifiable {
 
     /// The result as the API writes it.
     public var json: JSONValue {
-        .object(JSONObject([
-            JSONMember("id", .string(id)),
-            JSONMember("task_id", .string(taskID)),
-            JSONMember("company_name", .string(companyName)),
-            JSONMember("company_description", companyDescription.map(JSONValue.string) ?? .null),
-            JSONMember("company_website", companyWebsite.map(JSONValue.string) ?? .null),
-            JSONMember("relevance", relevance.map(JSONValue.int) ?? .null),
-            JSONMember("created_at", createdAt.map { .string($0.text) } ?? .null),
-            JSONMember("company_profile_id", companyProfileID.map(JSONValue.string) ?? .null),
-            JSONMember("source", source.map { .string($0.rawValue) } ?? .null),
-            JSONMember("scores", .object(JSONObject(scores.map { JSONMember($0.key, $0.score.json) }))),
-            JSONMember("founding_year", foundingYear.map(JSONValue.int) ?? .null),
-            JSONMember("employee_count", employeeCount.map { .string($0.rawValue) } ?? .null),
-            JSONMember("hq_country", hqCountry.map(JSONValue.string) ?? .null),
-            JSONMember("hq_state_province", hqStateProvince.map(JSONValue.string) ?? .null),
-            JSONMember("hq_city", hqCity.map(JSONValue.string) ?? .null),
-            JSONMember("company_full_description", companyFullDescription.map(JSONValue.string) ?? .null),
-        ]))
+        .object(
+            JSONObject([
+                JSONMember("id", .string(id)),
+                JSONMember("task_id", .string(taskID)),
+                JSONMember("company_name", .string(companyName)),
+                JSONMember("company_description", companyDescription.map(JSONValue.string) ?? .null),
+                JSONMember("company_website", companyWebsite.map(JSONValue.string) ?? .null),
+                JSONMember("relevance", relevance.map(JSONValue.int) ?? .null),
+                JSONMember("created_at", createdAt.map { .string($0.text) } ?? .null),
+                JSONMember("company_profile_id", companyProfileID.map(JSONValue.string) ?? .null),
+                JSONMember("source", source.map { .string($0.rawValue) } ?? .null),
+                JSONMember("scores", .object(JSONObject(scores.map { JSONMember($0.key, $0.score.json) }))),
+                JSONMember("founding_year", foundingYear.map(JSONValue.int) ?? .null),
+                JSONMember("employee_count", employeeCount.map { .string($0.rawValue) } ?? .null),
+                JSONMember("hq_country", hqCountry.map(JSONValue.string) ?? .null),
+                JSONMember("hq_state_province", hqStateProvince.map(JSONValue.string) ?? .null),
+                JSONMember("hq_city", hqCity.map(JSONValue.string) ?? .null),
+                JSONMember("company_full_description", companyFullDescription.map(JSONValue.string) ?? .null),
+            ]))
     }
 
     public static func == (lhs: DiscoveryResult, rhs: DiscoveryResult) -> Bool {

@@ -58,7 +58,9 @@ struct FieldReader {
 
     func requiredString(_ key: String) throws(ResponseShapeError) -> String {
         guard let s = string(key) else {
-            throw ResponseShapeError(path: fieldPath(key), expectation: object[key] == nil || object[key]!.isNull ? "missing" : "expected a string, got \(object[key]!.kindName)")
+            throw ResponseShapeError(
+                path: fieldPath(key),
+                expectation: object[key] == nil || object[key]!.isNull ? "missing" : "expected a string, got \(object[key]!.kindName)")
         }
         return s
     }

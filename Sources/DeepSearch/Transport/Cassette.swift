@@ -161,7 +161,8 @@ public final class CassetteReplayer: HTTPTransport {
                 Self.sameBody(expected.requestBody, body)
             else {
                 throw DeepSearchError(
-                    .replayMismatch, "the cassette \(name) expected \(expected.summary) (exchange \(index + 1) of \(exchanges.count)), but the shell sent \(sent)",
+                    .replayMismatch,
+                    "the cassette \(name) expected \(expected.summary) (exchange \(index + 1) of \(exchanges.count)), but the shell sent \(sent)",
                     advice: "play the same commands that were recorded, or record again with --record-http")
             }
             index += 1
@@ -172,7 +173,8 @@ public final class CassetteReplayer: HTTPTransport {
     }
 
     private static func sameBody(_ a: String?, _ b: String?) -> Bool {
-        let a = a.flatMap { $0.isEmpty ? nil : $0 }, b = b.flatMap { $0.isEmpty ? nil : $0 }
+        let a = a.flatMap { $0.isEmpty ? nil : $0 }
+        let b = b.flatMap { $0.isEmpty ? nil : $0 }
         if a == b { return true }
         guard let a, let b, let ja = try? JSONParser.parse(a), let jb = try? JSONParser.parse(b) else { return false }
         return ja == jb

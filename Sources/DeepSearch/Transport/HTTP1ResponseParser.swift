@@ -83,7 +83,9 @@ public struct HTTP1ResponseParser: Sendable {
                     if line.isEmpty { return finish(buffer) }
                     continue
                 }
-                let sizeText = String(decoding: line.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first ?? [], as: UTF8.self).trimmingSpaces
+                let sizeText = String(
+                    decoding: line.split(separator: UInt8(ascii: ";"), maxSplits: 1, omittingEmptySubsequences: false).first ?? [], as: UTF8.self
+                ).trimmingSpaces
                 guard !sizeText.isEmpty, sizeText.utf8.count <= 16, let size = Int(sizeText, radix: 16), size >= 0 else {
                     throw .notHTTP("a chunk size \"\(String(sizeText.prefix(20)).withoutControlCharacters)\" is not hexadecimal")
                 }
@@ -124,7 +126,9 @@ public struct HTTP1ResponseParser: Sendable {
             String(decoding: line.last == 0x0D ? line.dropLast() : line, as: UTF8.self)
         }
         let statusLine = lines[0].split(separator: " ", maxSplits: 2, omittingEmptySubsequences: true)
-        guard statusLine.count >= 2, statusLine[0].starts(with: "HTTP/1."), statusLine[1].utf8.count == 3, Self.isDigits(statusLine[1]), let code = Int(statusLine[1]), (100...999).contains(code) else {
+        guard statusLine.count >= 2, statusLine[0].starts(with: "HTTP/1."), statusLine[1].utf8.count == 3, Self.isDigits(statusLine[1]),
+            let code = Int(statusLine[1]), (100...999).contains(code)
+        else {
             throw .notHTTP("it begins \"\(String(lines[0].prefix(40)).withoutControlCharacters)\"")
         }
         status = code

@@ -111,7 +111,9 @@ struct Endpoint: Hashable, Sendable {
             prefix = String(rest[slash...])
             rest = rest[..<slash]
         }
-        guard !rest.isEmpty, !rest.contains("@"), !rest.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false }) else { return nil }
+        guard !rest.isEmpty, !rest.contains("@"), !rest.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false }) else {
+            return nil
+        }
         hostHeader = String(rest)
         var portText: Substring?
         if rest.hasPrefix("[") {
@@ -205,7 +207,9 @@ private final class Connection: @unchecked Sendable {
 
     /// Sends `request` and reads the whole answer; `reusable` says whether the connection can
     /// carry another request.
-    func exchange(_ request: HTTPRequest, deadline: ContinuousClock.Instant, timeout: Duration, maximumBodyBytes: Int) throws -> (HTTPResponse, reusable: Bool) {
+    func exchange(
+        _ request: HTTPRequest, deadline: ContinuousClock.Instant, timeout: Duration, maximumBodyBytes: Int
+    ) throws -> (HTTPResponse, reusable: Bool) {
         let waits = Waits(request: request, deadline: deadline, timeout: timeout)
         if socket >= 0 && !isStillOpen() { close() }
         if socket < 0 { try connect(waits) }
@@ -225,7 +229,9 @@ private final class Connection: @unchecked Sendable {
     private func encode(_ request: HTTPRequest) throws -> [UInt8] {
         let target = request.target
         guard Self.isSafe(request.method, orSpace: true), Self.isSafe(target, orSpace: true) else {
-            throw DeepSearchError(.invalidArgument, "the request line of \(request.method.withoutControlCharacters) holds a space or control character; it was not sent")
+            throw DeepSearchError(
+                .invalidArgument, "the request line of \(request.method.withoutControlCharacters) holds a space or control character; it was not sent"
+            )
         }
         var bytes: [UInt8] = []
         bytes.reserveCapacity(256 + (request.body?.count ?? 0))
@@ -237,7 +243,8 @@ private final class Connection: @unchecked Sendable {
         line("Host: ", endpoint.hostHeader)
         for field in request.headers {
             guard Self.isSafe(field.name, orSpace: true, orColon: true), Self.isSafe(field.value) else {
-                throw DeepSearchError(.invalidArgument, "the header \(field.name.withoutControlCharacters) holds a line break or control character; it was not sent")
+                throw DeepSearchError(
+                    .invalidArgument, "the header \(field.name.withoutControlCharacters) holds a line break or control character; it was not sent")
             }
             line(field.name, ": ", field.value)
         }
@@ -276,14 +283,21 @@ private final class Connection: @unchecked Sendable {
         while let info = candidate {
             candidate = info.pointee.ai_next
             #if canImport(Glibc)
-            let fd = Glibc.socket(info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
+            let fd = Glibc.socket(
+                info.pointee.ai_family, Int32(SOCK_STREAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue) | Int32(SOCK_NONBLOCK.rawValue), 0)
             #else
             let fd = Darwin.socket(info.pointee.ai_family, SOCK_STREAM, 0)
-            if fd >= 0 { _ = fcntl(fd, F_SETFL, O_NONBLOCK); _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
+            if fd >= 0 {
+                _ = fcntl(fd, F_SETFL, O_NONBLOCK)
+                _ = fcntl(fd, F_SETFD, FD_CLOEXEC)
+            }
             var one: Int32 = 1
             if fd >= 0 { _ = setsockopt(fd, SOL_SOCKET, SO_NOSIGPIPE, &one, socklen_t(MemoryLayout<Int32>.size)) }
             #endif
-            guard fd >= 0 else { lastError = TransportFailure.other(waits.request, String(cString: strerror(errno))); continue }
+            guard fd >= 0 else {
+                lastError = TransportFailure.other(waits.request, String(cString: strerror(errno)))
+                continue
+            }
             socket = fd
             if connectSocket(fd, info.pointee.ai_addr, info.pointee.ai_addrlen) != 0 {
                 guard errno == EINPROGRESS else {
@@ -317,7 +331,9 @@ private final class Connection: @unchecked Sendable {
         switch code {
         case ECONNREFUSED: TransportFailure.refused(waits.request)
         case ETIMEDOUT: TransportFailure.connectTimedOut(waits.request)
-        default: DeepSearchError(.transport, "cannot reach \(waits.request.baseURL): \(String(cString: strerror(code)))", advice: "check the API URL and your network")
+        default:
+            DeepSearchError(
+                .transport, "cannot reach \(waits.request.baseURL): \(String(cString: strerror(code)))", advice: "check the API URL and your network")
         }
     }
 

@@ -2,7 +2,8 @@
 /// failure reads the same whichever one carried the request.
 enum TransportFailure {
     static func refused(_ request: HTTPRequest) -> DeepSearchError {
-        DeepSearchError(.transport, "cannot reach \(request.baseURL): connection refused", advice: "is the API URL right? (--api-url or EXTRUCT_API_URL)")
+        DeepSearchError(
+            .transport, "cannot reach \(request.baseURL): connection refused", advice: "is the API URL right? (--api-url or EXTRUCT_API_URL)")
     }
 
     static func connectTimedOut(_ request: HTTPRequest) -> DeepSearchError {
@@ -10,11 +11,14 @@ enum TransportFailure {
     }
 
     static func unresolvable(_ request: HTTPRequest) -> DeepSearchError {
-        DeepSearchError(.transport, "cannot reach \(request.baseURL): the host name does not resolve", advice: "check the API URL (--api-url or EXTRUCT_API_URL)")
+        DeepSearchError(
+            .transport, "cannot reach \(request.baseURL): the host name does not resolve", advice: "check the API URL (--api-url or EXTRUCT_API_URL)")
     }
 
     static func invalidURL(_ request: HTTPRequest) -> DeepSearchError {
-        DeepSearchError(.transport, "the API URL \(request.baseURL) is not valid", advice: "give a URL such as https://api.extruct.ai with --api-url or EXTRUCT_API_URL")
+        DeepSearchError(
+            .transport, "the API URL \(request.baseURL) is not valid",
+            advice: "give a URL such as https://api.extruct.ai with --api-url or EXTRUCT_API_URL")
     }
 
     static func reset(_ request: HTTPRequest) -> DeepSearchError {

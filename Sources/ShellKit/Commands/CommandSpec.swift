@@ -20,7 +20,8 @@ public struct FlagSpec: Sendable, Hashable {
     public var repeatable: Bool
     public var completion: CompletionKind
 
-    public init(_ name: String, arity: Int = 1, _ valueNames: String = "", repeatable: Bool = false, completion: CompletionKind = .none, help: String) {
+    public init(_ name: String, arity: Int = 1, _ valueNames: String = "", repeatable: Bool = false, completion: CompletionKind = .none, help: String)
+    {
         self.name = name
         self.arity = arity
         self.valueNames = valueNames
@@ -90,7 +91,8 @@ public struct CommandSpec: Sendable {
                 }
                 guard let flag = flags.first(where: { $0.name == name }) else {
                     let known = flags.map(\.name).joined(separator: ", ")
-                    throw .usage("\(self.name): unknown option \(name)" + (known.isEmpty ? "; it takes none" : "; it takes \(known)") + " (help \(self.name))")
+                    throw .usage(
+                        "\(self.name): unknown option \(name)" + (known.isEmpty ? "; it takes none" : "; it takes \(known)") + " (help \(self.name))")
                 }
                 if !flag.repeatable, arguments.values[flag.name] != nil {
                     throw .usage("\(self.name): \(flag.name) given twice")
@@ -156,7 +158,9 @@ public struct Arguments: Sendable {
         guard let text = value(name) else { return nil }
         let trimmed = text.hasSuffix("s") ? String(text.dropLast()) : text
         guard let v = Double(trimmed), v.isFinite, range.contains(v) else {
-            throw .usage("\(command) \(name) takes seconds between \(Settings.format(range.lowerBound)) and \(Settings.format(range.upperBound)), not '\(text)'")
+            throw .usage(
+                "\(command) \(name) takes seconds between \(Settings.format(range.lowerBound)) and \(Settings.format(range.upperBound)), not '\(text)'"
+            )
         }
         return v
     }

@@ -19,8 +19,11 @@ struct CreateCommand: ShellCommand {
         ],
         flags: [
             FlagSpec("--results", "N", help: "target number of results, 1…250 (default 100)"),
-            FlagSpec("--criterion", arity: 3, "KEY NAME TEXT", repeatable: true, help: "a criterion: key, display name, the test (10…500 characters)"),
-            FlagSpec("--source", "SOURCE", repeatable: true, completion: .values(DataSource.selectable.map(\.rawValue)), help: "a data source: web_search, linkedin or maps"),
+            FlagSpec(
+                "--criterion", arity: 3, "KEY NAME TEXT", repeatable: true, help: "a criterion: key, display name, the test (10…500 characters)"),
+            FlagSpec(
+                "--source", "SOURCE", repeatable: true, completion: .values(DataSource.selectable.map(\.rawValue)),
+                help: "a data source: web_search, linkedin or maps"),
             FlagSpec("--exclude", "DOMAIN", repeatable: true, help: "a domain or URL to leave out"),
             FlagSpec("--exclude-task", "ID", repeatable: true, completion: .taskID, help: "a finished task whose results to leave out"),
         ],

@@ -5,7 +5,8 @@ struct ExitCommand: ShellCommand {
         examples: ["exit", "quit", "exit 3"], positionals: 0...1, isRecorded: false)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
-        let status = try arguments.positionals.first.map { word throws(CommandFailure) in try Arguments.int(word.text, what: "exit", in: 0...255) } ?? 0
+        let status =
+            try arguments.positionals.first.map { word throws(CommandFailure) in try Arguments.int(word.text, what: "exit", in: 0...255) } ?? 0
         context.environment.exitRequest = Int32(status)
     }
 }

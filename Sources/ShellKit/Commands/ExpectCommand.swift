@@ -17,7 +17,9 @@ struct ExpectCommand: ShellCommand {
     static let operators = ["==", "!=", "<", "<=", ">", ">=", "~"]
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
-        let lhs = arguments.positionals[0], op = arguments.positionals[1].text, rhs = arguments.positionals[2].text
+        let lhs = arguments.positionals[0]
+        let op = arguments.positionals[1].text
+        let rhs = arguments.positionals[2].text
         guard operators.contains(op) else {
             throw CommandFailure.usage("expect: '\(op)' is not an operator; use ==, !=, <, <=, >, >= or ~")
         }
@@ -54,7 +56,8 @@ struct ExpectCommand: ShellCommand {
 public enum ExpectCheck {
     /// Whether `seen OP wanted` holds; throws for an operator that needs numbers and got text.
     public static func holds(_ seen: String, _ op: String, _ wanted: String) throws(CommandFailure) -> Bool {
-        let a = Double(seen), b = Double(wanted)
+        let a = Double(seen)
+        let b = Double(wanted)
         switch op {
         case "==": return a != nil && b != nil ? a == b : seen == wanted
         case "!=": return a != nil && b != nil ? a != b : seen != wanted

@@ -6,7 +6,8 @@ struct ExportCommand: ShellCommand {
     static let spec = CommandSpec(
         "export", synopsis: "export FILE [--format csv|json|jsonl]",
         abstract: "Write every result of the current task to FILE (format from the extension by default).",
-        discussion: "The file is written to a temporary name and renamed, so it is never half-written. CSV cells that a spreadsheet would run as a formula are prefixed with '.",
+        discussion:
+            "The file is written to a temporary name and renamed, so it is never half-written. CSV cells that a spreadsheet would run as a formula are prefixed with '.",
         examples: ["export results.csv", "export out.data --format jsonl"],
         flags: [FlagSpec("--format", "FORMAT", completion: .values(["csv", "json", "jsonl"]), help: "csv, json or jsonl")],
         positionals: 1...1, positionalCompletion: .file, talksToAPI: true)
@@ -17,7 +18,9 @@ struct ExportCommand: ShellCommand {
         let path = arguments.positionals[0].text
         let format: Format
         if let given = arguments.value("--format") {
-            guard let f = Format(rawValue: given.lowercased()) else { throw CommandFailure.usage("export: --format takes csv, json or jsonl, not '\(given)'") }
+            guard let f = Format(rawValue: given.lowercased()) else {
+                throw CommandFailure.usage("export: --format takes csv, json or jsonl, not '\(given)'")
+            }
             format = f
         } else {
             switch (path as NSString).pathExtension.lowercased() {
@@ -31,11 +34,12 @@ struct ExportCommand: ShellCommand {
         let response = try await context.client().allResults(id: id, pageSize: max(50, context.settings.pageSize))
         context.remember(response.raw, status: response.status)
         context.note(response.value.task)
-        let data: [UInt8] = switch format {
-        case .csv: CSVExport.render(response.value)
-        case .json: Array((JSONWriter.pretty(response.raw) + "\n").utf8)
-        case .jsonl: (response.raw["results"]?.arrayValue ?? []).flatMap { JSONWriter.compactBytes($0) + [UInt8(ascii: "\n")] }
-        }
+        let data: [UInt8] =
+            switch format {
+            case .csv: CSVExport.render(response.value)
+            case .json: Array((JSONWriter.pretty(response.raw) + "\n").utf8)
+            case .jsonl: (response.raw["results"]?.arrayValue ?? []).flatMap { JSONWriter.compactBytes($0) + [UInt8(ascii: "\n")] }
+            }
         try AtomicFile.write(data, to: path, mode: 0o644)
         let rows = response.value.results.count
         if context.wantsJSON {
@@ -50,14 +54,18 @@ struct ExportCommand: ShellCommand {
 enum CSVExport {
     static func render(_ page: TaskResultsPage) -> [UInt8] {
         let keys = page.task.criteria.isEmpty ? Array(Set(page.results.flatMap { $0.scores.map(\.key) })).sorted() : page.task.criteria.map(\.key)
-        var header = ["rank", "company_name", "company_website", "relevance", "hq_city", "hq_state_province", "hq_country",
-                      "employee_count", "founding_year", "source", "company_description"]
+        var header = [
+            "rank", "company_name", "company_website", "relevance", "hq_city", "hq_state_province", "hq_country",
+            "employee_count", "founding_year", "source", "company_description",
+        ]
         header += keys.map { "grade_\($0)" }
         var lines = [header.map(cell).joined(separator: ",")]
         for (i, r) in page.results.enumerated() {
-            var row = [String(i + 1), r.companyName, r.companyWebsite ?? "", r.relevance.map(String.init) ?? "", r.hqCity ?? "",
-                       r.hqStateProvince ?? "", r.hqCountry ?? "", r.employeeCount?.rawValue ?? "", r.foundingYear.map(String.init) ?? "",
-                       r.source?.rawValue ?? "", r.companyDescription ?? ""]
+            var row = [
+                String(i + 1), r.companyName, r.companyWebsite ?? "", r.relevance.map(String.init) ?? "", r.hqCity ?? "",
+                r.hqStateProvince ?? "", r.hqCountry ?? "", r.employeeCount?.rawValue ?? "", r.foundingYear.map(String.init) ?? "",
+                r.source?.rawValue ?? "", r.companyDescription ?? "",
+            ]
             row += keys.map { key in r.score(for: key)?.grade.map(String.init) ?? "" }
             lines.append(row.map(cell).joined(separator: ","))
         }

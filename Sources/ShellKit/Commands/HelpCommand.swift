@@ -23,7 +23,8 @@ struct HelpCommand: ShellCommand {
         let nameWidth = (registry.commands.map { $0.spec.name.count }.max() ?? 8) + 2
         for command in registry.commands {
             let spec = command.spec
-            lines.append("  " + style.bold(TextLayout.pad(spec.name, to: nameWidth)) + TextLayout.truncate(spec.abstract, to: max(20, width - nameWidth - 2)))
+            lines.append(
+                "  " + style.bold(TextLayout.pad(spec.name, to: nameWidth)) + TextLayout.truncate(spec.abstract, to: max(20, width - nameWidth - 2)))
         }
         lines += [
             "",
@@ -37,7 +38,9 @@ struct HelpCommand: ShellCommand {
     static func detail(_ spec: CommandSpec, style: Style, width: Int) -> String {
         var lines = [style.bold(spec.synopsis), "", TextLayout.wrap(spec.abstract, to: max(30, width - 2)).joined(separator: "\n")]
         if !spec.discussion.isEmpty {
-            lines += ["", TextLayout.wrap(spec.discussion.split(separator: "\n").joined(separator: " "), to: max(30, width - 2)).joined(separator: "\n")]
+            lines += [
+                "", TextLayout.wrap(spec.discussion.split(separator: "\n").joined(separator: " "), to: max(30, width - 2)).joined(separator: "\n"),
+            ]
         }
         if !spec.aliases.isEmpty { lines += ["", "also: " + spec.aliases.joined(separator: ", ")] }
         if !spec.flags.isEmpty {

@@ -7,7 +7,9 @@ struct HistoryCommand: ShellCommand {
         examples: ["history", "history 100"], positionals: 0...1, isRecorded: false)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
-        let count = try arguments.positionals.first.map { word throws(CommandFailure) in try Arguments.int(word.text, what: "history", in: 1...100_000) } ?? 20
+        let count =
+            try arguments.positionals.first.map { word throws(CommandFailure) in try Arguments.int(word.text, what: "history", in: 1...100_000) }
+            ?? 20
         let lines = context.environment.history
         let start = max(0, lines.count - count)
         if context.wantsJSON {

@@ -5,7 +5,8 @@ struct RecordCommand: ShellCommand {
     static let spec = CommandSpec(
         "record", synopsis: "record FILE | record stop",
         abstract: "Write every command that succeeds from now on into FILE as a runnable script; record stop ends it.",
-        discussion: "Task ids made by create become variables, so the script runs again on new tasks; a token is written as $EXTRUCT_API_TOKEN. The file is rewritten whole after each command.",
+        discussion:
+            "Task ids made by create become variables, so the script runs again on new tasks; a token is written as $EXTRUCT_API_TOKEN. The file is rewritten whole after each command.",
         examples: ["record onboarding.exsh", "record stop"],
         positionals: 0...1, positionalCompletion: .file, isRecorded: false)
 

@@ -45,7 +45,8 @@ struct ResultsCommand: ShellCommand {
             context.printJSON(response.raw)
             return
         }
-        context.console.out(ResultsTable.render(page.results, criteria: page.task.criteria, firstRank: offset + 1, width: context.width, style: context.style))
+        context.console.out(
+            ResultsTable.render(page.results, criteria: page.task.criteria, firstRank: offset + 1, width: context.width, style: context.style))
         let shown = page.results.isEmpty ? "none" : "rows \(offset + 1)–\(offset + page.results.count)"
         var footer = "\(shown) of \(page.task.numResults) high-fit results · task \(page.task.status.rawValue)"
         if !page.results.isEmpty { footer += " · show N for one in full" }

@@ -5,15 +5,17 @@ struct ResumeCommand: ShellCommand {
     static let spec = CommandSpec(
         "resume", synopsis: "resume [N]",
         abstract: "Ask the current task for N more results (0…250, default 25), within the 250 cap.",
-        discussion: "Resuming spends credits and is never retried automatically. An exhausted task cannot be resumed: create a new one with --exclude-task.",
+        discussion:
+            "Resuming spends credits and is never retried automatically. An exhausted task cannot be resumed: create a new one with --exclude-task.",
         examples: ["resume", "resume 40"],
         positionals: 0...1, talksToAPI: true)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         let id = try context.currentTask()
-        let count = try arguments.positionals.first.map { word throws(CommandFailure) in
-            try Arguments.int(word.text, what: "resume", in: Int.min...Int.max)
-        } ?? 25
+        let count =
+            try arguments.positionals.first.map { word throws(CommandFailure) in
+                try Arguments.int(word.text, what: "resume", in: Int.min...Int.max)
+            } ?? 25
         let before = context.session.knownTargets[id]
         let response = try await context.client().resume(id: id, desiredNewResults: count)
         context.remember(response.raw, status: response.status)

@@ -5,7 +5,8 @@ struct SetCommand: ShellCommand {
     static let spec = CommandSpec(
         "set", synopsis: "set [NAME [VALUE…]]",
         abstract: "Show or change a setting, or set a variable for $NAME.",
-        discussion: "Settings: " + Settings.catalog.map { "\($0.name) (\($0.values))" }.joined(separator: ", ") + ". Any other NAME is a variable; the VALUE words are joined with spaces.",
+        discussion: "Settings: " + Settings.catalog.map { "\($0.name) (\($0.values))" }.joined(separator: ", ")
+            + ". Any other NAME is a variable; the VALUE words are joined with spaces.",
         examples: ["set", "set output json", "set page_size 25", "set q \"ai startups\"   # then: create $q"],
         positionals: 0...10_000, positionalCompletion: .setting)
 
@@ -54,7 +55,8 @@ struct SetCommand: ShellCommand {
         let style = context.style
         var lines: [String] = []
         for entry in Settings.catalog {
-            lines.append(TextLayout.pad(entry.name, to: 14) + TextLayout.pad(settings.value(of: entry.name) ?? "", to: 8) + "  " + style.dim(entry.help))
+            lines.append(
+                TextLayout.pad(entry.name, to: 14) + TextLayout.pad(settings.value(of: entry.name) ?? "", to: 8) + "  " + style.dim(entry.help))
         }
         if !context.session.variables.isEmpty {
             lines.append("")

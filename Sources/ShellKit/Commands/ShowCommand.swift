@@ -12,14 +12,16 @@ struct ShowCommand: ShellCommand {
         guard let result = context.session.shownResults[rank] else {
             let known = context.session.shownResults.keys.sorted()
             if let first = known.first, let last = known.last {
-                throw CommandFailure.usage("result #\(rank) is not loaded (results showed #\(first)–#\(last)); run results --offset \(rank - 1) first")
+                throw CommandFailure.usage(
+                    "result #\(rank) is not loaded (results showed #\(first)–#\(last)); run results --offset \(rank - 1) first")
             }
             throw CommandFailure.usage("no results loaded yet; run results first")
         }
         if context.wantsJSON {
             context.printJSON(result.json)
         } else {
-            context.console.out(ResultDetail.render(result, rank: rank, criteria: context.session.shownCriteria, width: context.width, style: context.style))
+            context.console.out(
+                ResultDetail.render(result, rank: rank, criteria: context.session.shownCriteria, width: context.width, style: context.style))
         }
     }
 }

@@ -1,5 +1,5 @@
-import Foundation
 import DeepSearch
+import Foundation
 
 extension CommandContext {
     /// A full task id from what the user typed: a full id, or a unique prefix of a task seen

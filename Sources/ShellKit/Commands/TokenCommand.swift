@@ -6,7 +6,8 @@ struct TokenCommand: ShellCommand {
     static let spec = CommandSpec(
         "token", synopsis: "token [VALUE | --prompt | --clear]",
         abstract: "Show the masked token and where it came from, or set or clear it.",
-        discussion: "--prompt reads a token with echo off. A VALUE typed inline works but is never stored in history; prefer --prompt or EXTRUCT_API_TOKEN.",
+        discussion:
+            "--prompt reads a token with echo off. A VALUE typed inline works but is never stored in history; prefer --prompt or EXTRUCT_API_TOKEN.",
         examples: ["token", "token --prompt", "token --clear"],
         flags: [
             FlagSpec("--prompt", arity: 0, help: "read a new token without echoing it"),

@@ -49,7 +49,8 @@ struct WatchCommand: ShellCommand {
         if context.wantsJSON {
             context.printJSON(response.raw)
         } else {
-            let ending = task.status == .done
+            let ending =
+                task.status == .done
                 ? "done: \(task.numResults) of \(task.desiredNumResults) results" + (task.isExhausted ? " (exhausted: no more candidates)" : "")
                 : "\(task.status.rawValue) after \(task.numResults) results; resume 0 may restart it"
             context.console.out("\(DeepSearchClient.short(task.id)) \(ending)")

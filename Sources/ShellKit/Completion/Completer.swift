@@ -79,7 +79,9 @@ public struct Completer: Sendable {
 
     /// Words split at spaces, quotes ignored (enough to know where the cursor is).
     static func roughWords(_ text: String) -> [String] {
-        text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map { String($0).replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "'", with: "") }
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {
+            String($0).replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "'", with: "")
+        }
     }
 
     /// Paths that start with `partial`; directories end in `/` and take no space after them.

@@ -1,5 +1,5 @@
-import Foundation
 import DeepSearch
+import Foundation
 
 /// "3 min ago", "2 h ago", "yesterday", or a date.
 public enum RelativeTime {

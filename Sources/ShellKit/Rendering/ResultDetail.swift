@@ -21,7 +21,8 @@ public enum ResultDetail {
                 lines += TextLayout.wrap(TextLayout.safe(String(paragraph)), to: body).map { "  " + $0 }
             }
         }
-        let keys = criteria.isEmpty ? r.scores.map(\.key) : criteria.map(\.key) + r.scores.map(\.key).filter { k in !criteria.contains { $0.key == k } }
+        let keys =
+            criteria.isEmpty ? r.scores.map(\.key) : criteria.map(\.key) + r.scores.map(\.key).filter { k in !criteria.contains { $0.key == k } }
         if !keys.isEmpty {
             lines.append("")
             lines.append(style.dim("  criteria"))

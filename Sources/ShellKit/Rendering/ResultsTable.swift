@@ -29,12 +29,16 @@ public enum ResultsTable {
         let companyNeed = max(7, results.map { TextLayout.width(TextLayout.safe($0.companyName)) }.max() ?? 7)
         let siteNeed = showWebsite ? max(7, results.map { TextLayout.width(TextLayout.safe($0.companyWebsite ?? "")) }.max() ?? 7) : 0
         let hqNeed = showHQ ? max(2, results.map { TextLayout.width(TextLayout.safe($0.headquarters ?? "")) }.max() ?? 2) : 0
-        var company = companyNeed, site = siteNeed, hq = hqNeed
+        var company = companyNeed
+        var site = siteNeed
+        var hq = hqNeed
         // Too wide: the widest column gives way, one column at a time, down to its minimum
         // (company 12, website 14, HQ 12), so what is left stays balanced.
         var excess = company + site + hq - room
         while excess > 0 {
-            let candidates = [(company, 12, 0), (site, 14, 1), (hq, 12, 2)].filter { $0.0 > $0.1 && ($0.2 != 1 || showWebsite) && ($0.2 != 2 || showHQ) }
+            let candidates = [(company, 12, 0), (site, 14, 1), (hq, 12, 2)].filter {
+                $0.0 > $0.1 && ($0.2 != 1 || showWebsite) && ($0.2 != 2 || showHQ)
+            }
             guard let widest = candidates.max(by: { $0.0 < $1.0 }) else { break }
             switch widest.2 {
             case 0: company -= 1
@@ -57,10 +61,12 @@ public enum ResultsTable {
             if showWebsite { line += "  " + style.blue(TextLayout.pad(TextLayout.safe(r.companyWebsite ?? ""), to: site)) }
             line += "  " + TextLayout.pad(r.relevance.map(String.init) ?? "–", to: 3, alignRight: true)
             if gradeWidth > 0 {
-                line += "  " + keys.map { key -> String in
-                    let grade = r.score(for: key)?.grade
-                    return grade.map { (1...9).contains($0) ? style.grade($0) : "?" } ?? style.grade(nil)
-                }.joined(separator: " ")
+                line +=
+                    "  "
+                    + keys.map { key -> String in
+                        let grade = r.score(for: key)?.grade
+                        return grade.map { (1...9).contains($0) ? style.grade($0) : "?" } ?? style.grade(nil)
+                    }.joined(separator: " ")
             }
             if showHQ { line += "  " + TextLayout.pad(TextLayout.safe(r.headquarters ?? ""), to: hq) }
             if showSize { line += "  " + TextLayout.safe(r.employeeCount?.rawValue ?? "") }

@@ -31,7 +31,9 @@ public enum TaskCard {
         let barWidth = max(5, min(30, body - 11 - numberWidth - 2))
         for (i, (name, count)) in stages.enumerated() {
             let bar = TextLayout.bar(Double(count) / Double(top), width: barWidth)
-            let text = TextLayout.pad(name, to: 11) + TextLayout.pad(String(count), to: numberWidth, alignRight: true) + "  " + (i == 3 ? style.green(bar) : style.cyan(bar))
+            let text =
+                TextLayout.pad(name, to: 11) + TextLayout.pad(String(count), to: numberWidth, alignRight: true) + "  "
+                + (i == 3 ? style.green(bar) : style.cyan(bar))
             if i == 0 { row("Funnel", text) } else { more(text) }
         }
         let fraction = task.desiredNumResults > 0 ? Double(task.numResults) / Double(task.desiredNumResults) : 0
@@ -44,7 +46,9 @@ public enum TaskCard {
         } else {
             let keyWidth = min(24, task.criteria.map { TextLayout.width(TextLayout.safe($0.key)) }.max() ?? 0)
             for (i, c) in task.criteria.enumerated() {
-                let text = "\(i + 1) " + TextLayout.pad(TextLayout.safe(c.key), to: keyWidth) + "  " + TextLayout.truncate(TextLayout.safe(c.name), to: max(8, body - keyWidth - 4))
+                let text =
+                    "\(i + 1) " + TextLayout.pad(TextLayout.safe(c.key), to: keyWidth) + "  "
+                    + TextLayout.truncate(TextLayout.safe(c.name), to: max(8, body - keyWidth - 4))
                 if i == 0 { row("Criteria", text) } else { more(text) }
             }
         }
@@ -56,7 +60,8 @@ public enum TaskCard {
 
     /// One line: `3f2a8c1e  in_progress  64/100 high-fit  (412 discovered)`.
     public static func summary(_ task: DiscoveryTask, style: Style) -> String {
-        var line = "\(style.bold(TextLayout.safe(DeepSearchClient.short(task.id))))  \(style.status(task.status))  \(task.numResults)/\(task.desiredNumResults) high-fit  (\(task.numResultsDiscovered) discovered\(task.isExhausted ? ", exhausted" : ""))"
+        var line =
+            "\(style.bold(TextLayout.safe(DeepSearchClient.short(task.id))))  \(style.status(task.status))  \(task.numResults)/\(task.desiredNumResults) high-fit  (\(task.numResultsDiscovered) discovered\(task.isExhausted ? ", exhausted" : ""))"
         line += "  " + style.dim(TextLayout.truncate(TextLayout.safe(task.query), to: 60))
         return line
     }
@@ -64,10 +69,15 @@ public enum TaskCard {
     /// The live `watch` line.
     public static func progressLine(_ task: DiscoveryTask, width: Int, style: Style) -> String {
         let fraction = task.desiredNumResults > 0 ? Double(task.numResults) / Double(task.desiredNumResults) : 0
-        let funnel = "\(task.numResultsDiscovered) discovered › \(task.numResultsEnriched) enriched › \(task.numResultsEvaluated) evaluated › \(task.numResults)/\(task.desiredNumResults) high-fit"
+        let funnel =
+            "\(task.numResultsDiscovered) discovered › \(task.numResultsEnriched) enriched › \(task.numResultsEvaluated) evaluated › \(task.numResults)/\(task.desiredNumResults) high-fit"
         var line = "\(TextLayout.safe(DeepSearchClient.short(task.id))) \(style.status(task.status))  \(funnel)"
         if task.isExhausted { line += "  " + style.yellow("exhausted") }
-        let room = width - TextLayout.width(TextLayout.safe(DeepSearchClient.short(task.id)) + " " + task.status.rawValue + "  " + funnel + (task.isExhausted ? "  exhausted" : "")) - 2
+        let room =
+            width
+            - TextLayout.width(
+                TextLayout.safe(DeepSearchClient.short(task.id)) + " " + task.status.rawValue + "  " + funnel
+                    + (task.isExhausted ? "  exhausted" : "")) - 2
         if room >= 12 {
             line += "  " + style.green(TextLayout.bar(fraction, width: min(20, room - 6))) + " \(Int((fraction * 100).rounded(.down)))%"
         }
@@ -79,7 +89,10 @@ public enum TaskCard {
         let from = before.map { String($0.desiredNumResults) } ?? "?"
         var text = "\(style.bold(TextLayout.safe(DeepSearchClient.short(after.id)))) target \(from) → \(style.bold(String(after.desiredNumResults)))"
         text += " · \(after.roomUnderCap) more allowed under the \(DiscoveryTask.resultCap) cap · \(style.status(after.status))"
-        if after.roomUnderCap == 0 { text += "\n" + style.dim("the task is at the cap: to find more, create a new task with --exclude-task \(DeepSearchClient.short(after.id))") }
+        if after.roomUnderCap == 0 {
+            text +=
+                "\n" + style.dim("the task is at the cap: to find more, create a new task with --exclude-task \(DeepSearchClient.short(after.id))")
+        }
         return text
     }
 }

@@ -10,12 +10,16 @@ public enum TaskTable {
         let createdWidth = 11
         let fixed = 8 + 2 + statusWidth + 2 + resultsWidth + 2 + createdWidth + 2
         let queryWidth = max(10, width - fixed)
-        var lines = [style.dim(
-            TextLayout.pad("ID", to: 8) + "  " + TextLayout.pad("STATUS", to: statusWidth) + "  "
-                + TextLayout.pad("RESULTS", to: resultsWidth, alignRight: true) + "  " + TextLayout.pad("CREATED", to: createdWidth) + "  QUERY")]
+        var lines = [
+            style.dim(
+                TextLayout.pad("ID", to: 8) + "  " + TextLayout.pad("STATUS", to: statusWidth) + "  "
+                    + TextLayout.pad("RESULTS", to: resultsWidth, alignRight: true) + "  " + TextLayout.pad("CREATED", to: createdWidth) + "  QUERY")
+        ]
         for t in tasks {
             let status = TextLayout.pad(t.status.rawValue.withoutControlCharacters, to: statusWidth)
-            let colored = style.isEnabled ? style.status(t.status) + String(repeating: " ", count: max(0, statusWidth - TextLayout.width(t.status.rawValue))) : status
+            let colored =
+                style.isEnabled
+                ? style.status(t.status) + String(repeating: " ", count: max(0, statusWidth - TextLayout.width(t.status.rawValue))) : status
             let results = "\(t.numResults)/\(t.desiredNumResults)" + (t.isExhausted ? "*" : "")
             lines.append(
                 style.bold(TextLayout.pad(TextLayout.safe(DeepSearchClient.short(t.id)), to: 8)) + "  " + colored + "  "

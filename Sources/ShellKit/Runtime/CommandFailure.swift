@@ -52,11 +52,12 @@ public enum ErrorPresenter {
         case let e as DeepSearchError:
             return (e.description, e.code == .notSent ? ExitStatus.success : ExitStatus.commandFailed)
         case let e as CommandFailure:
-            let status: Int32 = switch e.kind {
-            case .usage, .local: ExitStatus.commandFailed
-            case .syntax: ExitStatus.usage
-            case .expectation: ExitStatus.expectationFailed
-            }
+            let status: Int32 =
+                switch e.kind {
+                case .usage, .local: ExitStatus.commandFailed
+                case .syntax: ExitStatus.usage
+                case .expectation: ExitStatus.expectationFailed
+                }
             return (e.message, status)
         case let e as ShellSyntaxError:
             return (e.message, ExitStatus.usage)

@@ -16,8 +16,9 @@ extension Shell {
         for line in environment.history { editor.addToHistory(line) }
         if !options.quiet {
             if let notice = options.notice { environment.console.err(notice) }
-            environment.console.err(Style(enabled: environment.console.colorOnError(session.settings)).dim(
-                "extruct-shell \(options.version) · \(session.apiURL) · token \(session.maskedToken) · help lists the commands, Ctrl-D leaves"))
+            environment.console.err(
+                Style(enabled: environment.console.colorOnError(session.settings)).dim(
+                    "extruct-shell \(options.version) · \(session.apiURL) · token \(session.maskedToken) · help lists the commands, Ctrl-D leaves"))
         }
         while true {
             if let termination = interrupts.termination { return 128 + termination }

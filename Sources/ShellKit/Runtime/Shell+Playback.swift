@@ -23,7 +23,9 @@ extension Shell {
             case .command(let text):
                 commandNumber += 1
                 let place = inputs.filter { if case .command = $0 { true } else { false } }.count > 1 ? "-c:\(commandNumber)" : "-c"
-                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map { ScriptLine(number: $0.offset + 1, text: String($0.element)) }
+                let lines = text.split(separator: "\n", omittingEmptySubsequences: false).enumerated().map {
+                    ScriptLine(number: $0.offset + 1, text: String($0.element))
+                }
                 var working = session
                 status = await playLines(lines, name: place, numbered: lines.count > 1, session: &working)
                 session = working
@@ -123,7 +125,8 @@ extension Shell {
         if options.echo || options.typingMilliseconds != nil {
             let text = Self.historyText(text, secrets: environment.secrets)
             let toStandardError = session.settings.output == .json
-            let style = Style(enabled: toStandardError ? environment.console.colorOnError(session.settings) : environment.console.colorOnOutput(session.settings))
+            let style = Style(
+                enabled: toStandardError ? environment.console.colorOnError(session.settings) : environment.console.colorOnOutput(session.settings))
             let prompt = Prompt.text(for: session, style: style, forEditor: false)
             if let delay = options.typingMilliseconds, !options.dryRun {
                 environment.console.flush()
@@ -169,7 +172,8 @@ extension Shell {
                 number += 1
                 if number == 1, text.hasPrefix("\u{FEFF}") { text.removeFirst() }
                 if text.contains("\u{0}") {
-                    environment.console.err(ErrorPresenter.line(for: CommandFailure.syntax("the line holds a NUL byte; scripts are text"), place: "<stdin>:\(number)"))
+                    environment.console.err(
+                        ErrorPresenter.line(for: CommandFailure.syntax("the line holds a NUL byte; scripts are text"), place: "<stdin>:\(number)"))
                     worst = max(worst, ExitStatus.usage)
                     if !environment.options.continueOnError { return worst }
                     continue

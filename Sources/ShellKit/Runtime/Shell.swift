@@ -54,7 +54,9 @@ public final class Shell {
         if !options.inputs.isEmpty {
             status = await playInOwnTask(options.inputs)
             if let termination = interrupts.termination { return await finish(128 + termination) }
-            if environment.exitRequest != nil || !options.stayInteractive || !interactiveInput { return await finish(environment.exitRequest ?? status) }
+            if environment.exitRequest != nil || !options.stayInteractive || !interactiveInput {
+                return await finish(environment.exitRequest ?? status)
+            }
         } else if !interactiveInput {
             return await finish(await playInOwnTask([.standardInput]))
         }
@@ -95,7 +97,9 @@ public final class Shell {
         do {
             words = try WordSplitter.split(line, resolve: resolver(for: session))
         } catch {
-            let failure = error.message.hasSuffix("is not set") ? CommandFailure.usage(error.message) : CommandFailure.syntax(error.message, column: error.column)
+            let failure =
+                error.message.hasSuffix("is not set")
+                ? CommandFailure.usage(error.message) : CommandFailure.syntax(error.message, column: error.column)
             return report(failure, place == nil ? nil : Self.shortLine(line))
         }
         guard !words.isEmpty else { return ExitStatus.success }
