@@ -25,6 +25,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
     ],
@@ -39,7 +40,7 @@ let package = Package(
         .target(name: "CLineSupport", dependencies: ["CEditLine"]),
         .target(
             name: "LineEditing",
-            dependencies: ["CEditLine", "CLineSupport"],
+            dependencies: ["CEditLine", "CLineSupport", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -49,6 +50,7 @@ let package = Package(
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -70,12 +72,15 @@ let package = Package(
                 "DeepSearch",
                 "LineEditing",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "SystemPackage", package: "swift-system"),
             ],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
             name: "extruct-shell",
             dependencies: [
+                "DeepSearch",
+                "LineEditing",
                 "ShellKit",
                 "DeepSearchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -85,6 +90,7 @@ let package = Package(
         .executableTarget(
             name: "extruct-sim",
             dependencies: [
+                "DeepSearch",
                 "DeepSearchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],

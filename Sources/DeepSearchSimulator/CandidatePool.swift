@@ -1,5 +1,9 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One company a query can turn up, with the facts the funnel needs.
 struct Candidate: Sendable {

@@ -1,5 +1,9 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One task's state and its funnel.
 ///

@@ -3,6 +3,10 @@ import Hummingbird
 import Logging
 import NIOCore
 
+#if canImport(Glibc)
+import Glibc
+#endif
+
 /// A Deep Search simulator: its tasks, faults and request journal. Serve it with
 /// ``buildApplication(_:logger:onServerRunning:)`` or ``start(logger:)``.
 public struct Simulator: Sendable {
@@ -82,6 +86,17 @@ public struct Simulator: Sendable {
 
     /// A logger that prints nothing.
     public static let quietLogger = Logger(label: "extruct-sim", factory: { _ in SwiftLogNoOpLogHandler() })
+
+    /// Writes `text` to standard error, whole (the request log, the start-up lines).
+    public static func writeToStandardError(_ text: String) {
+        var bytes = Array(text.utf8)[...]
+        while !bytes.isEmpty {
+            let n = bytes.withUnsafeBytes { write(2, $0.baseAddress, $0.count) }
+            if n < 0, errno == EINTR { continue }
+            guard n > 0 else { return }
+            bytes = bytes.dropFirst(n)
+        }
+    }
 }
 
 /// The HTTP server of `simulator`: the API, the control endpoints under `/_sim/`, and connection

@@ -1,5 +1,9 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The simulator's time source, injected so tests move tasks forward without sleeping.
 public protocol SimulatorClock: Sendable {

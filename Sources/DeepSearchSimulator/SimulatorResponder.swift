@@ -1,7 +1,11 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
 import HTTPTypes
 import Hummingbird
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Routes every request: the five API endpoints under `/v1/discovery_tasks`, the control
 /// endpoints under `/_sim/`, FastAPI-style 404 and 405 answers for everything else.
@@ -35,7 +39,7 @@ struct SimulatorResponder: HTTPResponder {
             reply = await api(request, path: path, method: method)
         }
         if configuration.logRequests {
-            FileHandle.standardError.write(Data("\(method) \(request.uri) → \(reply.status)\n".utf8))
+            Simulator.writeToStandardError("\(method) \(request.uri) → \(reply.status)\n")
         }
         journal.record(.init(method: method, path: path, query: request.uri.query ?? "", status: reply.status))
         if reply.status == 405 { reply.headers.append(("Allow", allowedMethods(path))) }
@@ -77,7 +81,7 @@ struct SimulatorResponder: HTTPResponder {
     }
 
     private func decode(_ segment: Substring) -> String {
-        URLEncoding.decode(String(segment).replacingOccurrences(of: "+", with: "%2B")) ?? String(segment)
+        URLEncoding.decode(String(segment).replacing("+", with: "%2B")) ?? String(segment)
     }
 
     private func allowedMethods(_ path: String) -> String {

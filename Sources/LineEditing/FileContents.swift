@@ -39,6 +39,30 @@ public enum FileContents {
         return nil
     }
 
+    /// Creates `path` and any missing parents with `mode` (as `mkdir -p`). Returns nil, or the
+    /// `errno` of the failure.
+    public static func makeDirectories(_ path: String, mode: mode_t) -> Int32? {
+        var prefix = path.hasPrefix("/") ? "/" : ""
+        for part in path.split(separator: "/") {
+            prefix += part
+            if mkdir(prefix, mode) != 0, errno != EEXIST { return errno }
+            prefix += "/"
+        }
+        return nil
+    }
+
+    /// What is at `path`: nil when nothing is, else whether it is a directory (links followed).
+    public static func isDirectory(_ path: String) -> Bool? {
+        var info = stat()
+        guard stat(path, &info) == 0 else { return nil }
+        return info.st_mode & S_IFMT == S_IFDIR
+    }
+
+    /// Writes `text` to standard error, whole.
+    public static func writeToStandardError(_ text: String) {
+        _ = writeAll(2, Array(text.utf8))
+    }
+
     /// The text of an `errno` value.
     public static func reason(_ code: Int32) -> String { String(cString: strerror(code)) }
 }

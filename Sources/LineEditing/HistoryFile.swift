@@ -1,7 +1,8 @@
-import Foundation
+import FoundationEssentials
+import Glibc
+import SystemPackage
 
 #if canImport(Glibc)
-import Glibc
 #endif
 
 /// The interactive history on disk: one line per command, appended right after each command
@@ -24,12 +25,10 @@ public struct HistoryFile: Sendable {
 
     /// Creates the file (and its directory) if needed and makes it 0600.
     public func prepare() throws(Failure) {
-        let directory = (path as NSString).deletingLastPathComponent
+        let directory = FilePath(path).removingLastComponent().string
         if !directory.isEmpty {
-            do {
-                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
-            } catch {
-                throw Failure(description: "cannot create \(directory): \(error.localizedDescription)")
+            if let code = FileContents.makeDirectories(directory, mode: 0o700) {
+                throw Failure(description: "cannot create \(directory): \(FileContents.reason(code))")
             }
         }
         let fd = open(path, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)

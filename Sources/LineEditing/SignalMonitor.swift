@@ -1,5 +1,4 @@
 import CLineSupport
-import Foundation
 import Synchronization
 
 #if canImport(Glibc)
@@ -28,7 +27,7 @@ public final class SignalMonitor: Sendable {
         guard first else { return }
         let fd = ex_signals_install()
         guard fd >= 0 else { return }
-        let thread = Thread { [self] in
+        BackgroundThread.start(name: "extruct-signals") { [self] in
             var byte: UInt8 = 0
             while true {
                 var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
@@ -39,8 +38,6 @@ public final class SignalMonitor: Sendable {
                 }
             }
         }
-        thread.name = "extruct-signals"
-        thread.start()
     }
 
     /// Wakes a line editor waiting for a key so it returns `.stopped`.

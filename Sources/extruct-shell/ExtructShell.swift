@@ -1,11 +1,17 @@
 import ArgumentParser
+import DeepSearch
 import DeepSearchSimulator
-import Foundation
+import FoundationEssentials
+import LineEditing
 import ShellKit
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `extruct-shell` executable: parses the process's flags, wires the parts, runs the shell.
 struct ExtructShell: AsyncParsableCommand {
-    static let version = "0.1.0"
+    static let version = ProductVersion.current
 
     static let configuration = CommandConfiguration(
         commandName: "extruct-shell",
@@ -180,7 +186,7 @@ enum Main {
                 print(message)
                 exit(0)
             }
-            FileHandle.standardError.write(Data(("error: " + message.replacingOccurrences(of: "Error: ", with: "") + "\n").utf8))
+            FileContents.writeToStandardError("error: " + message.replacing("Error: ", with: "") + "\n")
             exit(2)
         }
         let status = await run(command, arguments: arguments)
@@ -193,7 +199,7 @@ enum Main {
         do {
             options = try command.makeOptions(order: command.inputOrder(arguments: arguments))
         } catch {
-            FileHandle.standardError.write(Data("error: \(ExtructShell.message(for: error))\n".utf8))
+            FileContents.writeToStandardError("error: \(ExtructShell.message(for: error))\n")
             return 2
         }
         var simulator: RunningSimulator?
@@ -207,7 +213,7 @@ enum Main {
                 await sim.seedDemoTasks()
                 simulator = try await sim.start()
             } catch {
-                FileHandle.standardError.write(Data("error: the demo simulator could not start: \(error)\n".utf8))
+                FileContents.writeToStandardError("error: the demo simulator could not start: \(error)\n")
                 return 1
             }
             options.apiURL = simulator!.url
@@ -222,7 +228,7 @@ enum Main {
             let shell = try Shell(options: options)
             status = await shell.run()
         } catch {
-            FileHandle.standardError.write(Data("error: \(error)\n".utf8))
+            FileContents.writeToStandardError("error: \(error)\n")
             status = 2
         }
         await simulator?.stop()

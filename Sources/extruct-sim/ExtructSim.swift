@@ -1,8 +1,13 @@
 import ArgumentParser
+import DeepSearch
 import DeepSearchSimulator
-import Foundation
+import FoundationEssentials
 import Hummingbird
 import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `extruct-sim`: serves the simulated Deep Search API until Ctrl-C.
 @main
@@ -18,7 +23,8 @@ struct ExtructSim: AsyncParsableCommand {
             Fault specs (--fault, repeatable): latency=MS, 500, 502, 503, 504, html, 429[=RETRY_AFTER],
             402[=plan_required|insufficient_credits|payment_failed], reset, truncated, invalid_json,
             empty_body, huge_body[=BYTES]; then ,method=GET ,path=/results ,count=N ,skip=N.
-            """)
+            """,
+        version: ProductVersion.current)
 
     @Option(help: "Address to listen on.")
     var host = "127.0.0.1"
@@ -77,13 +83,12 @@ struct ExtructSim: AsyncParsableCommand {
             print("extruct-sim listening on \(url)")
             fflush(nil)
             let token = tokens == ["demo"] ? "demo" : "YOUR_TOKEN"
-            FileHandle.standardError.write(
-                Data(
-                    """
-                    seed \(configuration.seed), speed \(configuration.speed)×, \(tokens.count) token\(tokens.count == 1 ? "" : "s")\(manualClock ? ", manual clock" : ""); Ctrl-C stops it
-                    try: curl -H 'Authorization: Bearer \(token)' \(url)/v1/discovery_tasks
+            Simulator.writeToStandardError(
+                """
+                seed \(configuration.seed), speed \(configuration.speed)×, \(tokens.count) token\(tokens.count == 1 ? "" : "s")\(manualClock ? ", manual clock" : ""); Ctrl-C stops it
+                try: curl -H 'Authorization: Bearer \(token)' \(url)/v1/discovery_tasks
 
-                    """.utf8))
+                """)
         }
         try await app.runService()
     }

@@ -356,7 +356,7 @@ import Glibc
         #expect(help.status == 0)
         #expect(help.stdout.contains("USAGE: extruct-shell") && help.stdout.contains("--replay-http"))
         let version = try await runShell(["--version"], home: home.path)
-        #expect(version.status == 0 && version.stdout == "0.1.0\n")
+        #expect(version.status == 0 && version.stdout == ProductVersion.current + "\n")
         let mistaken = try await runShell(["status"], home: home.path)
         #expect(mistaken.status == 2)
         #expect(mistaken.stderr.contains("use -c 'status'"))

@@ -1,5 +1,9 @@
-import Foundation
+import FoundationEssentials
 import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The Deep Search API: list, create, get, results and resume, with checks before sending,
 /// lenient decoding, retries of GETs and one error type.

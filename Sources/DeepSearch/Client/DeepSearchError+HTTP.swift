@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension DeepSearchError {
     /// The error for a non-2xx answer to `request`, worded for `operation`.
@@ -129,12 +133,16 @@ extension DeepSearchError {
 
     /// The `<title>` of an HTML page, or the first non-empty line of a text body, tags removed.
     static func firstLine(of body: [UInt8]) -> String {
-        let text = String(decoding: body.prefix(64 * 1024), as: UTF8.self)
-        if let open = text.range(of: "<title>", options: .caseInsensitive),
-            let close = text.range(of: "</title>", options: .caseInsensitive, range: open.upperBound..<text.endIndex)
+        let head = Array(body.prefix(64 * 1024))
+        // ASCII case folding keeps every byte where it was, so positions found in the folded
+        // copy hold in the original.
+        let folded = head.map { $0 >= 0x41 && $0 <= 0x5A ? $0 | 0x20 : $0 }
+        if let open = ByteSearch.firstIndex(of: Array("<title>".utf8), in: folded),
+            let close = ByteSearch.firstIndex(of: Array("</title>".utf8), in: folded, from: open + 7)
         {
-            return String(String(text[open.upperBound..<close.lowerBound]).withoutControlCharacters.trimmingSpaces.prefix(200))
+            return String(String(decoding: head[(open + 7)..<close], as: UTF8.self).withoutControlCharacters.trimmingSpaces.prefix(200))
         }
+        let text = String(decoding: head, as: UTF8.self)
         for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r" }) {
             var stripped = ""
             var inTag = false

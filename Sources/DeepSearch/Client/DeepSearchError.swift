@@ -101,20 +101,3 @@ public struct DeepSearchError: Error, Sendable, CustomStringConvertible {
         return "\(message); \(advice)"
     }
 }
-
-extension String {
-    /// The text with every control character (ESC included) shown as `?`, tabs and newlines as
-    /// spaces, so text from the network can never drive the terminal.
-    public var withoutControlCharacters: String {
-        guard unicodeScalars.contains(where: { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }) else { return self }
-        var out = String.UnicodeScalarView()
-        for scalar in unicodeScalars {
-            switch scalar.value {
-            case 0x09, 0x0A, 0x0D: out.append(" ")
-            case 0..<0x20, 0x7F...0x9F: out.append("?")
-            default: out.append(scalar)
-            }
-        }
-        return String(out)
-    }
-}

@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// A date-time as the server wrote it, with its parsed value when it is ISO 8601.
 ///

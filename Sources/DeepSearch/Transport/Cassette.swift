@@ -1,5 +1,10 @@
-import Foundation
+import FoundationEssentials
 import Synchronization
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One recorded HTTP exchange: a line of a cassette (JSON Lines). The `Authorization` header is
 /// stored as `Bearer …`; the token itself is never written.
@@ -139,7 +144,7 @@ public final class CassetteReplayer: HTTPTransport {
             }
         }
         self.exchanges = exchanges
-        self.name = (path as NSString).lastPathComponent
+        self.name = FilePath(path).lastComponent?.string ?? path
     }
 
     /// How many exchanges are left.

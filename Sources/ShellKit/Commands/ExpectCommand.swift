@@ -1,5 +1,9 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `expect LHS OP RHS`: checks the last response; a script stops with status 3 when it fails.
 struct ExpectCommand: ShellCommand {

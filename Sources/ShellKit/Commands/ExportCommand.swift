@@ -1,5 +1,10 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `export FILE`: every result of the current task to a file, written whole or not at all.
 struct ExportCommand: ShellCommand {
@@ -23,7 +28,7 @@ struct ExportCommand: ShellCommand {
             }
             format = f
         } else {
-            switch (path as NSString).pathExtension.lowercased() {
+            switch (FilePath(path).extension ?? "").lowercased() {
             case "csv": format = .csv
             case "json": format = .json
             case "jsonl", "ndjson": format = .jsonl
@@ -77,7 +82,7 @@ enum CSVExport {
         var v = value
         if let first = v.first, "=+-@".contains(first), Double(v) == nil { v = "'" + v }
         if v.contains(where: { $0 == "," || $0 == "\"" || $0 == "\n" || $0 == "\r" }) {
-            return "\"" + v.replacingOccurrences(of: "\"", with: "\"\"") + "\""
+            return "\"" + v.replacing("\"", with: "\"\"") + "\""
         }
         return v
     }

@@ -1,4 +1,8 @@
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `record FILE` … `record stop`: writes the commands that succeed as a replayable script.
 struct RecordCommand: ShellCommand {

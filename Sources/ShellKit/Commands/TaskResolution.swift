@@ -1,11 +1,15 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension CommandContext {
     /// A full task id from what the user typed: a full id, or a unique prefix of a task seen
     /// this session. An unknown prefix is sent as it is (the API answers 404 if it is wrong).
     func resolveTaskID(_ typed: String) throws(CommandFailure) -> String {
-        let text = typed.trimmingCharacters(in: .whitespaces)
+        let text = typed.trimmingSpaces
         guard !text.isEmpty else { throw .usage("a task id must not be empty") }
         if session.seenTasks.contains(text) { return text }
         let matches = session.seenTasks.filter { $0.hasPrefix(text) }

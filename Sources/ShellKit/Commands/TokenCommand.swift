@@ -1,5 +1,9 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `token`: shows, sets or clears the API token; never prints it whole.
 struct TokenCommand: ShellCommand {

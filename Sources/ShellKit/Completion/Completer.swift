@@ -1,5 +1,9 @@
-import Foundation
+import FoundationEssentials
 import LineEditing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Tab completion from what the shell knows, never from the network: commands, each command's
 /// options, task ids seen this session, setting names, file paths.
@@ -80,7 +84,7 @@ public struct Completer: Sendable {
     /// Words split at spaces, quotes ignored (enough to know where the cursor is).
     static func roughWords(_ text: String) -> [String] {
         text.split(whereSeparator: { $0 == " " || $0 == "\t" }).map {
-            String($0).replacingOccurrences(of: "\"", with: "").replacingOccurrences(of: "'", with: "")
+            String($0).replacing("\"", with: "").replacing("'", with: "")
         }
     }
 
@@ -99,10 +103,8 @@ public struct Completer: Sendable {
         let entries = (try? FileManager.default.contentsOfDirectory(atPath: directory.isEmpty ? "." : directory)) ?? []
         var candidates: [String] = []
         for name in entries.sorted() where name.hasPrefix(prefix) && (prefix.hasPrefix(".") || !name.hasPrefix(".")) {
-            var isDirectory: ObjCBool = false
-            _ = FileManager.default.fileExists(atPath: directory + name, isDirectory: &isDirectory)
             let shown = (partial.hasPrefix("~/") ? "~/" + (directory + name).dropFirst(Environment.home.count + 1) : directory + name)
-            candidates.append(shown + (isDirectory.boolValue ? "/" : ""))
+            candidates.append(shown + (FileContents.isDirectory(directory + name) == true ? "/" : ""))
         }
         let single = candidates.count == 1 && candidates[0].hasSuffix("/")
         return Completion(replacing: partial.unicodeScalars.count, candidates: candidates, appendsSpace: !single)

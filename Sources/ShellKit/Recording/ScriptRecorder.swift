@@ -1,5 +1,10 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Turns a session into a script: every command that succeeded, task ids made by `create`
 /// replaced by variables, never the token. The file is rewritten whole (atomically) after each
@@ -15,20 +20,20 @@ public final class ScriptRecorder {
 
     public init(path: String, apiURL: String, version: String, date: Date) {
         self.path = path
-        let when = Timestamp(date: date).text.prefix(16).replacingOccurrences(of: "T", with: " ")
+        let when = Timestamp(date: date).text.prefix(16).replacing("T", with: " ")
         header = [
             "#!/usr/bin/env extruct-shell",
             "# Recorded with extruct-shell \(version) on \(when) UTC against \(apiURL.withoutControlCharacters)",
-            "# Play it again with: extruct-shell \((path as NSString).lastPathComponent)  (the token comes from EXTRUCT_API_TOKEN)",
+            "# Play it again with: extruct-shell \(FilePath(path).lastComponent?.string ?? path)  (the token comes from EXTRUCT_API_TOKEN)",
             "",
         ]
     }
 
     /// Adds a command line that succeeded; `createdTask` is the id a `create` produced.
     public func record(_ line: String, command: String, createdTask: String?, secrets: Set<String>) {
-        var text = line.trimmingCharacters(in: .whitespaces)
+        var text = line.trimmingSpaces
         if command == "token" {
-            let rest = text.dropFirst(5).trimmingCharacters(in: .whitespaces)
+            let rest = String(text.dropFirst(5)).trimmingSpaces
             text = rest.isEmpty || rest == "--clear" ? text : "token $EXTRUCT_API_TOKEN"
         }
         text = secrets.reduce(text) { Secrets.redact($0, $1, replacement: "$EXTRUCT_API_TOKEN") }
@@ -53,11 +58,11 @@ public final class ScriptRecorder {
         guard !taskVariables.isEmpty else { return line }
         var out: [String] = []
         for word in line.split(separator: " ", omittingEmptySubsequences: false) {
-            let bare = word.trimmingCharacters(in: CharacterSet(charactersIn: "\"'"))
+            let bare = String(word).trimming { $0 == "\"" || $0 == "'" }
             if bare.count >= 4 {
                 let matches = taskVariables.filter { $0.id == bare || $0.id.hasPrefix(bare) }
                 if matches.count == 1 {
-                    out.append(word.replacingOccurrences(of: bare, with: "${\(matches[0].variable)}"))
+                    out.append(String(word).replacing(bare, with: "${\(matches[0].variable)}"))
                     continue
                 }
             }

@@ -1,5 +1,9 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// "3 min ago", "2 h ago", "yesterday", or a date.
 public enum RelativeTime {

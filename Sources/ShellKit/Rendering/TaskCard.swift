@@ -1,5 +1,9 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `status` card: query, status, target against the cap, the funnel with bars, progress,
 /// exhaustion, sources, criteria and exclusions.

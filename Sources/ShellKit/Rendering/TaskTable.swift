@@ -1,5 +1,9 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The `tasks` table: id, status, results against target, created, query.
 public enum TaskTable {

@@ -1,15 +1,16 @@
-import Foundation
+import FoundationEssentials
+import Glibc
 import LineEditing
+import SystemPackage
 
 #if canImport(Glibc)
-import Glibc
 #endif
 
 /// Files written whole or not at all: to a temporary name beside the target, then renamed.
 public enum AtomicFile {
     public static func write(_ bytes: [UInt8], to path: String, mode: mode_t) throws(CommandFailure) {
-        let directory = (path as NSString).deletingLastPathComponent
-        let name = (path as NSString).lastPathComponent
+        let directory = FilePath(path).removingLastComponent().string
+        let name = FilePath(path).lastComponent?.string ?? path
         let temporary = (directory.isEmpty ? "" : directory + "/") + ".\(name).tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
         let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode)
         guard fd >= 0 else { throw .local("cannot write \(path): \(String(cString: strerror(errno)))") }
@@ -43,9 +44,9 @@ enum SecretPrompt {
         tcsetattr(0, TCSAFLUSH, &quiet)
         defer {
             tcsetattr(0, TCSAFLUSH, &settings)
-            FileHandle.standardError.write(Data("\n".utf8))
+            FileContents.writeToStandardError("\n")
         }
-        FileHandle.standardError.write(Data(prompt.utf8))
+        FileContents.writeToStandardError(prompt)
         var bytes: [UInt8] = []
         while !Task.isCancelled {
             var pfd = pollfd(fd: 0, events: Int16(POLLIN), revents: 0)

@@ -1,5 +1,5 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
 import LineEditing
 import Synchronization
 

@@ -1,5 +1,9 @@
-import Foundation
+import FoundationEssentials
 import LineEditing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// One command of a script, with the line it starts on.
 public struct ScriptLine: Sendable, Hashable {
@@ -49,11 +53,10 @@ public enum ScriptSource {
 
     /// Reads the script at `path`.
     public static func lines(atPath path: String) throws(Unreadable) -> [ScriptLine] {
-        var isDirectory: ObjCBool = false
-        guard FileManager.default.fileExists(atPath: path, isDirectory: &isDirectory) else {
+        guard let isDirectory = FileContents.isDirectory(path) else {
             throw Unreadable(description: "cannot read \(path): no such file")
         }
-        guard !isDirectory.boolValue else { throw Unreadable(description: "cannot read \(path): it is a directory") }
+        guard !isDirectory else { throw Unreadable(description: "cannot read \(path): it is a directory") }
         guard let data = FileContents.read(path) else {
             throw Unreadable(description: "cannot read \(path): permission denied")
         }

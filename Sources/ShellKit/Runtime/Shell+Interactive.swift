@@ -1,6 +1,10 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
 import LineEditing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Shell {
     /// The interactive prompt: libedit on a terminal, history kept in a file.

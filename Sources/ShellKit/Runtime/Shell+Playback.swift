@@ -1,6 +1,11 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
 import LineEditing
+import SystemPackage
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 extension Shell {
     /// Plays `inputs` in order; stops at the first failure unless `--continue-on-error`.
@@ -44,15 +49,15 @@ extension Shell {
     }
 
     private func playFile(_ path: String, session: inout Session, nested: Bool) async -> Int32 {
-        var resolved = path == "-" ? path : (path as NSString).expandingTildeInPath
+        var resolved = path == "-" ? path : Environment.expandingTilde(path)
         if nested, !resolved.hasPrefix("/"), let current = environment.scriptStack.last, current != "-" {
-            let sibling = ((current as NSString).deletingLastPathComponent as NSString).appendingPathComponent(resolved)
-            if FileManager.default.fileExists(atPath: sibling) { resolved = sibling }
+            let sibling = FilePath(current).removingLastComponent().appending(resolved).string
+            if access(sibling, F_OK) == 0 { resolved = sibling }
         }
         if path == "-" { return await playStandardInput() }
-        let real = (resolved as NSString).resolvingSymlinksInPath
+        let real = Environment.resolvingSymlinks(resolved)
         if environment.scriptStack.contains(real) {
-            let chain = (environment.scriptStack + [real]).map { ($0 as NSString).lastPathComponent }.joined(separator: " → ")
+            let chain = (environment.scriptStack + [real]).map(Self.fileName).joined(separator: " → ")
             environment.console.err(ErrorPresenter.line(for: CommandFailure.usage("source: \(path) is already playing, a cycle: \(chain)")))
             return ExitStatus.commandFailed
         }
@@ -116,7 +121,7 @@ extension Shell {
     private func chainSuffix() -> String {
         let outer = environment.scriptStack.dropLast()
         guard !outer.isEmpty else { return "" }
-        return " (sourced from \(outer.reversed().map { ($0 as NSString).lastPathComponent }.joined(separator: " ← ")))"
+        return " (sourced from \(outer.reversed().map(Self.fileName).joined(separator: " ← ")))"
     }
 
     /// Shows (with `--echo` or `--typing`) and runs one command of a script.
@@ -203,6 +208,9 @@ extension Shell {
         return nil
     }
 
+    /// The last part of a script's path, for the chain of scripts in an error.
+    static func fileName(_ path: String) -> String { FilePath(path).lastComponent?.string ?? path }
+
     /// Runs a blocking read on the input thread, so neither the main actor nor a thread of the
     /// shared pools is held while the user thinks.
     static func readOffMain(_ reader: any LineReader, prompt: String) async -> LineReadResult {
@@ -223,13 +231,11 @@ final class InputThread: @unchecked Sendable {
     // Safe: `pending` is only read and written with `condition` locked.
     static let shared = InputThread()
 
-    private let condition = NSCondition()
+    private let condition = ConditionLock()
     private var pending: (ReaderBox, String, CheckedContinuation<LineReadResult, Never>)?
 
     private init() {
-        let thread = Thread { [self] in run() }
-        thread.name = "extruct-shell.input"
-        thread.start()
+        BackgroundThread.start(name: "extruct-input") { [self] in run() }
     }
 
     func read(_ box: ReaderBox, prompt: String) async -> LineReadResult {

@@ -1,8 +1,12 @@
 import DeepSearch
 import Dispatch
-import Foundation
+import FoundationEssentials
 import LineEditing
 import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The shell: plays scripts and `-c` commands, runs the interactive prompt, and executes every
 /// command line through one path (split, expand, parse, run, present the error, keep or drop
@@ -187,7 +191,7 @@ public final class Shell {
     }
 
     static func shortLine(_ line: String) -> String {
-        let trimmed = line.trimmingCharacters(in: .whitespaces)
+        let trimmed = line.trimmingSpaces
         return TextLayout.truncate(TextLayout.safe(trimmed), to: 60)
     }
 

@@ -1,6 +1,10 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
 import Logging
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// What lives for the whole process, apart from the session: options, console, the one HTTP
 /// transport, the clock, history, the recorder, the script stack.

@@ -1,7 +1,12 @@
 import DeepSearch
-import Foundation
+import FoundationEssentials
+import LineEditing
 import Logging
 import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// Debug logging on standard error, on only while `set debug on` or `--debug`.
 public struct StandardErrorLogHandler: LogHandler {
@@ -33,6 +38,6 @@ public struct StandardErrorLogHandler: LogHandler {
         if !merged.isEmpty {
             text += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
-        FileHandle.standardError.write(Data((text.withoutControlCharacters + "\n").utf8))
+        FileContents.writeToStandardError(text.withoutControlCharacters + "\n")
     }
 }

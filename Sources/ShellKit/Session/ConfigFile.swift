@@ -1,5 +1,9 @@
-import Foundation
+import FoundationEssentials
 import LineEditing
+
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// `$XDG_CONFIG_HOME/extruct-shell/config.toml`: named profiles of API URL and token.
 ///
@@ -55,22 +59,22 @@ public struct ConfigFile: Sendable {
         var config = ConfigFile(path: path, defaultProfile: nil, profiles: [:])
         var current: String?
         for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = stripComment(String(raw)).trimmingCharacters(in: .whitespaces)
+            let line = stripComment(String(raw)).trimmingSpaces
             guard !line.isEmpty else { continue }
             let place = "\(path):\(index + 1)"
             if line.hasPrefix("[") {
                 guard line.hasSuffix("]") else { throw Problem(description: "\(place): a table header ends with ]") }
-                var name = String(line.dropFirst().dropLast()).trimmingCharacters(in: .whitespaces)
+                var name = String(line.dropFirst().dropLast()).trimmingSpaces
                 for prefix in ["profiles.", "profile."] where name.hasPrefix(prefix) { name = String(name.dropFirst(prefix.count)) }
-                name = name.trimmingCharacters(in: CharacterSet(charactersIn: "\""))
+                name = name.trimming { $0 == "\"" }
                 guard !name.isEmpty else { throw Problem(description: "\(place): a profile needs a name") }
                 current = name
                 config.profiles[name, default: Profile()] = config.profiles[name] ?? Profile()
                 continue
             }
             guard let eq = line.firstIndex(of: "=") else { throw Problem(description: "\(place): expected key = \"value\"") }
-            let key = line[..<eq].trimmingCharacters(in: .whitespaces)
-            let value = try unquote(line[line.index(after: eq)...].trimmingCharacters(in: .whitespaces), place: place)
+            let key = String(line[..<eq]).trimmingSpaces
+            let value = try unquote(String(line[line.index(after: eq)...]).trimmingSpaces, place: place)
             switch (current, key) {
             case (nil, "default_profile"): config.defaultProfile = value
             case (nil, "api_url"), (nil, "token"):

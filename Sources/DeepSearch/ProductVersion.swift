@@ -1,0 +1,7 @@
+/// The version of extruct-shell and extruct-sim: the one place it is written. `--version`, the
+/// `User-Agent`, recordings, the man pages and the Debian package all take it from here
+/// (scripts read it from the built binary's `--version`).
+public enum ProductVersion {
+    /// Semantic version of this release.
+    public static let current = "0.2.0"
+}
