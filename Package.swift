@@ -36,6 +36,8 @@ let package = Package(
             pkgConfig: "libedit",
             providers: [.apt(["libedit-dev"])]
         ),
+        // Manual pages as data, rendered to roff and Markdown; options read from ArgumentParser.
+        .target(name: "Manual", swiftSettings: swiftSettings),
         // Async-signal-safe signal plumbing and the editor's read function, which must be C.
         .target(name: "CLineSupport", dependencies: ["CEditLine"]),
         .target(
@@ -71,6 +73,7 @@ let package = Package(
             dependencies: [
                 "DeepSearch",
                 "LineEditing",
+                "Manual",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
             ],
@@ -81,6 +84,7 @@ let package = Package(
             dependencies: [
                 "DeepSearch",
                 "LineEditing",
+                "Manual",
                 "ShellKit",
                 "DeepSearchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -92,6 +96,7 @@ let package = Package(
             dependencies: [
                 "DeepSearch",
                 "DeepSearchSimulator",
+                "Manual",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -141,7 +146,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShellKitTests",
-            dependencies: ["ShellKit", "TestSupport"],
+            dependencies: ["Manual", "ShellKit", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

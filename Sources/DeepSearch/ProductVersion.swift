@@ -4,4 +4,6 @@
 public enum ProductVersion {
     /// Semantic version of this release.
     public static let current = "0.2.0"
+    /// The day this version was cut, `YYYY-MM-DD` (the man pages' date).
+    public static let date = "2026-12-01"
 }

@@ -3,6 +3,7 @@ import DeepSearch
 import DeepSearchSimulator
 import FoundationEssentials
 import LineEditing
+import Manual
 import ShellKit
 
 #if canImport(Glibc)
@@ -19,7 +20,7 @@ struct ExtructShell: AsyncParsableCommand {
         discussion: """
             Without a script, on a terminal: the interactive shell. With SCRIPT, -f or -c, or with standard input that is not a terminal: playback, then exit.
 
-            Commands: create, tasks, use, status, resume, results, show, watch, export, raw, token, set, unset, echo, sleep, expect, try, source, record, history, clear, help, exit. Inside the shell, help COMMAND explains each.
+            Inside the shell, help lists the commands and help COMMAND explains one; man extruct-shell is the whole manual.
 
             The URL comes from --api-url, EXTRUCT_API_URL, a profile of $XDG_CONFIG_HOME/extruct-shell/config.toml, or https://api.extruct.ai; the token from --token, EXTRUCT_API_TOKEN or the profile.
 
@@ -27,10 +28,14 @@ struct ExtructShell: AsyncParsableCommand {
             """,
         version: version)
 
-    @Argument(help: "A script to play, then exit (`-` reads standard input).")
+    @Argument(
+        help: ArgumentHelp("A script to play, then exit (- reads standard input).", valueName: "SCRIPT"), completion: .file(extensions: ["exsh"]))
     var script: String?
 
-    @Option(name: [.customShort("f"), .customLong("file")], help: "Play a script file (repeatable, in order; - is standard input).")
+    @Option(
+        name: [.customShort("f"), .customLong("file")],
+        help: ArgumentHelp("Play a script file (repeatable, in order; - is standard input).", valueName: "FILE"),
+        completion: .file(extensions: ["exsh"]))
     var files: [String] = []
 
     @Option(name: [.customShort("c"), .customLong("command")], help: "Run one command line (repeatable, in order).")
@@ -39,13 +44,15 @@ struct ExtructShell: AsyncParsableCommand {
     @Flag(name: [.customShort("i"), .customLong("interactive")], help: "After -f/-c, stay in the interactive shell.")
     var interactive = false
 
-    @Option(name: .customLong("api-url"), help: "API base URL (env EXTRUCT_API_URL; default https://api.extruct.ai).")
+    @Option(name: .customLong("api-url"), help: ArgumentHelp("API base URL (env EXTRUCT_API_URL; default https://api.extruct.ai).", valueName: "URL"))
     var apiURL: String?
 
     @Option(help: "API token (prefer env EXTRUCT_API_TOKEN: a flag shows in ps).")
     var token: String?
 
-    @Option(help: "A profile of the config file (url and token).")
+    @Option(
+        help: ArgumentHelp("A profile of the config file (url and token).", valueName: "NAME"),
+        completion: .custom { _, _, _ in ConfigFile.profileNames() })
     var profile: String?
 
     @Flag(help: "Start the built-in simulator on a loopback port and use it: no network, no token.")
@@ -69,16 +76,20 @@ struct ExtructShell: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "In playback, print the HTTP request each command would send; send nothing.")
     var dryRun = false
 
-    @Option(name: .customLong("history-file"), help: "Where the interactive history lives.")
+    @Option(name: .customLong("history-file"), help: ArgumentHelp("Where the interactive history lives.", valueName: "PATH"), completion: .file())
     var historyFile: String?
 
     @Flag(name: .customLong("no-history"), help: "Keep no history file.")
     var noHistory = false
 
-    @Option(name: .customLong("record-http"), help: "Append every HTTP exchange to FILE (JSON Lines, token left out).")
+    @Option(
+        name: .customLong("record-http"), help: ArgumentHelp("Append every HTTP exchange to FILE (JSON Lines, token left out).", valueName: "FILE"),
+        completion: .file(extensions: ["jsonl"]))
     var recordHTTP: String?
 
-    @Option(name: .customLong("replay-http"), help: "Answer every request from FILE, offline, in order.")
+    @Option(
+        name: .customLong("replay-http"), help: ArgumentHelp("Answer every request from FILE, offline, in order.", valueName: "FILE"),
+        completion: .file(extensions: ["jsonl"]))
     var replayHTTP: String?
 
     @Flag(name: [.customShort("q"), .customLong("quiet")], help: "No banner, no progress: results and errors only.")
@@ -90,7 +101,15 @@ struct ExtructShell: AsyncParsableCommand {
     @Flag(help: "Log every request to standard error (the token shown as Bearer …).")
     var debug = false
 
+    // Writes this program's manual page (roff or markdown) to standard output: scripts/install
+    // and the docs are made from the binary they describe.
+    @Option(name: .customLong("generate-manual"), help: .hidden)
+    var generateManual: String?
+
     func validate() throws {
+        if let format = generateManual, ManualPage.Format(rawValue: format) == nil {
+            throw ValidationError("--generate-manual takes roff or markdown")
+        }
         if let typing, !(0...5000).contains(typing) { throw ValidationError("--typing takes 0…5000 milliseconds per key") }
         if recordHTTP != nil, replayHTTP != nil { throw ValidationError("--record-http and --replay-http cannot be used together") }
         if noHistory, historyFile != nil { throw ValidationError("--no-history and --history-file cannot be used together") }
@@ -189,8 +208,25 @@ enum Main {
             FileContents.writeToStandardError("error: " + message.replacing("Error: ", with: "") + "\n")
             exit(2)
         }
+        if let format = command.generateManual.flatMap(ManualPage.Format.init(rawValue:)) {
+            exit(manual(format))
+        }
         let status = await run(command, arguments: arguments)
         exit(status)
+    }
+
+    /// Prints extruct-shell(1) in `format`: the options as the parser describes them, the rest
+    /// from the shell's own commands and settings.
+    @MainActor
+    static func manual(_ format: ManualPage.Format) -> Int32 {
+        do {
+            let options = try CommandLineOptions.items(fromHelpDump: ExtructShell.helpDump())
+            print(ShellManual.page(options: options).rendered(as: format), terminator: "")
+            return 0
+        } catch {
+            FileContents.writeToStandardError("error: cannot describe the options: \(error)\n")
+            return 1
+        }
     }
 
     @MainActor
@@ -233,5 +269,17 @@ enum Main {
         }
         await simulator?.stop()
         return status
+    }
+}
+
+extension ParsableCommand {
+    /// ArgumentParser's JSON description of this command's options (`--experimental-dump-help`).
+    static func helpDump() -> String {
+        do {
+            _ = try parseAsRoot(["--experimental-dump-help"])
+            return ""
+        } catch {
+            return fullMessage(for: error)
+        }
     }
 }

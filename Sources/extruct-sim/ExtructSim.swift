@@ -4,6 +4,7 @@ import DeepSearchSimulator
 import FoundationEssentials
 import Hummingbird
 import Logging
+import Manual
 
 #if canImport(Glibc)
 import Glibc
@@ -32,7 +33,7 @@ struct ExtructSim: AsyncParsableCommand {
     @Option(help: "Port to listen on; 0 picks a free one.")
     var port = 8080
 
-    @Option(name: .customLong("token"), help: "A token to accept (repeatable).")
+    @Option(name: .customLong("token"), help: ArgumentHelp("A token to accept (repeatable; default demo).", valueName: "TOKEN"))
     var tokens: [String] = []
 
     @Option(help: "Seed: the same seed gives the same companies, grades and timing.")
@@ -44,10 +45,10 @@ struct ExtructSim: AsyncParsableCommand {
     @Option(help: "Candidates discovered per minute at speed 1.")
     var rate = 100.0
 
-    @Option(name: .customLong("fail-rate"), help: "Share of tasks that fail part way, 0 to 1.")
+    @Option(name: .customLong("fail-rate"), help: ArgumentHelp("Share of tasks that fail part way, 0 to 1.", valueName: "SHARE"))
     var failRate = 0.0
 
-    @Option(name: .customLong("fault"), help: "A fault to inject (repeatable); see above.")
+    @Option(name: .customLong("fault"), help: ArgumentHelp("A fault to inject (repeatable); see the fault specs above.", valueName: "SPEC"))
     var faults: [String] = []
 
     @Flag(name: .customLong("manual-clock"), help: "Time stands still until POST /_sim/clock/advance moves it.")
@@ -59,6 +60,10 @@ struct ExtructSim: AsyncParsableCommand {
     @Flag(help: "Log every request to standard error.")
     var log = false
 
+    // Writes this program's manual page (roff or markdown) to standard output.
+    @Option(name: .customLong("generate-manual"), help: .hidden)
+    var generateManual: String?
+
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
         guard speed > 0 else { throw ValidationError("--speed must be above 0") }
@@ -67,6 +72,12 @@ struct ExtructSim: AsyncParsableCommand {
     }
 
     func run() async throws {
+        if let format = generateManual {
+            guard let format = ManualPage.Format(rawValue: format) else { throw ValidationError("--generate-manual takes roff or markdown") }
+            let options = try CommandLineOptions.items(fromHelpDump: Self.helpDump())
+            print(SimulatorManual.page(options: options).rendered(as: format), terminator: "")
+            return
+        }
         var rules: [FaultRule] = []
         for spec in faults {
             do { rules.append(try FaultRule(spec: spec)) } catch { throw ValidationError("--fault \(spec): \(error)") }
@@ -91,5 +102,17 @@ struct ExtructSim: AsyncParsableCommand {
                 """)
         }
         try await app.runService()
+    }
+}
+
+extension ExtructSim {
+    /// ArgumentParser's JSON description of the options (`--experimental-dump-help`).
+    static func helpDump() -> String {
+        do {
+            _ = try parseAsRoot(["--experimental-dump-help"])
+            return ""
+        } catch {
+            return fullMessage(for: error)
+        }
     }
 }

@@ -111,6 +111,13 @@ public struct ConfigFile: Sendable {
         return text
     }
 
+    /// The names of the profiles in the default config file, for Tab completion of `--profile`;
+    /// none when the file is missing or unreadable.
+    public static func profileNames() -> [String] {
+        guard let config = try? load(path: defaultPath()) else { return [] }
+        return config.profiles.keys.sorted()
+    }
+
     /// The profile `name`, or when `name` is nil the default one: `default_profile`, a profile
     /// called `default`, or the only profile there is.
     public func profile(_ name: String?) throws(Problem) -> (name: String, profile: Profile)? {

@@ -1,0 +1,211 @@
+import DeepSearch
+import Manual
+
+/// extruct-shell(1): the user manual, as psql(1) is. The options come from the command-line
+/// parser, the commands from the same ``CommandSpec``s that `help` prints, the settings from
+/// ``Settings/catalog``; the rest is written here once, for the man page and docs/manual.md.
+@MainActor
+public enum ShellManual {
+    /// The page, with `options` (from ArgumentParser's description of the flags) as OPTIONS.
+    public static func page(options: [ManualPage.Item], registry: CommandRegistry = .standard) -> ManualPage {
+        ManualPage(
+            name: "extruct-shell", summary: "an interactive shell for Extruct's Deep Search API",
+            source: "extruct-shell \(ProductVersion.current)", date: ProductVersion.date,
+            synopsis: [
+                "extruct-shell [OPTIONS]",
+                "extruct-shell [OPTIONS] SCRIPT",
+                "extruct-shell [OPTIONS] -c COMMAND [-c COMMAND]… [-i]",
+                "extruct-shell --demo",
+            ],
+            sections: [
+                .init("DESCRIPTION", description),
+                .init("OPTIONS", [.items(options)]),
+                .init("COMMANDS", commands(registry)),
+                .init("SETTINGS", settings),
+                .init("KEYS", keys),
+                .init("CONFIGURATION", configuration),
+                .init("SCRIPTS", scripts),
+                .init("ENVIRONMENT", [.items(environment)]),
+                .init("FILES", [.items(files)]),
+                .init("EXIT STATUS", [.items(exitStatus)]),
+                .init("EXAMPLES", examples),
+                .init(
+                    "SEE ALSO",
+                    [.paragraph("`extruct-sim`(1), `curl`(1); the API: https://docs.extruct.ai; tokens: https://app.extruct.ai/api-tokens.")]),
+            ])
+    }
+
+    static let description: [ManualPage.Block] = [
+        .paragraph(
+            "extruct-shell talks to Extruct's Deep Search API: it starts company-discovery tasks, follows them through the funnel (discovered, enriched, evaluated, high-fit), pages through their results and resumes them for more, up to the 250-result cap. People use it by hand at a line-edited prompt, from scripts, and for live demos."
+        ),
+        .paragraph(
+            "Without a script, on a terminal, it is interactive: history, Tab completion, a prompt that shows the current task. With SCRIPT, `-f`, `-c`, or standard input that is not a terminal, it plays the commands and exits with a status that says how it went."
+        ),
+        .paragraph(
+            "The API URL comes from `--api-url`, else `EXTRUCT_API_URL`, else the profile of the configuration file, else https://api.extruct.ai. The token comes from `--token`, else `EXTRUCT_API_TOKEN`, else the profile. `--demo` needs neither: it starts a simulator of the API inside the shell."
+        ),
+        .paragraph(
+            "Results go to standard output; prompts, progress and `error:` lines to standard error, so `extruct-shell -c 'results --all' --json > all.json` holds only JSON. Every error is one line that says what happened and what to do; the session stays as it was before the failed command."
+        ),
+    ]
+
+    static func commands(_ registry: CommandRegistry) -> [ManualPage.Block] {
+        let items = registry.commands.map { command -> ManualPage.Item in
+            let spec = command.spec
+            var blocks: [ManualPage.Block] = [.paragraph(spec.abstract)]
+            if !spec.discussion.isEmpty { blocks.append(.paragraph(spec.discussion.split(separator: "\n").joined(separator: " "))) }
+            if !spec.aliases.isEmpty { blocks.append(.paragraph("Also: " + spec.aliases.map { "`\($0)`" }.joined(separator: ", ") + ".")) }
+            if !spec.flags.isEmpty {
+                blocks.append(
+                    .items(
+                        spec.flags.map { flag in
+                            let term = "`\(flag.name)`" + (flag.valueNames.isEmpty ? "" : " \(flag.valueNames)")
+                            return ManualPage.Item(term, sentence(flag.help) + (flag.repeatable ? " Repeatable." : ""))
+                        }))
+            }
+            blocks.append(.example(spec.examples))
+            return ManualPage.Item("`\(spec.synopsis)`", blocks: blocks)
+        }
+        return [
+            .paragraph(
+                "Words are split as a POSIX shell splits them: single and double quotes, backslash escapes; `#` starts a comment outside quotes. `help` lists the commands and `help COMMAND` explains one, with the same text as here."
+            ),
+            .items(items),
+        ]
+    }
+
+    static var settings: [ManualPage.Block] {
+        let defaults = Settings()
+        return [
+            .paragraph("`set NAME VALUE` changes a setting for the session, `set` shows them all, `unset NAME` puts one back to its default."),
+            .items(
+                Settings.catalog.map { entry in
+                    ManualPage.Item(
+                        "`\(entry.name)` \(entry.values)", "\(sentence(entry.help)) Default: \(defaults.value(of: entry.name) ?? "none").")
+                }),
+        ]
+    }
+
+    /// `text` as a sentence: a capital first and a full stop last.
+    static func sentence(_ text: String) -> String {
+        let capital = text.prefix(1).uppercased() + text.dropFirst()
+        return capital.hasSuffix(".") ? capital : capital + "."
+    }
+
+    static let keys: [ManualPage.Block] = [
+        .paragraph(
+            "The prompt is libedit with Emacs bindings. Up and Down walk the history, Ctrl-R searches it, Tab completes commands, options, task ids seen this session, setting names and file paths (never from the network)."
+        ),
+        .items([
+            .init(
+                "Ctrl-C",
+                "At the prompt, discards the line. During a request, cancels it and returns to the prompt. During `watch`, stops watching. In playback, stops the script (exit status 130)."
+            ),
+            .init("Ctrl-D", "On an empty line, leaves the shell."),
+            .init("Ctrl-L", "Clears the screen."),
+        ]),
+        .paragraph("A line that starts with a space is not kept in the history. The terminal is restored on every way out, a crash included."),
+    ]
+
+    static let configuration: [ManualPage.Block] = [
+        .paragraph(
+            "`$XDG_CONFIG_HOME/extruct-shell/config.toml` (by default ~/.config/extruct-shell/config.toml) holds named profiles of an API URL and a token; `--profile NAME` picks one, else `default_profile`, else a profile called `default`, else the only one there is. Flags and environment variables win over the profile."
+        ),
+        .example([
+            "default_profile = \"work\"",
+            "",
+            "[profiles.work]",
+            "api_url = \"https://api.extruct.ai\"",
+            "token = \"…\"",
+            "",
+            "[profiles.local]",
+            "api_url = \"http://127.0.0.1:8080\"",
+            "token = \"demo\"",
+        ]),
+        .paragraph("A file that holds a token must not be readable by group or others: the shell refuses it and says to run chmod 600."),
+    ]
+
+    static let scripts: [ManualPage.Block] = [
+        .paragraph(
+            "A script (`.exsh`) is UTF-8 text, one command a line, in the prompt's language: `#` comments, blank lines, a trailing backslash continues a line; CRLF line ends and a byte-order mark are accepted. A first line `#!/usr/bin/env extruct-shell` makes a script with its run bit a program."
+        ),
+        .paragraph(
+            "The whole file is checked for quoting and unknown commands before anything runs. Playback stops at the first failed command with `error: FILE:LINE: COMMAND: message` and the chain of scripts that sourced it; `--continue-on-error` goes on and still exits non-zero."
+        ),
+        .items([
+            .init(
+                "Variables",
+                "`set NAME VALUE`, then `$NAME` or `${NAME}`. Environment variables expand the same way. `$task` is the current task, `$last.FIELD` a field of the last response (`$last.results[0].company_name`). An unset variable is an error that names it."
+            ),
+            .init(
+                "Checks",
+                "`expect LHS OP RHS` with `==`, `!=`, `<`, `<=`, `>`, `>=`, or `~` (contains, or `/regex/`). LHS is a field of the last response, `error` (the last HTTP status, 0 when no answer came) or a value such as `$last.query`. A failed check prints what it saw and stops the script with status 3."
+            ),
+            .init(
+                "Expected failures",
+                "`try COMMAND` runs a command that may fail: its error is shown, the script goes on, and `error` holds its status (`try resume 25`, then `expect error == 400`)."
+            ),
+            .init(
+                "Recording",
+                "`record FILE` writes every command that succeeds from then on as a runnable script, until `record stop`: task ids made by `create` become variables, a token is written as `$EXTRUCT_API_TOKEN`."
+            ),
+            .init(
+                "Cassettes",
+                "`--record-http FILE` appends every HTTP exchange to FILE (JSON Lines, mode 0600, `Authorization: Bearer …`); `--replay-http FILE` answers every request from it, in order, once each, offline."
+            ),
+            .init(
+                "Demos",
+                "`--echo` prints each command as it would appear at the prompt; `--typing MS` types it out key by key; `sleep` and `echo` pace a script; `--dry-run` prints the HTTP request each command would send and sends nothing."
+            ),
+        ]),
+    ]
+
+    static let environment: [ManualPage.Item] = [
+        .init(
+            "`EXTRUCT_API_TOKEN`",
+            "The API token, from https://app.extruct.ai/api-tokens. Preferred to `--token`, which other users can see in ps(1)."),
+        .init("`EXTRUCT_API_URL`", "The API base URL, when `--api-url` is not given."),
+        .init("`EXTRUCT_DEMO_SPEED`", "How much faster than real the `--demo` simulator runs (default 10)."),
+        .init("`NO_COLOR`", "When set, no ANSI colour (as `--no-color`)."),
+        .init("`XDG_CONFIG_HOME`", "Where the configuration file lives (default ~/.config)."),
+        .init("`XDG_STATE_HOME`", "Where the history lives (default ~/.local/state)."),
+        .init("`HOME`", "The home directory; `~` in paths."),
+    ]
+
+    static let files: [ManualPage.Item] = [
+        .init(
+            "`$XDG_STATE_HOME/extruct-shell/history`",
+            "The interactive history: mode 0600 (a looser mode is tightened), appended right after each command so a killed shell loses nothing; repeats and lines starting with a space are left out, and a token typed inline is kept as `token …`."
+        ),
+        .init(
+            "`$XDG_CONFIG_HOME/extruct-shell/config.toml`",
+            "Profiles: `[profiles.NAME]` tables of `api_url` and `token`, and `default_profile = \"NAME\"`. A file that holds a token is refused when group or others can read it (run chmod 600)."
+        ),
+    ]
+
+    static let exitStatus: [ManualPage.Item] = [
+        .init("0", "Every command succeeded (interactive sessions also end with 0 on `exit` or Ctrl-D)."),
+        .init("1", "A command failed: an HTTP or transport error, a refused value."),
+        .init("2", "A usage error, or a script that cannot be read or parsed (bad quoting, an unknown command, invalid UTF-8, a NUL byte)."),
+        .init("3", "An `expect` did not hold."),
+        .init("130", "Playback interrupted by Ctrl-C; 128 plus the signal number for SIGTERM and SIGHUP."),
+    ]
+
+    static let examples: [ManualPage.Block] = [
+        .paragraph("Try it without a token, on the built-in simulator:"),
+        .example(["extruct-shell --demo"]),
+        .paragraph("Start a task, follow it, and keep the results:"),
+        .example([
+            "export EXTRUCT_API_TOKEN=…",
+            "extruct-shell -c 'create \"vertical SaaS for freight forwarding\" --results 50' -c watch -c 'export saas.csv'",
+        ]),
+        .paragraph("A script that stops when an expectation fails:"),
+        .example([
+            "#!/usr/bin/env extruct-shell",
+            "use $TASK",
+            "expect status == done",
+            "results --limit 10",
+        ]),
+    ]
+}
