@@ -8,6 +8,9 @@ let swiftSettings: [SwiftSetting] = [
     // An async function without an actor runs on its caller's: a command, the client and the
     // socket transport all stay on the shell's main actor, with no thread hand-off per request.
     .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
+    // Members come only from modules a file imports: a dependency that imports Foundation (TOMLKit
+    // does) cannot slip Foundation's String methods, and ICU with them, into a shipped target.
+    .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
 let package = Package(
@@ -28,6 +31,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
         // libedit, found through pkg-config (Debian: libedit-dev); the shim wraps its variadic calls.
@@ -76,6 +80,7 @@ let package = Package(
                 "Manual",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
+                .product(name: "TOMLKit", package: "TOMLKit"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -118,6 +123,8 @@ let package = Package(
             dependencies: [
                 "DeepSearch", "ShellKit",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -127,6 +134,8 @@ let package = Package(
                 "DeepSearch", "DeepSearchSimulator",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             path: "Tests/TestSupport",
             swiftSettings: swiftSettings

@@ -1,6 +1,8 @@
 import AsyncHTTPClient
 import DeepSearch
 import Foundation
+import NIOCore
+import NIOHTTP1
 import ShellKit
 
 /// `extruct-bench`: measurements for scripts/bench.
@@ -9,6 +11,7 @@ import ShellKit
 ///     extruct-bench socket URL TOKEN TASK_ID N   the same over SocketTransport
 ///     extruct-bench ahc URL TOKEN TASK_ID N      the same with AsyncHTTPClient alone
 ///     extruct-bench render N                     render a 250-row results table N times
+///     extruct-bench config N                     read a three-profile config.toml N times
 @main
 enum Bench {
     static func main() async {
@@ -22,8 +25,10 @@ enum Bench {
             await asyncHTTPClient(url: arguments[1], token: arguments[2], task: arguments[3], count: Int(arguments[4]) ?? 1000)
         case "render" where arguments.count == 2:
             render(count: Int(arguments[1]) ?? 100)
+        case "config" where arguments.count == 2:
+            config(count: Int(arguments[1]) ?? 1000)
         default:
-            FileHandle.standardError.write(Data("usage: extruct-bench client|socket|ahc URL TOKEN TASK_ID N | render N\n".utf8))
+            FileHandle.standardError.write(Data("usage: extruct-bench client|socket|ahc URL TOKEN TASK_ID N | render N | config N\n".utf8))
             exit(2)
         }
     }
@@ -95,5 +100,33 @@ enum Bench {
         let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
         print(String(format: "%.3f", seconds * 1000 / Double(count)))
         if bytes == 0 { print("nothing rendered") }
+    }
+
+    /// Microseconds to read a three-profile config.toml (TOMLKit's parse and the profile checks),
+    /// the mean of `count` reads; the file is read on every start that needs a profile.
+    static func config(count: Int) {
+        let text = """
+            # profiles
+            default_profile = "work"
+
+            [profiles.work]
+            api_url = "https://api.extruct.ai"
+            token = "tok-work-1234567890abcdef"
+
+            [profiles.local]
+            api_url = "http://127.0.0.1:8080"
+            token = "demo"
+
+            [profiles.staging]
+            url = "https://staging.example"
+            """
+        var profiles = 0
+        let clock = ContinuousClock()
+        let start = clock.now
+        for _ in 0..<count { profiles += (try? ConfigFile.parse(text, path: "config.toml"))?.profiles.count ?? 0 }
+        let elapsed = clock.now - start
+        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        print(String(format: "%.1f", seconds * 1e6 / Double(count)))
+        if profiles != 3 * count { print("the config was not read") }
     }
 }

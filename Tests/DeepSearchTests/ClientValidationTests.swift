@@ -1,4 +1,5 @@
 import DeepSearch
+import DeepSearchSimulator
 import TestSupport
 import Testing
 

@@ -31,6 +31,9 @@ struct InstallTests {
             #expect(!linked.stdout.contains("RPATH") && !linked.stdout.contains("RUNPATH"), "\(program) loads nothing from beside itself")
             let symbols = try await run(["nm", "\(prefix)/bin/\(program)"], home)
             #expect(symbols.stderr.contains("no symbols"), "\(program) is stripped")
+            // Foundation (not FoundationEssentials) would bring ICU's 34 MB data table with it.
+            let bytes = try #require(FileManager.default.contents(atPath: "\(prefix)/bin/\(program)"))
+            #expect(bytes.range(of: Data("icudt".utf8)) == nil, "\(program) links ICU's data: something imports Foundation")
         }
         let help = try await run(["extruct-shell", "-c", "help"], home)
         #expect(help.status == 0 && help.stdout.contains("resume"))

@@ -62,7 +62,6 @@ import Testing
             #expect(error.description.contains("chmod 600"))
             #expect(!error.description.contains("tok-work"))
         }
-        #expect(throws: ConfigFile.Problem.self) { try ConfigFile.parse("[work]\ntoken = two words", path: "c") }
         #expect(try ConfigFile.load(path: dir + "/none.toml") == nil)
     }
 

@@ -38,6 +38,13 @@ import Testing
         }
     }
 
+    @Test func everyKeyOfTheConfigFileIsInTheManual() throws {
+        let configuration = try #require(page.section("CONFIGURATION"))
+        let text = ManualPage(name: "", summary: "", source: "", date: "", synopsis: [], sections: [configuration]).allText
+        #expect(text.contains("TOML 1.0"))
+        for key in ConfigFile.profileKeys { #expect(text.contains("`\(key.name)`"), "\(key.name) is missing from CONFIGURATION") }
+    }
+
     @Test func theOptionsGivenAreTheOptionsSection() throws {
         #expect(page.section("OPTIONS")?.blocks == [.items([ManualPage.Item("`--demo`", "Start the built-in simulator.")])])
     }
@@ -58,7 +65,7 @@ import Testing
 
     @Test func theMarkdownHasTheSameSectionsAndCommands() {
         let markdown = page.markdown
-        for section in page.sections { #expect(markdown.contains("\n## "), "\(section.title)") }
+        for section in page.sections { #expect(markdown.lowercased().contains("\n## " + section.title.lowercased() + "\n"), "\(section.title)") }
         #expect(markdown.contains("## Exit status"))
         for command in CommandRegistry.standard.commands { #expect(markdown.contains("`\(command.spec.synopsis)`")) }
     }

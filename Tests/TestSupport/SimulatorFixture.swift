@@ -3,6 +3,7 @@ import DeepSearch
 import DeepSearchSimulator
 import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// A simulator serving on a free loopback port, on a manual clock, for one test.
 public struct SimulatorFixture: Sendable {

@@ -1,4 +1,5 @@
 import DeepSearch
+import Synchronization
 
 /// `set`: settings and variables.
 struct SetCommand: ShellCommand {

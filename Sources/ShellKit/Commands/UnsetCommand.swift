@@ -1,3 +1,5 @@
+import Synchronization
+
 /// `unset NAME`: forgets a variable or puts a setting back to its default.
 struct UnsetCommand: ShellCommand {
     static let spec = CommandSpec(

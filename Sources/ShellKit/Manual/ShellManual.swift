@@ -110,8 +110,12 @@ public enum ShellManual {
 
     static let configuration: [ManualPage.Block] = [
         .paragraph(
-            "`$XDG_CONFIG_HOME/extruct-shell/config.toml` (by default ~/.config/extruct-shell/config.toml) holds named profiles of an API URL and a token; `--profile NAME` picks one, else `default_profile`, else a profile called `default`, else the only one there is. Flags and environment variables win over the profile."
+            "`$XDG_CONFIG_HOME/extruct-shell/config.toml` (by default ~/.config/extruct-shell/config.toml) is a TOML 1.0 file (https://toml.io) of named profiles; `--profile NAME` picks one, else `default_profile`, else a profile called `default`, else the only one there is. Flags and environment variables win over the profile."
         ),
+        .paragraph(
+            "A profile is a `[profiles.NAME]` table (`[profile.NAME]` and `[NAME]` work too, as do dotted keys and inline tables); keys at the top level are the profile `default`. A profile takes:"
+        ),
+        .items(ConfigFile.profileKeys.map { ManualPage.Item("`\($0.name)`", sentence($0.help)) }),
         .example([
             "default_profile = \"work\"",
             "",
@@ -123,7 +127,9 @@ public enum ShellManual {
             "api_url = \"http://127.0.0.1:8080\"",
             "token = \"demo\"",
         ]),
-        .paragraph("A file that holds a token must not be readable by group or others: the shell refuses it and says to run chmod 600."),
+        .paragraph(
+            "A syntax error names the line and column; an unknown key or a value of the wrong type names the line and the key. A file that holds a token must not be readable by group or others: the shell refuses it and says to run chmod 600."
+        ),
     ]
 
     static let scripts: [ManualPage.Block] = [

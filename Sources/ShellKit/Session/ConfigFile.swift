@@ -1,11 +1,13 @@
 import FoundationEssentials
 import LineEditing
+import TOMLKit
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// `$XDG_CONFIG_HOME/extruct-shell/config.toml`: named profiles of API URL and token.
+/// `$XDG_CONFIG_HOME/extruct-shell/config.toml`: named profiles of API URL and token, read as
+/// TOML 1.0 by TOMLKit.
 ///
 /// ```toml
 /// default_profile = "work"
@@ -14,19 +16,27 @@ import Glibc
 /// api_url = "https://api.extruct.ai"
 /// token = "…"
 /// ```
-/// A file that holds a token is refused when group or others can access it (as psql does with
-/// `.pgpass`).
+/// `[profile.NAME]` and `[NAME]` name a profile too; `api_url` and `token` at the top level are
+/// the profile `default`; `url` is another name for `api_url`. A file that holds a token is
+/// refused when group or others can access it (as psql does with `.pgpass`).
 public struct ConfigFile: Sendable {
+    /// One profile: where and as whom to talk.
     public struct Profile: Sendable, Hashable {
         public var apiURL: String?
         public var token: String?
     }
 
+    /// The keys a profile takes, with what each holds (for messages and the manual).
+    public static let profileKeys: [(name: String, help: String)] = [
+        ("api_url", "the API base URL (also spelled url)"),
+        ("token", "the API token"),
+    ]
+
     public var path: String
     public var defaultProfile: String?
     public var profiles: [String: Profile]
 
-    /// A problem with the file, said so the user can fix it.
+    /// A problem with the file, said so the user can fix it: the file, the line, the key.
     public struct Problem: Error, Sendable, CustomStringConvertible {
         public var description: String
     }
@@ -39,11 +49,14 @@ public struct ConfigFile: Sendable {
 
     /// Reads the file at `path`; nil when there is none.
     public static func load(path: String) throws(Problem) -> ConfigFile? {
-        guard FileManager.default.fileExists(atPath: path) else { return nil }
+        guard FileContents.isDirectory(path) != nil else { return nil }
         guard let data = FileContents.read(path) else {
             throw Problem(description: "cannot read \(path): permission denied")
         }
-        let config = try parse(String(decoding: data, as: UTF8.self), path: path)
+        guard let text = String(validating: data, as: UTF8.self) else {
+            throw Problem(description: "\(path) is not UTF-8 text; TOML files are UTF-8")
+        }
+        let config = try parse(text, path: path)
         if config.profiles.values.contains(where: { $0.token != nil }) {
             var info = stat()
             if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
@@ -53,63 +66,71 @@ public struct ConfigFile: Sendable {
         return config
     }
 
-    /// Parses the TOML subset: `[profiles.NAME]` (or `[profile.NAME]`, `[NAME]`) tables of
-    /// `key = "value"` lines, `#` comments, a top-level `default_profile`.
+    /// Reads `text` as TOML and then as a config: any valid TOML 1.0 document, with a problem
+    /// for a syntax error (at the line and column TOMLKit reports), an unknown key or a value of
+    /// the wrong type (at the key's line).
     public static func parse(_ text: String, path: String) throws(Problem) -> ConfigFile {
+        let document: TOMLTable
+        do {
+            document = try TOMLTable(string: text)
+        } catch let error as TOMLParseError {
+            let at = error.source.begin
+            throw Problem(description: "\(path):\(at.line):\(at.column): \(error.description); the file is TOML 1.0 (https://toml.io)")
+        } catch {
+            throw Problem(description: "\(path): \(error)")
+        }
+        let reader = Reader(path: path, text: text)
         var config = ConfigFile(path: path, defaultProfile: nil, profiles: [:])
-        var current: String?
-        for (index, raw) in text.split(separator: "\n", omittingEmptySubsequences: false).enumerated() {
-            let line = stripComment(String(raw)).trimmingSpaces
-            guard !line.isEmpty else { continue }
-            let place = "\(path):\(index + 1)"
-            if line.hasPrefix("[") {
-                guard line.hasSuffix("]") else { throw Problem(description: "\(place): a table header ends with ]") }
-                var name = String(line.dropFirst().dropLast()).trimmingSpaces
-                for prefix in ["profiles.", "profile."] where name.hasPrefix(prefix) { name = String(name.dropFirst(prefix.count)) }
-                name = name.trimming { $0 == "\"" }
-                guard !name.isEmpty else { throw Problem(description: "\(place): a profile needs a name") }
-                current = name
-                config.profiles[name, default: Profile()] = config.profiles[name] ?? Profile()
-                continue
+        var origins: [String: [String]] = [:]
+        func add(_ name: String, _ table: TOMLTable, at keyPath: [String]) throws(Problem) {
+            if let earlier = origins[name] {
+                throw reader.problem(
+                    at: keyPath, "profile \(name) is already defined as \(earlier.joined(separator: ".")); keep one of the two")
             }
-            guard let eq = line.firstIndex(of: "=") else { throw Problem(description: "\(place): expected key = \"value\"") }
-            let key = String(line[..<eq]).trimmingSpaces
-            let value = try unquote(String(line[line.index(after: eq)...]).trimmingSpaces, place: place)
-            switch (current, key) {
-            case (nil, "default_profile"): config.defaultProfile = value
-            case (nil, "api_url"), (nil, "token"):
-                current = "default"
-                fallthrough
-            case (.some, "api_url"), (.some, "url"), (.some, "token"):
-                let name = current ?? "default"
-                var profile = config.profiles[name] ?? Profile()
-                if key == "token" { profile.token = value } else { profile.apiURL = value }
-                config.profiles[name] = profile
-                if current == "default", key != "token" && key != "api_url" { current = nil }
+            origins[name] = keyPath
+            config.profiles[name] = try reader.profile(table, at: keyPath)
+        }
+        let topLevel = TOMLTable()
+        for key in document.keys.sorted() {
+            let value = document[key]!.tomlValue
+            switch key {
+            case "default_profile":
+                config.defaultProfile = try reader.string(value, at: [key])
+            case "profiles", "profile":
+                guard let tables = value.table else {
+                    throw reader.problem(at: [key], "expected a table of profiles, such as [\(key).work]")
+                }
+                for name in tables.keys.sorted() {
+                    guard let table = tables[name]?.tomlValue.table else {
+                        throw reader.problem(at: [key, name], "expected a profile table, such as [\(key).\(name)] with api_url and token")
+                    }
+                    try add(name, table, at: [key, name])
+                }
             default:
-                throw Problem(description: "\(place): unknown key \(key); use api_url and token in a [profiles.NAME] table")
+                if let table = value.table {
+                    try add(key, table, at: [key])
+                } else if profileKeyNames.contains(key) {
+                    topLevel[key] = value
+                } else {
+                    throw reader.problem(
+                        at: [key],
+                        "unknown key; the top level takes default_profile, \(Self.profileKeys.map(\.name).joined(separator: ", ")) and [profiles.NAME] tables"
+                    )
+                }
             }
+        }
+        if !topLevel.isEmpty {
+            if origins["default"] != nil {
+                throw reader.problem(
+                    at: [topLevel.keys.sorted()[0]], "the top-level keys are the profile default, which is also a table; keep one of the two")
+            }
+            config.profiles["default"] = try reader.profile(topLevel, at: [])
         }
         return config
     }
 
-    private static func stripComment(_ line: String) -> String {
-        var inString = false
-        var out = ""
-        for c in line {
-            if c == "\"" { inString.toggle() }
-            if c == "#", !inString { break }
-            out.append(c)
-        }
-        return out
-    }
-
-    private static func unquote(_ text: String, place: String) throws(Problem) -> String {
-        if text.count >= 2, text.hasPrefix("\""), text.hasSuffix("\"") { return String(text.dropFirst().dropLast()) }
-        if text.count >= 2, text.hasPrefix("'"), text.hasSuffix("'") { return String(text.dropFirst().dropLast()) }
-        guard !text.isEmpty, !text.contains(" ") else { throw Problem(description: "\(place): put the value in double quotes") }
-        return text
-    }
+    /// The names a profile (or the top level) takes: the catalog plus `url`.
+    static var profileKeyNames: Set<String> { Set(profileKeys.map(\.name) + ["url"]) }
 
     /// The names of the profiles in the default config file, for Tab completion of `--profile`;
     /// none when the file is missing or unreadable.
@@ -128,8 +149,70 @@ public struct ConfigFile: Sendable {
             }
             return (name, profile)
         }
-        let chosen = defaultProfile ?? (profiles["default"] != nil ? "default" : profiles.count == 1 ? profiles.keys.first : nil)
+        if let chosen = defaultProfile {
+            guard let profile = profiles[chosen] else {
+                throw Problem(description: "\(path): default_profile names \(chosen), which is not a profile there")
+            }
+            return (chosen, profile)
+        }
+        let chosen = profiles["default"] != nil ? "default" : profiles.count == 1 ? profiles.keys.first : nil
         guard let chosen, let profile = profiles[chosen] else { return nil }
         return (chosen, profile)
+    }
+
+    /// Turns TOML values into a config's, with problems that name the line of the key.
+    struct Reader {
+        let path: String
+        let locator: TOMLKeyLocator
+
+        init(path: String, text: String) {
+            self.path = path
+            self.locator = TOMLKeyLocator(text)
+        }
+
+        func problem(at keyPath: [String], _ message: String) -> Problem {
+            let key = keyPath.map(TOMLKeyLocator.display).joined(separator: ".")
+            let line = locator.line(of: keyPath).map { ":\($0)" } ?? ""
+            return Problem(description: "\(path)\(line): \(key): \(message)")
+        }
+
+        func string(_ value: TOMLValue, at keyPath: [String]) throws(Problem) -> String {
+            guard let string = value.string else {
+                throw problem(at: keyPath, "expected a string in quotes, not \(Self.describe(value.type))")
+            }
+            return string
+        }
+
+        func profile(_ table: TOMLTable, at keyPath: [String]) throws(Problem) -> Profile {
+            var profile = Profile()
+            for key in table.keys.sorted() {
+                let value = table[key]!.tomlValue
+                switch key {
+                case "api_url", "url":
+                    if profile.apiURL != nil {
+                        throw problem(at: keyPath + [key], "give api_url or url, not both")
+                    }
+                    profile.apiURL = try string(value, at: keyPath + [key])
+                case "token":
+                    profile.token = try string(value, at: keyPath + [key])
+                default:
+                    let keys = ConfigFile.profileKeys.map(\.name).joined(separator: ", ")
+                    throw problem(at: keyPath + [key], "unknown key; a profile takes \(keys)")
+                }
+            }
+            return profile
+        }
+
+        static func describe(_ type: TOMLType) -> String {
+            switch type {
+            case .table: "a table"
+            case .array: "an array"
+            case .string: "a string"
+            case .int: "an integer"
+            case .double: "a number"
+            case .bool: "true or false"
+            case .date, .time, .dateTime: "a date or time"
+            }
+        }
     }
 }
