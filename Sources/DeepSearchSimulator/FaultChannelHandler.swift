@@ -57,3 +57,19 @@ final class FaultChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
         }
     }
 }
+
+/// Counts the connections the simulator accepts (a keep-alive client opens one for many requests).
+final class ConnectionCounter: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+
+    private let journal: RequestJournal
+
+    init(journal: RequestJournal) {
+        self.journal = journal
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        journal.connectionOpened()
+    }
+}

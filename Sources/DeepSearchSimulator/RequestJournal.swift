@@ -16,6 +16,7 @@ public final class RequestJournal: Sendable {
     private struct State {
         var entries: [Entry] = []
         var total = 0
+        var connections = 0
     }
 
     private let state = Mutex(State())
@@ -38,6 +39,13 @@ public final class RequestJournal: Sendable {
     /// How many API requests arrived since the last ``clear()``.
     public var total: Int { state.withLock { $0.total } }
 
+    /// How many connections were opened since the last ``clear()`` (TLS or not).
+    public var connections: Int { state.withLock { $0.connections } }
+
+    func connectionOpened() {
+        state.withLock { $0.connections += 1 }
+    }
+
     /// Forgets everything.
     public func clear() {
         state.withLock { $0 = State() }
@@ -45,9 +53,10 @@ public final class RequestJournal: Sendable {
 
     /// The journal as JSON, for `GET /_sim/requests`.
     public var json: JSONValue {
-        let (entries, total) = state.withLock { ($0.entries, $0.total) }
+        let (entries, total, connections) = state.withLock { ($0.entries, $0.total, $0.connections) }
         return .object([
             "total": .int(total),
+            "connections": .int(connections),
             "requests": .array(
                 entries.map {
                     .object(["method": .string($0.method), "path": .string($0.path), "query": .string($0.query), "status": .int($0.status)])

@@ -1,7 +1,10 @@
 import DeepSearch
 import Hummingbird
+import HummingbirdCore
+import HummingbirdTLS
 import Logging
 import NIOCore
+import NIOSSL
 
 #if canImport(Glibc)
 import Glibc
@@ -69,7 +72,7 @@ public struct Simulator: Sendable {
     /// until the returned handle is stopped.
     public func start(logger: Logger = Simulator.quietLogger) async throws -> RunningSimulator {
         let (ports, continuation) = AsyncThrowingStream<Int, any Error>.makeStream()
-        let app = buildApplication(self, logger: logger) { port in continuation.yield(port) }
+        let app = try buildApplication(self, logger: logger) { port in continuation.yield(port) }
         let task = Task {
             do {
                 try await app.runService(gracefulShutdownSignals: [])
@@ -79,9 +82,15 @@ public struct Simulator: Sendable {
             }
         }
         for try await port in ports {
-            return RunningSimulator(simulator: self, host: configuration.host, port: port, task: task)
+            return RunningSimulator(simulator: self, host: configuration.host, port: port, isSecure: configuration.tls != nil, task: task)
         }
         throw CancellationError()
+    }
+
+    /// `http://HOST:PORT` or `https://HOST:PORT`, an IPv6 host in brackets.
+    public static func url(host: String, port: Int, isSecure: Bool) -> String {
+        let h = host.contains(":") ? "[\(host)]" : host
+        return "\(isSecure ? "https" : "http")://\(h):\(port)"
     }
 
     /// A logger that prints nothing.
@@ -100,22 +109,51 @@ public struct Simulator: Sendable {
 }
 
 /// The HTTP server of `simulator`: the API, the control endpoints under `/_sim/`, and connection
-/// resets. `onServerRunning` hears the port it listens on.
+/// resets; HTTPS when the configuration has a TLS identity. `onServerRunning` hears the port it
+/// listens on. Throws when the TLS identity cannot be used.
 public func buildApplication(
     _ simulator: Simulator, logger: Logger = Simulator.quietLogger,
     onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-) -> some ApplicationProtocol {
+) throws -> some ApplicationProtocol {
     let responder = SimulatorResponder(
         store: simulator.store, injector: simulator.faults, journal: simulator.journal, configuration: simulator.configuration)
     let injector = simulator.faults
     let journal = simulator.journal
+    // A handler per connection: counting connections, deciding faults.
+    var server = HTTPServerBuilder.http1(
+        configuration: .init(additionalChannelHandlers: [
+            ConnectionCounter(journal: journal), FaultChannelHandler(injector: injector, journal: journal),
+        ]))
+    if let identity = simulator.configuration.tls {
+        server = try .tls(server, tlsConfiguration: identity.serverConfiguration())
+    }
     return Application(
         responder: responder,
-        server: .http1(configuration: .init(additionalChannelHandlers: [FaultChannelHandler(injector: injector, journal: journal)])),
+        server: server,
         configuration: ApplicationConfiguration(
             address: .hostname(simulator.configuration.host, port: simulator.configuration.port), serverName: nil),
         onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? 0) },
         logger: logger)
+}
+
+extension SimulatorTLSIdentity {
+    /// NIOSSL's server configuration for this certificate chain and key.
+    func serverConfiguration() throws -> TLSConfiguration {
+        let chain: [NIOSSLCertificate]
+        let key: NIOSSLPrivateKey
+        do {
+            chain = try NIOSSLCertificate.fromPEMBytes(Array(certificateChainPEM.utf8))
+        } catch {
+            throw SimulatorTLSError(description: "the certificate is not a PEM certificate chain: \(error)")
+        }
+        do {
+            key = try NIOSSLPrivateKey(bytes: Array(privateKeyPEM.utf8), format: .pem)
+        } catch {
+            throw SimulatorTLSError(description: "the key is not a PEM private key: \(error)")
+        }
+        guard !chain.isEmpty else { throw SimulatorTLSError(description: "the certificate file holds no certificate") }
+        return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
+    }
 }
 
 /// A simulator serving on a port.
@@ -123,20 +161,20 @@ public final class RunningSimulator: Sendable {
     public let simulator: Simulator
     public let host: String
     public let port: Int
+    /// Whether it serves HTTPS.
+    public let isSecure: Bool
     private let task: Task<Void, Never>
 
-    init(simulator: Simulator, host: String, port: Int, task: Task<Void, Never>) {
+    init(simulator: Simulator, host: String, port: Int, isSecure: Bool, task: Task<Void, Never>) {
         self.simulator = simulator
         self.host = host
         self.port = port
+        self.isSecure = isSecure
         self.task = task
     }
 
-    /// `http://HOST:PORT`.
-    public var url: String {
-        let h = host.contains(":") ? "[\(host)]" : host
-        return "http://\(h):\(port)"
-    }
+    /// `http://HOST:PORT`, or `https://…`.
+    public var url: String { Simulator.url(host: host, port: port, isSecure: isSecure) }
 
     /// Stops serving and waits until the port is closed.
     public func stop() async {

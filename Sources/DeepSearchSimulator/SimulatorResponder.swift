@@ -59,6 +59,7 @@ struct SimulatorResponder: HTTPResponder {
     // MARK: The API
 
     private enum Route {
+        case healthcheck
         case tasks
         case task(String)
         case results(String)
@@ -67,6 +68,7 @@ struct SimulatorResponder: HTTPResponder {
     }
 
     private func route(_ path: String) -> Route {
+        if path == "/v1/healthcheck" { return .healthcheck }
         let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
         guard parts.count >= 2, parts.first == "v1", parts.dropFirst().first == "discovery_tasks" else { return .none }
         let rest = Array(parts.dropFirst(2))
@@ -87,7 +89,7 @@ struct SimulatorResponder: HTTPResponder {
     private func allowedMethods(_ path: String) -> String {
         switch route(path) {
         case .tasks: "GET, POST"
-        case .task, .results: "GET"
+        case .task, .results, .healthcheck: "GET"
         case .resume: "POST"
         case .none: ""
         }
@@ -98,6 +100,8 @@ struct SimulatorResponder: HTTPResponder {
         if case .none = route { return .detail(404, "Not Found") }
         let allowed = allowedMethods(path).split(separator: ",").map { $0.trimmingSpacesAndNewlines }
         guard allowed.contains(method) else { return .detail(405, "Method Not Allowed") }
+        // Extruct's own CLI checks the API is up with an unauthenticated GET /v1/healthcheck.
+        if case .healthcheck = route { return .json(200, .object(["status": "ok"])) }
         if let failure = authenticate(request) { return failure }
         switch route {
         case .tasks where method == "GET":
@@ -122,7 +126,7 @@ struct SimulatorResponder: HTTPResponder {
             case .failure(let reply): return reply.reply
             case .success(let json): return await store.resume(id: id, body: json)
             }
-        case .none:
+        case .none, .healthcheck:
             return .detail(404, "Not Found")
         }
     }

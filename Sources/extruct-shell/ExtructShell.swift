@@ -101,6 +101,19 @@ struct ExtructShell: AsyncParsableCommand {
     @Flag(help: "Log every request to standard error (the token shown as Bearer …).")
     var debug = false
 
+    @Option(
+        name: .customLong("ca-file"),
+        help: ArgumentHelp(
+            "Trust the certificate authorities in this PEM file besides the system's (env EXTRUCT_CA_FILE; SSL_CERT_FILE is trusted too).",
+            valueName: "FILE"), completion: .file(extensions: ["pem", "crt"]))
+    var caFile: String?
+
+    @Option(
+        help: ArgumentHelp(
+            "Reach the API through this proxy, http://[USER:PASSWORD@]HOST:PORT (default: HTTPS_PROXY, HTTP_PROXY; NO_PROXY applies).",
+            valueName: "URL"))
+    var proxy: String?
+
     // Writes this program's manual page (roff or markdown) to standard output: scripts/install
     // and the docs are made from the binary they describe.
     @Option(name: .customLong("generate-manual"), help: .hidden)
@@ -116,23 +129,39 @@ struct ExtructShell: AsyncParsableCommand {
     }
 
     /// Where the URL and token come from: flag, environment, profile, default.
-    func resolveEndpoint() throws -> (url: String, urlOrigin: String, token: String?, tokenOrigin: String) {
+    /// The URL, the token and the network: flag, environment, profile, default. The config file
+    /// is read on every start (a TOMLKit parse is about 12 µs), so a profile's proxy and CA file
+    /// apply even when the URL and token come from the environment.
+    func resolveEndpoint() throws -> (
+        url: String, urlOrigin: String, token: String?, tokenOrigin: String, network: NetworkConfiguration
+    ) {
         var url = apiURL.map { ($0, "--api-url") } ?? Environment.value("EXTRUCT_API_URL").map { ($0, "EXTRUCT_API_URL") }
         var tok = token.map { ($0, "--token") } ?? Environment.value("EXTRUCT_API_TOKEN").map { ($0, "EXTRUCT_API_TOKEN") }
-        if profile != nil || url == nil || tok == nil {
-            let path = ConfigFile.defaultPath()
-            do {
-                if let config = try ConfigFile.load(path: path), let (name, chosen) = try config.profile(profile) {
-                    if url == nil, let u = chosen.apiURL { url = (u, "profile \(name)") }
-                    if tok == nil, let t = chosen.token { tok = (t, "profile \(name) in \(path)") }
-                } else if let profile {
-                    throw ValidationError("there is no config file at \(path) for --profile \(profile)")
-                }
-            } catch let problem as ConfigFile.Problem {
-                throw ValidationError(problem.description)
+        let path = ConfigFile.defaultPath()
+        var chosen: (name: String, profile: ConfigFile.Profile)?
+        do {
+            if let config = try ConfigFile.load(path: path) {
+                chosen = try config.profile(profile)
+            } else if let profile {
+                throw ValidationError("there is no config file at \(path) for --profile \(profile)")
             }
+        } catch let problem as ConfigFile.Problem {
+            throw ValidationError(problem.description)
         }
-        return (url?.0 ?? "https://api.extruct.ai", url?.1 ?? "the default", tok?.0, tok?.1 ?? "nowhere (no --token, EXTRUCT_API_TOKEN or profile)")
+        if let (name, profile) = chosen {
+            if url == nil, let u = profile.apiURL { url = (u, "profile \(name)") }
+            if tok == nil, let t = profile.token { tok = (t, "profile \(name) in \(path)") }
+        }
+        let network: NetworkConfiguration
+        do {
+            network = try NetworkSettings.resolve(caFile: caFile, proxy: proxy, profile: chosen)
+        } catch {
+            throw ValidationError(error.description)
+        }
+        return (
+            url?.0 ?? "https://api.extruct.ai", url?.1 ?? "the default", tok?.0, tok?.1 ?? "nowhere (no --token, EXTRUCT_API_TOKEN or profile)",
+            network
+        )
     }
 
     @MainActor
@@ -154,6 +183,7 @@ struct ExtructShell: AsyncParsableCommand {
         options.recordHTTP = recordHTTP
         options.replayHTTP = replayHTTP
         options.allowInsecureHTTP = allowInsecureHTTP
+        options.network = endpoint.network
         options.debug = debug
         return options
     }

@@ -5,6 +5,7 @@ import FoundationEssentials
 import Hummingbird
 import Logging
 import Manual
+import SimulatorTLS
 
 #if canImport(Glibc)
 import Glibc
@@ -60,6 +61,25 @@ struct ExtructSim: AsyncParsableCommand {
     @Flag(help: "Log every request to standard error.")
     var log = false
 
+    @Flag(help: "Serve HTTPS with a throwaway CA made at start, for localhost, 127.0.0.1 and each --tls-name; the CA is written to a file.")
+    var tls = false
+
+    @Option(name: .customLong("tls-name"), help: ArgumentHelp("With --tls, another name the certificate is for (repeatable).", valueName: "NAME"))
+    var tlsNames: [String] = []
+
+    @Option(
+        name: .customLong("tls-ca-file"),
+        help: ArgumentHelp("With --tls, where to write the CA certificate (default: a file in the temporary folder).", valueName: "FILE"))
+    var tlsCAFile: String?
+
+    @Option(
+        name: .customLong("tls-cert"), help: ArgumentHelp("Serve HTTPS with this PEM certificate chain (with --tls-key).", valueName: "FILE"),
+        completion: .file())
+    var tlsCertificate: String?
+
+    @Option(name: .customLong("tls-key"), help: ArgumentHelp("The PEM private key of --tls-cert.", valueName: "FILE"), completion: .file())
+    var tlsKey: String?
+
     // Writes this program's manual page (roff or markdown) to standard output.
     @Option(name: .customLong("generate-manual"), help: .hidden)
     var generateManual: String?
@@ -69,6 +89,9 @@ struct ExtructSim: AsyncParsableCommand {
         guard speed > 0 else { throw ValidationError("--speed must be above 0") }
         guard rate > 0 else { throw ValidationError("--rate must be above 0") }
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
+        guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
+        guard !(tls && tlsCertificate != nil) else { throw ValidationError("--tls makes its own certificate; leave out --tls-cert and --tls-key") }
+        guard tls || (tlsNames.isEmpty && tlsCAFile == nil) else { throw ValidationError("--tls-name and --tls-ca-file go with --tls") }
     }
 
     func run() async throws {
@@ -83,23 +106,56 @@ struct ExtructSim: AsyncParsableCommand {
             do { rules.append(try FaultRule(spec: spec)) } catch { throw ValidationError("--fault \(spec): \(error)") }
         }
         let tokens = self.tokens.isEmpty ? ["demo"] : self.tokens
-        let configuration = SimulatorConfiguration(
+        var configuration = SimulatorConfiguration(
             host: host, port: port, tokens: tokens, seed: seed, speed: speed, companiesPerMinute: rate,
             failureRate: failRate, faults: rules, clock: manualClock ? ManualClock() : WallClock(), logRequests: log)
+        let authority = tls ? try ThrowawayCertificateAuthority(names: ["localhost", "127.0.0.1", "::1"] + tlsNames) : nil
+        if let authority {
+            configuration.tls = SimulatorTLSIdentity(
+                certificateChainPEM: authority.serverCertificateChainPEM, privateKeyPEM: authority.serverPrivateKeyPEM)
+        } else if let tlsCertificate, let tlsKey {
+            do {
+                configuration.tls = try SimulatorTLSIdentity(certificateFile: tlsCertificate, keyFile: tlsKey)
+            } catch {
+                throw ValidationError("\(error)")
+            }
+        }
         let simulator = Simulator(configuration: configuration)
         if demoTasks { await simulator.seedDemoTasks() }
         let host = self.host
-        let app = buildApplication(simulator) { port in
-            let url = "http://\(host.contains(":") ? "[\(host)]" : host):\(port)"
-            print("extruct-sim listening on \(url)")
-            fflush(nil)
-            let token = tokens == ["demo"] ? "demo" : "YOUR_TOKEN"
-            Simulator.writeToStandardError(
-                """
-                seed \(configuration.seed), speed \(configuration.speed)×, \(tokens.count) token\(tokens.count == 1 ? "" : "s")\(manualClock ? ", manual clock" : ""); Ctrl-C stops it
-                try: curl -H 'Authorization: Bearer \(token)' \(url)/v1/discovery_tasks
+        let manualClock = self.manualClock
+        let (seed, speed) = (configuration.seed, configuration.speed)
+        let isSecure = configuration.tls != nil
+        let caFile = tlsCAFile
+        // A certificate or key the simulator cannot use is a usage error, said in one line.
+        func usable<T>(_ make: () throws -> T) throws -> T {
+            do { return try make() } catch { throw ValidationError("\(error)") }
+        }
+        let app = try usable {
+            try buildApplication(simulator) { port in
+                let url = Simulator.url(host: host, port: port, isSecure: isSecure)
+                print("extruct-sim listening on \(url)")
+                var curlCA = ""
+                if let authority {
+                    let temporary = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+                    let path = caFile ?? "\(temporary)/extruct-sim-\(port)-ca.pem"
+                    curlCA = "--cacert \(path) "
+                    do {
+                        try authority.writeCACertificate(to: path)
+                        print("extruct-sim CA certificate: \(path)")
+                    } catch {
+                        Simulator.writeToStandardError("error: cannot write the CA certificate to \(path): \(error)\n")
+                    }
+                }
+                fflush(nil)
+                let token = tokens == ["demo"] ? "demo" : "YOUR_TOKEN"
+                Simulator.writeToStandardError(
+                    """
+                    seed \(seed), speed \(speed)×, \(tokens.count) token\(tokens.count == 1 ? "" : "s")\(manualClock ? ", manual clock" : ""); Ctrl-C stops it
+                    try: curl \(curlCA)-H 'Authorization: Bearer \(token)' \(url)/v1/discovery_tasks
 
-                """)
+                    """)
+            }
         }
         try await app.runService()
     }

@@ -91,6 +91,7 @@ func expectError(_ body: () async throws -> Void) async -> DeepSearchError? {
     } catch let error as DeepSearchError {
         return error
     } catch {
+        Issue.record("expected a DeepSearchError, got \(type(of: error)): \(error)")
         return nil
     }
 }

@@ -5,8 +5,9 @@ import TestSupport
 import Testing
 
 /// Every command that talks to the API × every fault the simulator injects, through the built
-/// binary on a pseudo-terminal: one `error:` line, no stack trace, no hang beyond the timeout,
-/// the session unchanged, the next command works; create and resume sent once whatever happens.
+/// binary on a pseudo-terminal, over plain HTTP (the socket transport) and HTTPS (AsyncHTTPClient
+/// with TLS): one `error:` line, no stack trace, no hang beyond the timeout, the session
+/// unchanged, the next command works; create and resume sent once whatever happens.
 @Suite struct FaultMatrixTests {
     struct Fault: Sendable, CustomStringConvertible {
         var name: String
@@ -24,7 +25,7 @@ import Testing
         Fault(name: "429 with Retry-After", rule: FaultRule(.rateLimit, retryAfter: 2), says: "wait 2 s"),
         Fault(name: "429 without Retry-After", rule: FaultRule(.rateLimit), says: "rate limited"),
         Fault(name: "402", rule: FaultRule(.paymentRequired), says: "402 plan_required"),
-        Fault(name: "connection reset", rule: FaultRule(.reset), says: "http://127.0.0.1:"),
+        Fault(name: "connection reset", rule: FaultRule(.reset), says: "://127.0.0.1:"),
         Fault(name: "truncated JSON", rule: FaultRule(.truncated), says: "not valid JSON"),
         Fault(name: "invalid JSON", rule: FaultRule(.invalidJSON), says: "not valid JSON"),
         Fault(name: "empty body", rule: FaultRule(.emptyBody), says: "not valid JSON"),
@@ -45,13 +46,11 @@ import Testing
         ("raw GET /v1/discovery_tasks", "GET", "/v1/discovery_tasks"),
     ]
 
-    @Test(arguments: faults)
-    func everyCommandMeetsTheFaultWithOneErrorLine(_ fault: Fault) async throws {
-        let sim = try await SimulatorFixture.start()
+    @Test(arguments: Scheme.allCases, faults)
+    func everyCommandMeetsTheFaultWithOneErrorLine(_ scheme: Scheme, _ fault: Fault) async throws {
+        let sim = try await SimulatorFixture.start(scheme: scheme)
         let home = try TemporaryDirectory()
-        let pty = try PseudoTerminal(
-            Binaries.shell, ["--no-color"],
-            environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]))
+        let pty = try PseudoTerminal(Binaries.shell, ["--no-color"], environment: testEnvironment(home: home.path, extra: sim.shellEnvironment))
         defer {
             pty.terminate()
             home.remove()
@@ -80,8 +79,8 @@ import Testing
             sim.simulator.faults.clear()
             let screen = strippingEscapes(pty.text(since: mark))
             let errors = screen.components(separatedBy: "\n").filter { $0.contains("error: ") }
-            #expect(errors.count == 1, "\(fault) × \(command.line): \(screen)")
-            #expect(errors.first?.contains(fault.says) == true, "\(fault) × \(command.line): \(errors)")
+            #expect(errors.count == 1, "\(scheme) \(fault) × \(command.line): \(screen)")
+            #expect(errors.first?.contains(fault.says) == true, "\(scheme) \(fault) × \(command.line): \(errors)")
             #expect(!screen.contains("Fatal error") && !screen.contains("Stack dump") && !screen.contains("Backtrace"))
             #expect(elapsed < 10, "\(fault) × \(command.line) took \(elapsed) s")
             if command.method == "POST" {
@@ -96,12 +95,12 @@ import Testing
         mark = try await pty.run("results --limit 2")
         try await pty.wait(for: "high-fit results", after: mark)
         #expect(pty.exitStatus == nil)
-        await sim.running.stop()
+        await sim.stop()
     }
 
-    @Test(arguments: faults)
-    func inPlaybackAFaultIsExitStatusOne(_ fault: Fault) async throws {
-        try await SimulatorFixture.with(configure: { $0.clock = WallClock() }) { sim in
+    @Test(arguments: Scheme.allCases, faults)
+    func inPlaybackAFaultIsExitStatusOne(_ scheme: Scheme, _ fault: Fault) async throws {
+        try await SimulatorFixture.with(scheme: scheme, configure: { $0.clock = WallClock() }) { sim in
             let home = try TemporaryDirectory()
             defer { home.remove() }
             var rule = fault.rule
@@ -112,8 +111,8 @@ import Testing
                     "-c", "set timeout 3", "-c", "set retries 0", "-c", "create \"playback fault\" --results 3", "-c", "results", "-c",
                     "echo not reached",
                 ],
-                home: home.path, extraEnvironment: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token])
-            #expect(run.status == 1, "\(fault): \(run.stderr)")
+                home: home.path, extraEnvironment: sim.shellEnvironment)
+            #expect(run.status == 1, "\(scheme) \(fault): \(run.stderr)")
             #expect(run.stderr.components(separatedBy: "error: ").count == 2)
             #expect(!run.stdout.contains("not reached"))
         }

@@ -35,12 +35,12 @@ import Glibc
             try await body(setup)
         } catch {
             pty.terminate()
-            await sim.running.stop()
+            await sim.stop()
             if existing == nil { home.remove() }
             throw error
         }
         pty.terminate()
-        await sim.running.stop()
+        await sim.stop()
         if existing == nil { home.remove() }
     }
 

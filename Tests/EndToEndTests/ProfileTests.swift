@@ -44,7 +44,7 @@ import Testing
         let path = try writeConfig("[profiles.work]\napi_url = \"http://127.0.0.1:1\"\ntokn = \"x\"\n", in: home)
         let run = try await runShell(["-c", "tasks"], home: home.path)
         #expect(run.status == 2)
-        #expect(run.stderr == "error: \(path):3: profiles.work.tokn: unknown key; a profile takes api_url, token\n")
+        #expect(run.stderr == "error: \(path):3: profiles.work.tokn: unknown key; a profile takes api_url, token, ca_file and proxy\n")
         _ = try writeConfig("[profiles.work]\ntoken = unquoted\n", in: home)
         let syntax = try await runShell(["-c", "tasks"], home: home.path)
         #expect(syntax.status == 2)

@@ -90,7 +90,7 @@ import Testing
     @Test func anUnknownKeyNamesTheFileTheLineAndTheKey() {
         #expect(
             problem("[profiles.work]\napi_url = \"x\"\ntokn = \"t\"\n")
-                == "config.toml:3: profiles.work.tokn: unknown key; a profile takes api_url, token")
+                == "config.toml:3: profiles.work.tokn: unknown key; a profile takes api_url, token, ca_file and proxy")
         #expect(
             problem("default_profile = \"w\"\n\ndefaultprofile = \"w\"\n").hasPrefix(
                 "config.toml:3: defaultprofile: unknown key; the top level takes default_profile"))

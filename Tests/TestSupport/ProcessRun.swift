@@ -24,6 +24,11 @@ public func runProcess(
     let stdin = Pipe()
     let stdout = Pipe()
     let stderr = Pipe()
+    // None of these may leak into a child another test starts meanwhile: it would hold the
+    // output open after this program ended (the program's own copies are dup2'd, so keep).
+    for pipe in [stdin, stdout, stderr] {
+        for handle in [pipe.fileHandleForReading, pipe.fileHandleForWriting] { _ = fcntl(handle.fileDescriptor, F_SETFD, FD_CLOEXEC) }
+    }
     process.standardInput = stdin
     process.standardOutput = stdout
     process.standardError = stderr

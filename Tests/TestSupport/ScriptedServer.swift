@@ -130,3 +130,38 @@ public final class ScriptedServer: Sendable {
         return Request(head: head, body: body, connection: connection)
     }
 }
+
+/// A TCP server on a loopback port that closes every connection as soon as it is accepted: a
+/// peer that will not talk (a TLS handshake meets the end of the stream).
+public final class HangUpServer: Sendable {
+    public let port: UInt16
+    private let listener: Int32
+
+    public init() throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        port = UInt16(bigEndian: address.sin_port)
+        listener = fd
+        Thread {
+            while true {
+                let client = accept(fd, nil, nil)
+                if client < 0 { return }
+                close(client)
+            }
+        }.start()
+    }
+
+    /// Stops accepting.
+    public func stop() {
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+}

@@ -4,39 +4,78 @@ import DeepSearchSimulator
 import Foundation
 import NIOCore
 import NIOHTTP1
+import SimulatorTLS
+import Testing
+
+/// How a test reaches its simulator: plain HTTP (the socket transport) or HTTPS with a throwaway
+/// CA (AsyncHTTPClient, what every user of the real API gets). End-to-end tests take it as a
+/// parameter, so both transports are proven to the same standard.
+public enum Scheme: String, CaseIterable, Sendable, CustomTestStringConvertible {
+    case http
+    case https
+
+    public var testDescription: String { rawValue }
+}
 
 /// A simulator serving on a free loopback port, on a manual clock, for one test.
 public struct SimulatorFixture: Sendable {
     public let running: RunningSimulator
     public let clock: ManualClock
+    /// With HTTPS, the CA certificate that makes the simulator trusted (a PEM file).
+    public let caFile: String?
     public static let token = "test-token-5f1c9a77e2"
+    /// The names an HTTPS simulator's certificate is for.
+    public static let certificateNames = ["localhost", "127.0.0.1", "api.extruct.test"]
 
     /// Starts a simulator; `configure` may change the configuration first.
     public static func start(
-        seed: UInt64 = 7, speed: Double = 1, configure: (inout SimulatorConfiguration) -> Void = { _ in }
+        seed: UInt64 = 7, speed: Double = 1, scheme: Scheme = .http, configure: (inout SimulatorConfiguration) -> Void = { _ in }
     ) async throws -> SimulatorFixture {
         let clock = ManualClock()
         var configuration = SimulatorConfiguration(port: 0, tokens: [token], seed: seed, speed: speed, clock: clock)
+        var caFile: String?
+        if scheme == .https {
+            let authority = try ThrowawayCertificateAuthority(names: certificateNames)
+            configuration.tls = SimulatorTLSIdentity(
+                certificateChainPEM: authority.serverCertificateChainPEM, privateKeyPEM: authority.serverPrivateKeyPEM)
+            let path = NSTemporaryDirectory() + "extruct-test-ca-\(UUID().uuidString.prefix(8)).pem"
+            try authority.writeCACertificate(to: path)
+            caFile = path
+        }
         configure(&configuration)
         let running = try await Simulator(configuration: configuration).start()
-        return SimulatorFixture(running: running, clock: configuration.clock as? ManualClock ?? clock)
+        return SimulatorFixture(running: running, clock: configuration.clock as? ManualClock ?? clock, caFile: caFile)
     }
 
     public var url: String { running.url }
     public var simulator: Simulator { running.simulator }
 
+    /// The environment that points the shell at this simulator: its URL, the test token, and
+    /// with HTTPS the CA that makes it trusted.
+    public var shellEnvironment: [String: String] {
+        var environment = ["EXTRUCT_API_URL": url, "EXTRUCT_API_TOKEN": SimulatorFixture.token]
+        if let caFile { environment["EXTRUCT_CA_FILE"] = caFile }
+        return environment
+    }
+
+    /// Stops the simulator and removes its CA file.
+    public func stop() async {
+        await running.stop()
+        if let caFile { try? FileManager.default.removeItem(atPath: caFile) }
+    }
+
     /// Runs `body` with a fresh simulator and stops it afterwards.
     public static func with<T: Sendable>(
-        seed: UInt64 = 7, speed: Double = 1, configure: (inout SimulatorConfiguration) -> Void = { _ in },
+        seed: UInt64 = 7, speed: Double = 1, scheme: Scheme = .http, configure: (inout SimulatorConfiguration) -> Void = { _ in },
         _ body: (SimulatorFixture) async throws -> T
     ) async throws -> T {
-        let fixture = try await start(seed: seed, speed: speed, configure: configure)
+        let fixture = try await start(seed: seed, speed: speed, scheme: scheme, configure: configure)
         do {
             let value = try await body(fixture)
-            await fixture.running.stop()
+            await fixture.stop()
             return value
         } catch {
-            await fixture.running.stop()
+            await fixture.stop()
             throw error
         }
     }

@@ -25,8 +25,13 @@ public struct DeepSearchError: Error, Sendable, CustomStringConvertible {
         case server
         /// A status the API does not document.
         case unexpectedStatus
-        /// The connection failed: refused, reset, DNS, TLS.
+        /// The connection failed: refused, reset, DNS.
         case transport
+        /// TLS failed: a certificate not trusted, expired or for another host; no TLS in
+        /// common. It cannot heal by itself, so it is not retried.
+        case tls
+        /// The proxy refused: credentials wanted or refused, the tunnel denied. Not retried.
+        case proxy
         /// No complete answer within the request timeout.
         case timeout
         /// The body was not the JSON expected.

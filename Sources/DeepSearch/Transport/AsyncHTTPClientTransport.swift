@@ -8,25 +8,44 @@ import Synchronization
 import Glibc
 #endif
 
-/// The real transport: one AsyncHTTPClient with a keep-alive connection pool for the process.
+/// The real transport: one AsyncHTTPClient with a keep-alive connection pool, for `https://`
+/// (and for `http://` through a proxy).
 ///
-/// TLS certificates are verified (AsyncHTTPClient's default); redirects are not followed, so the
-/// `Authorization` header can never be carried to another host.
+/// TLS certificates are always verified, against the system's roots and the trusted certificate
+/// files of the network configuration; redirects are not followed, so the `Authorization` header
+/// can never be carried to another host. With a proxy, `https://` goes through it with CONNECT
+/// (the proxy resolves the API's name) and its credentials are sent as `Proxy-Authorization`.
 public final class AsyncHTTPClientTransport: HTTPTransport {
-    private let client: HTTPClient
+    private let configuration: HTTPClient.Configuration
+    /// The client requests go through. Replaced after an answer is abandoned part way (too large,
+    /// or cancelled): its connection might otherwise be handed the next request while the server
+    /// is still sending the old body.
+    private let current: Mutex<HTTPClient>
+    /// Clients replaced so far, shut down with the transport (requests may still be in flight on them).
+    private let retired = Mutex<[HTTPClient]>([])
     private let maximumBodyBytes: Int
+    /// The proxy every request goes through, if any.
+    let proxy: ProxyServer?
 
-    /// A transport whose answers may be at most `maximumBodyBytes` long.
-    public init(maximumBodyBytes: Int = 8 << 20) {
+    /// A transport whose answers may be at most `maximumBodyBytes` long, trusting `network`'s
+    /// certificate files and going through `proxy`.
+    public init(maximumBodyBytes: Int = 8 << 20, network: NetworkConfiguration = .direct, proxy: ProxyServer? = nil) {
         var configuration = HTTPClient.Configuration()
+        configuration.tlsConfiguration = network.tlsConfiguration()
+        if let proxy {
+            let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
+            configuration.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
+        }
         configuration.redirectConfiguration = .disallow
         configuration.decompression = .disabled
         configuration.connectionPool.idleTimeout = .seconds(60)
         configuration.timeout.connect = .seconds(10)
         // Fail fast on a refused connection; the client's own retry policy decides about another try.
         configuration.connectionPool.retryConnectionEstablishment = false
-        self.client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        self.configuration = configuration
+        self.current = Mutex(HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration))
         self.maximumBodyBytes = maximumBodyBytes
+        self.proxy = proxy
     }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
@@ -35,6 +54,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         for field in request.headers { outgoing.headers.add(name: field.name, value: field.value) }
         if let body = request.body { outgoing.body = .bytes(body) }
         let timeAmount = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        let client = current.withLock { $0 }
         do {
             let response = try await client.execute(outgoing, timeout: timeAmount)
             var headers: [HeaderField] = []
@@ -42,27 +62,52 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             let buffer: ByteBuffer
             do {
                 buffer = try await response.body.collect(upTo: maximumBodyBytes)
-            } catch is NIOTooManyBytesError {
-                throw TransportFailure.tooLarge(request, limit: maximumBodyBytes, status: Int(response.status.code))
+            } catch {
+                retire(client)
+                if error is NIOTooManyBytesError {
+                    throw TransportFailure.tooLarge(request, limit: maximumBodyBytes, status: Int(response.status.code))
+                }
+                throw error
             }
             return HTTPResponse(status: Int(response.status.code), headers: headers, body: Array(buffer.readableBytesView))
         } catch let error as DeepSearchError {
             throw error
         } catch {
             if Task.isCancelled { throw CancellationError() }
-            throw Self.translate(error, request: request, timeout: timeout)
+            throw await translate(error, request: request, timeout: timeout)
         }
     }
+
+    /// Opens a connection to `baseURL` (through the proxy, if any) with an unauthenticated
+    /// `GET /v1/healthcheck` and leaves it in the pool for the first real request. Never throws:
+    /// a failure shows when a request needs the connection.
+    public func prepare(baseURL: String) async {
+        var request = HTTPClientRequest(url: baseURL + "/v1/healthcheck")
+        request.headers.add(name: "User-Agent", value: "extruct-shell/\(ProductVersion.current)")
+        guard let response = try? await current.withLock({ $0 }).execute(request, timeout: .seconds(15)) else { return }
+        _ = try? await response.body.collect(upTo: 64 << 10)
+    }
+
+    public func concurrencyLimit(for baseURL: String) -> Int { DefaultTransport.concurrentRequests }
 
     /// Waits at most a second: a connection attempt still in flight (a server that accepts TCP
     /// and never answers the TLS handshake) holds a graceful shutdown until its 10 s connect
     /// timeout, and whoever shuts the transport down is leaving.
+    /// Puts a new client in place of `client` (unless that happened already).
+    private func retire(_ client: HTTPClient) {
+        current.withLock { current in
+            guard current === client else { return }
+            retired.withLock { $0.append(client) }
+            current = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        }
+    }
+
     public func shutdown() async {
-        let client = self.client
+        let clients = [current.withLock { $0 }] + retired.withLock { $0 }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let first = FirstCall()
             Task {
-                try? await client.shutdown()
+                for client in clients { try? await client.shutdown() }
                 if first.claim() { continuation.resume() }
             }
             Task {
@@ -70,56 +115,6 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
                 if first.claim() { continuation.resume() }
             }
         }
-    }
-
-    /// Turns AsyncHTTPClient and NIO errors into the user's words, naming the URL.
-    static func translate(_ error: any Error, request: HTTPRequest, timeout: Duration) -> DeepSearchError {
-        if let error = error as? HTTPClientError {
-            switch error {
-            case .deadlineExceeded, .readTimeout, .writeTimeout:
-                return TransportFailure.timeout(request, timeout)
-            case .connectTimeout, .getConnectionFromPoolTimeout:
-                return TransportFailure.connectTimedOut(request)
-            case .remoteConnectionClosed:
-                return TransportFailure.closedEarly(request)
-            case .cancelled:
-                return DeepSearchError(.transport, "\(TransportFailure.place(request)) was cancelled")
-            case .invalidURL, .emptyHost, .emptyScheme:
-                return TransportFailure.invalidURL(request)
-            default:
-                if String(describing: error).contains("unsupportedScheme") { return TransportFailure.invalidURL(request) }
-                return TransportFailure.other(request, String(describing: error))
-            }
-        }
-        if let errno = Self.errnoCode(in: error) {
-            switch errno {
-            case ECONNREFUSED: return TransportFailure.refused(request)
-            case ECONNRESET, EPIPE: return TransportFailure.reset(request)
-            case ETIMEDOUT: return TransportFailure.timeout(request, timeout)
-            default: return TransportFailure.other(request, String(cString: strerror(errno)))
-            }
-        }
-        if error is ChannelError, case .connectTimeout = error as! ChannelError {
-            return TransportFailure.connectTimedOut(request)
-        }
-        let text = String(describing: error).withoutControlCharacters
-        if text.contains("NXDOMAIN") || text.contains("dnsAError") || text.contains("dnsAAAAError") {
-            return TransportFailure.unresolvable(request)
-        }
-        if text.contains("SSL") || text.contains("TLS") || text.contains("certificate") {
-            return DeepSearchError(.transport, "cannot reach \(request.baseURL): the TLS handshake failed (\(text.prefix(160)))")
-        }
-        return TransportFailure.other(request, String(text.prefix(200)))
-    }
-
-    private static func errnoCode(in error: any Error) -> Int32? {
-        if let io = error as? IOError { return io.errnoCode }
-        if let connection = error as? NIOConnectionError {
-            for attempt in connection.connectionErrors {
-                if let code = errnoCode(in: attempt.error) { return code }
-            }
-        }
-        return nil
     }
 }
 

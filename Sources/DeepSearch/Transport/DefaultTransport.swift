@@ -1,25 +1,77 @@
-/// What the shell sends through: `http://` base URLs (the simulator, `--demo`, a local proxy) over
-/// ``SocketTransport`` on the calling thread, everything else — `https://`, with TLS — through
-/// ``AsyncHTTPClientTransport``, which is made on first use (so does its event loop).
+import Synchronization
+
+/// What the shell sends through, chosen per request by the URL and the network configuration:
+///
+/// - `http://` straight to the host (the simulator, `--demo`, anything on this machine) over
+///   ``SocketTransport`` on the calling thread;
+/// - everything else — `https://`, with TLS, and `http://` through a proxy — through an
+///   ``AsyncHTTPClientTransport``, one per proxy, each made on first use (so is its event loop).
 public final class DefaultTransport: HTTPTransport {
     private let plain: SocketTransport
-    private let secure: LazyTransport
+    private let network: NetworkConfiguration
+    private let maximumBodyBytes: Int
+    /// The AsyncHTTPClient transports made so far, by the proxy they go through (nil: direct).
+    private let clients = Mutex<[ProxyServer?: AsyncHTTPClientTransport]>([:])
+    /// How many requests of one command may be in flight at once over AsyncHTTPClient.
+    public static let concurrentRequests = 4
 
-    /// A transport whose answers may be at most `maximumBodyBytes` long.
-    public init(maximumBodyBytes: Int = 8 << 20) {
-        plain = SocketTransport(maximumBodyBytes: maximumBodyBytes)
-        secure = LazyTransport { AsyncHTTPClientTransport(maximumBodyBytes: maximumBodyBytes) }
+    /// A transport whose answers may be at most `maximumBodyBytes` long, reaching the API as
+    /// `network` says.
+    public init(maximumBodyBytes: Int = 8 << 20, network: NetworkConfiguration = .direct) {
+        self.plain = SocketTransport(maximumBodyBytes: maximumBodyBytes)
+        self.network = network
+        self.maximumBodyBytes = maximumBodyBytes
     }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
-        if HTTPRequest.isPlainHTTP(request.baseURL) {
-            return try await plain.send(request, timeout: timeout)
+        switch route(request.baseURL) {
+        case .socket: try await plain.send(request, timeout: timeout)
+        case .client(let proxy): try await client(through: proxy).send(request, timeout: timeout)
         }
-        return try await secure.send(request, timeout: timeout)
+    }
+
+    /// Concurrent requests only where they cost nothing: the socket transport works on the
+    /// calling thread, one request at a time.
+    public func concurrencyLimit(for baseURL: String) -> Int {
+        switch route(baseURL) {
+        case .socket: 1
+        case .client: Self.concurrentRequests
+        }
+    }
+
+    /// Opens the connection ahead where it saves round trips: over AsyncHTTPClient (TLS, and
+    /// whatever the network is). A plain socket to this machine costs nothing to open.
+    public func prepare(baseURL: String) async {
+        guard case .client(let proxy) = route(baseURL) else { return }
+        await client(through: proxy).prepare(baseURL: baseURL)
     }
 
     public func shutdown() async {
         await plain.shutdown()
-        await secure.shutdown()
+        let made = clients.withLock { clients in
+            defer { clients.removeAll() }
+            return Array(clients.values)
+        }
+        for client in made { await client.shutdown() }
+    }
+
+    private enum Route {
+        case socket
+        case client(ProxyServer?)
+    }
+
+    private func route(_ baseURL: String) -> Route {
+        let proxy = network.proxy(for: baseURL)
+        if proxy == nil, HTTPRequest.isPlainHTTP(baseURL) { return .socket }
+        return .client(proxy)
+    }
+
+    private func client(through proxy: ProxyServer?) -> AsyncHTTPClientTransport {
+        clients.withLock { clients in
+            if let made = clients[proxy] { return made }
+            let made = AsyncHTTPClientTransport(maximumBodyBytes: maximumBodyBytes, network: network, proxy: proxy)
+            clients[proxy] = made
+            return made
+        }
     }
 }

@@ -101,6 +101,19 @@ public protocol HTTPTransport: Sendable {
     func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse
     /// Releases connections; the transport is not used afterwards.
     func shutdown() async
+    /// How many requests to `baseURL` a command may have in flight at once (1: one at a time).
+    func concurrencyLimit(for baseURL: String) -> Int
+    /// Opens the connection to `baseURL` ahead of the first request (TCP and TLS), so that request
+    /// costs one round trip. Silent: a failure here shows when a request needs the connection.
+    func prepare(baseURL: String) async
+}
+
+extension HTTPTransport {
+    /// One at a time, unless a transport says otherwise.
+    public func concurrencyLimit(for baseURL: String) -> Int { 1 }
+
+    /// Nothing to prepare, unless a transport says otherwise.
+    public func prepare(baseURL: String) async {}
 }
 
 /// Percent-encoding for URL paths and query items.

@@ -16,6 +16,11 @@ extension Shell {
             editor.close()
             SignalMonitor.restoreTerminal()
         }
+        // Open the connection (TCP, TLS, a proxy's tunnel) while the user types the first command,
+        // so it costs one round trip rather than three; the prompt never waits for it.
+        let transport = environment.transport
+        let apiURL = session.apiURL
+        Task { await transport.prepare(baseURL: apiURL) }
         let history = openHistory()
         for line in environment.history { editor.addToHistory(line) }
         if !options.quiet {

@@ -29,7 +29,7 @@ public final class Shell {
         if let replay = options.replayHTTP {
             chosen = try CassetteReplayer(path: replay)
         } else {
-            chosen = transport ?? DefaultTransport()
+            chosen = transport ?? DefaultTransport(network: options.network)
             if options.dryRun { chosen = DryRunTransport(console: console) }
         }
         if let record = options.recordHTTP, !options.dryRun {
@@ -42,6 +42,9 @@ public final class Shell {
         session.settings.output = options.json ? .json : .text
         session.settings.debug = options.debug
         if let token = options.token { environment.secrets.insert(token) }
+        for proxy in [options.network.httpsProxy, options.network.httpProxy].compactMap({ $0 }) {
+            environment.secrets.formUnion(proxy.secrets)
+        }
         environment.playFile = { [unowned self] path, context in
             var working = context.session
             let status = await self.playNested(path, session: &working)

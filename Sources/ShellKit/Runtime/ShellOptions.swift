@@ -1,3 +1,5 @@
+import DeepSearch
+
 /// One piece of playback input, in the order given on the command line.
 public enum ScriptInput: Sendable, Hashable {
     /// A script file.
@@ -32,6 +34,8 @@ public struct ShellOptions: Sendable {
     public var recordHTTP: String?
     public var replayHTTP: String?
     public var allowInsecureHTTP = false
+    /// Trusted certificate files and proxies.
+    public var network = NetworkConfiguration.direct
     public var debug = false
     /// A line shown before the banner (the `--demo` notice).
     public var notice: String?

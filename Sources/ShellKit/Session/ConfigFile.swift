@@ -1,3 +1,4 @@
+import DeepSearch
 import FoundationEssentials
 import LineEditing
 import TOMLKit
@@ -24,12 +25,21 @@ public struct ConfigFile: Sendable {
     public struct Profile: Sendable, Hashable {
         public var apiURL: String?
         public var token: String?
+        /// A PEM bundle of certificate authorities trusted besides the system's.
+        public var caFile: String?
+        /// The proxy for this API, `http://[USER:PASSWORD@]HOST:PORT`.
+        public var proxy: String?
+
+        /// Whether it holds something secret: a token, or a proxy's password.
+        var holdsSecret: Bool { token != nil || proxy.map { URLParts($0)?.password != nil } == true }
     }
 
     /// The keys a profile takes, with what each holds (for messages and the manual).
     public static let profileKeys: [(name: String, help: String)] = [
         ("api_url", "the API base URL (also spelled url)"),
         ("token", "the API token"),
+        ("ca_file", "a PEM bundle of certificate authorities to trust besides the system's (a TLS-inspecting gateway's CA)"),
+        ("proxy", "the proxy to reach this API through, http://[USER:PASSWORD@]HOST:PORT"),
     ]
 
     public var path: String
@@ -57,10 +67,12 @@ public struct ConfigFile: Sendable {
             throw Problem(description: "\(path) is not UTF-8 text; TOML files are UTF-8")
         }
         let config = try parse(text, path: path)
-        if config.profiles.values.contains(where: { $0.token != nil }) {
+        if config.profiles.values.contains(where: \.holdsSecret) {
             var info = stat()
             if stat(path, &info) == 0, info.st_mode & 0o077 != 0 {
-                throw Problem(description: "refusing to read \(path): it holds a token and group or others can access it; run chmod 600 \(path)")
+                throw Problem(
+                    description:
+                        "refusing to read \(path): it holds a token or a proxy password and group or others can access it; run chmod 600 \(path)")
             }
         }
         return config
@@ -129,6 +141,12 @@ public struct ConfigFile: Sendable {
         return config
     }
 
+    /// `api_url, token, ca_file and proxy`.
+    static var profileKeyList: String {
+        let names = profileKeys.map(\.name)
+        return names.dropLast().joined(separator: ", ") + " and " + (names.last ?? "")
+    }
+
     /// The names a profile (or the top level) takes: the catalog plus `url`.
     static var profileKeyNames: Set<String> { Set(profileKeys.map(\.name) + ["url"]) }
 
@@ -195,9 +213,12 @@ public struct ConfigFile: Sendable {
                     profile.apiURL = try string(value, at: keyPath + [key])
                 case "token":
                     profile.token = try string(value, at: keyPath + [key])
+                case "ca_file":
+                    profile.caFile = try string(value, at: keyPath + [key])
+                case "proxy":
+                    profile.proxy = try string(value, at: keyPath + [key])
                 default:
-                    let keys = ConfigFile.profileKeys.map(\.name).joined(separator: ", ")
-                    throw problem(at: keyPath + [key], "unknown key; a profile takes \(keys)")
+                    throw problem(at: keyPath + [key], "unknown key; a profile takes \(ConfigFile.profileKeyList)")
                 }
             }
             return profile

@@ -1,0 +1,112 @@
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The parts of an absolute URL the network code needs: scheme, credentials, host, port, path.
+/// (`scheme://[user[:password]@]host[:port][/path]`, an IPv6 host in brackets.)
+public struct URLParts: Sendable, Hashable {
+    /// Lower case: `http`, `https`.
+    public var scheme: String
+    public var user: String?
+    public var password: String?
+    /// Without brackets for IPv6; lower case.
+    public var host: String
+    /// The port the URL names, if it names one.
+    public var explicitPort: Int?
+    /// Everything from the first `/` after the authority; empty when there is none.
+    public var path: String
+
+    /// Parses `text`; nil when it is not an absolute URL with a host.
+    public init?(_ text: String) {
+        guard let separator = text.firstRange(of: "://") else { return nil }
+        scheme = text[..<separator.lowerBound].lowercased()
+        guard !scheme.isEmpty, scheme.allSatisfy({ $0.isLetter || $0.isNumber || $0 == "+" || $0 == "-" || $0 == "." }) else { return nil }
+        var authority = text[separator.upperBound...]
+        path = ""
+        if let slash = authority.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) {
+            path = String(authority[slash...])
+            authority = authority[..<slash]
+        }
+        if let at = authority.lastIndex(of: "@") {
+            let credentials = authority[..<at]
+            authority = authority[authority.index(after: at)...]
+            if let colon = credentials.firstIndex(of: ":") {
+                user = URLEncoding.decode(String(credentials[..<colon])) ?? String(credentials[..<colon])
+                let secret = String(credentials[credentials.index(after: colon)...])
+                password = URLEncoding.decode(secret) ?? secret
+            } else {
+                user = URLEncoding.decode(String(credentials)) ?? String(credentials)
+            }
+        }
+        var portText: Substring?
+        if authority.hasPrefix("[") {
+            guard let close = authority.firstIndex(of: "]") else { return nil }
+            host = String(authority[authority.index(after: authority.startIndex)..<close])
+            let after = authority[authority.index(after: close)...]
+            if !after.isEmpty {
+                guard after.hasPrefix(":") else { return nil }
+                portText = after.dropFirst()
+            }
+        } else if let colon = authority.lastIndex(of: ":") {
+            host = String(authority[..<colon])
+            portText = authority[authority.index(after: colon)...]
+        } else {
+            host = String(authority)
+        }
+        host = host.lowercased()
+        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" }) else { return nil }
+        if let portText {
+            guard let number = Int(portText), (1...65535).contains(number) else { return nil }
+            explicitPort = number
+        }
+    }
+
+    /// The port given, or the scheme's (80, 443); nil when neither says.
+    public var port: Int? { explicitPort ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : nil) }
+
+    /// Whether the host is this machine: `localhost` or a loopback address (127.0.0.0/8, ::1).
+    public var isLoopback: Bool {
+        host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || IPAddress(host).map(\.isLoopback) == true
+    }
+
+    /// `scheme://host:port`, without credentials: what may be shown.
+    public var displayString: String {
+        let bracketed = host.contains(":") ? "[\(host)]" : host
+        return "\(scheme)://\(bracketed)" + (port.map { ":\($0)" } ?? "")
+    }
+}
+
+/// An IPv4 or IPv6 address, as bytes, for loopback checks and NO_PROXY address ranges.
+struct IPAddress: Sendable, Hashable {
+    var bytes: [UInt8]
+
+    init?(_ text: String) {
+        var v4 = in_addr()
+        if inet_pton(AF_INET, text, &v4) == 1 {
+            bytes = withUnsafeBytes(of: v4) { Array($0) }
+            return
+        }
+        var v6 = in6_addr()
+        if inet_pton(AF_INET6, text, &v6) == 1 {
+            bytes = withUnsafeBytes(of: v6) { Array($0) }
+            return
+        }
+        return nil
+    }
+
+    var isLoopback: Bool {
+        bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
+    }
+
+    /// Whether the first `bits` bits equal those of `network` (same family).
+    func isIn(_ network: IPAddress, prefix bits: Int) -> Bool {
+        guard bytes.count == network.bytes.count, bits <= bytes.count * 8 else { return false }
+        var remaining = bits
+        for (a, b) in zip(bytes, network.bytes) where remaining > 0 {
+            let mask: UInt8 = remaining >= 8 ? 0xFF : ~(0xFF >> UInt8(remaining))
+            if a & mask != b & mask { return false }
+            remaining -= 8
+        }
+        return true
+    }
+}

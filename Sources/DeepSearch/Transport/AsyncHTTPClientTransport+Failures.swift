@@ -1,0 +1,200 @@
+import AsyncHTTPClient
+import NIOCore
+import NIOPosix
+import NIOSSL
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+extension AsyncHTTPClientTransport {
+    /// Turns AsyncHTTPClient, NIO and TLS errors into the user's words, naming the URL or the
+    /// proxy: no library type names, no error numbers, no build paths.
+    func translate(_ error: any Error, request: HTTPRequest, timeout: Duration) async -> DeepSearchError {
+        if let proxy, let failure = Self.proxyFailure(error, proxy: proxy, request: request) { return failure }
+        if let failure = await tlsFailure(error, request: request) { return failure }
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .deadlineExceeded, .readTimeout, .writeTimeout:
+                return TransportFailure.timeout(request, timeout)
+            case .connectTimeout, .getConnectionFromPoolTimeout:
+                return TransportFailure.connectTimedOut(request)
+            case .remoteConnectionClosed:
+                return TransportFailure.closedEarly(request)
+            case .cancelled:
+                return DeepSearchError(.transport, "\(TransportFailure.place(request)) was cancelled")
+            case .invalidURL, .emptyHost, .emptyScheme:
+                return TransportFailure.invalidURL(request)
+            default:
+                if String(describing: error).contains("unsupportedScheme") { return TransportFailure.invalidURL(request) }
+                return TransportFailure.other(request, "the HTTP client failed (\(Self.words(of: error)))")
+            }
+        }
+        if let code = Self.errnoCode(in: error) {
+            switch code {
+            case ECONNREFUSED: return TransportFailure.refused(request)
+            case ECONNRESET, EPIPE: return TransportFailure.reset(request)
+            case ETIMEDOUT: return TransportFailure.timeout(request, timeout)
+            default: return TransportFailure.other(request, String(cString: strerror(code)))
+            }
+        }
+        if let error = error as? ChannelError, case .connectTimeout = error {
+            return TransportFailure.connectTimedOut(request)
+        }
+        if Self.isUnresolvable(error) { return TransportFailure.unresolvable(request) }
+        return TransportFailure.other(request, Self.words(of: error))
+    }
+
+    /// A failure of the proxy itself: it cannot be reached, it asks for credentials, it refuses
+    /// the tunnel. Nil when the failure lies beyond it.
+    static func proxyFailure(_ error: any Error, proxy: ProxyServer, request: HTTPRequest) -> DeepSearchError? {
+        let target = URLParts(request.baseURL).map { "\($0.host):\($0.port ?? 443)" } ?? request.baseURL
+        if let error = error as? HTTPClientError {
+            switch error {
+            case .proxyAuthenticationRequired:
+                return proxy.username == nil
+                    ? DeepSearchError(
+                        .proxy, "\(proxy.description) asks for credentials (407 Proxy Authentication Required)",
+                        advice: "put them in the proxy URL: http://USER:PASSWORD@\(proxy.host):\(proxy.port)")
+                    : DeepSearchError(
+                        .proxy, "\(proxy.description) refused the credentials in its URL (407 Proxy Authentication Required)",
+                        advice: "check the user and password in the proxy URL")
+            case .invalidProxyResponse:
+                return DeepSearchError(
+                    .proxy, "\(proxy.description) refused to connect to \(target)",
+                    advice: "ask for \(target) to be allowed, or leave it out of the proxy with NO_PROXY")
+            case .httpProxyHandshakeTimeout:
+                return DeepSearchError(.proxy, "\(proxy.description) did not open a connection to \(target) in time", advice: "check the proxy")
+            default:
+                break
+            }
+        }
+        // Every connection goes to the proxy, so failing to connect is failing to reach it.
+        if let code = errnoCode(in: error), code == ECONNREFUSED || code == EHOSTUNREACH || code == ENETUNREACH {
+            return DeepSearchError(
+                .transport, "cannot reach \(proxy.description): \(code == ECONNREFUSED ? "connection refused" : String(cString: strerror(code)))",
+                advice: "check the proxy, or go direct for this host with NO_PROXY")
+        }
+        if isUnresolvable(error) {
+            return DeepSearchError(.transport, "cannot reach \(proxy.description): its host name does not resolve", advice: "check the proxy URL")
+        }
+        if let error = error as? HTTPClientError, error == .connectTimeout {
+            return DeepSearchError(.transport, "cannot reach \(proxy.description): the connection timed out", advice: "check the proxy")
+        }
+        return nil
+    }
+
+    /// A TLS failure, said for what it is: a certificate that is not trusted, expired or for
+    /// another host; a server that does not speak TLS; a refused handshake. These cannot heal,
+    /// so they are not retried (code `.tls`).
+    func tlsFailure(_ error: any Error, request: HTTPRequest) async -> DeepSearchError? {
+        let place = "cannot reach \(request.baseURL)"
+        let url = URLParts(request.baseURL)
+        let host = url?.host ?? request.baseURL
+        if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            return await certificateFailure(host: host, port: url?.port ?? 443, place: place, hostnameFailed: true)
+        }
+        guard let ssl = error as? NIOSSLError else { return nil }
+        switch ssl {
+        case .handshakeFailed(let boring):
+            let reasons = "\(boring)".uppercased()
+            if reasons.contains("EOF DURING HANDSHAKE") {
+                return DeepSearchError(
+                    .tls, "\(place): the server closed the connection during the TLS handshake",
+                    advice: "check the API URL, and whether a proxy or firewall blocks it")
+            }
+            if reasons.contains("CERTIFICATE_VERIFY_FAILED") {
+                return await certificateFailure(host: host, port: url?.port ?? 443, place: place, hostnameFailed: false)
+            }
+            if reasons.contains("WRONG_VERSION_NUMBER") || reasons.contains("HTTP_REQUEST") || reasons.contains("RECORD_TOO_LARGE") {
+                return DeepSearchError(
+                    .tls, "\(place): the server does not speak TLS there",
+                    advice: "check the URL: is it http:// rather than https://, or the wrong port?")
+            }
+            if reasons.contains("PROTOCOL_VERSION") || reasons.contains("UNSUPPORTED_PROTOCOL") || reasons.contains("NO_SHARED_CIPHER")
+                || reasons.contains("HANDSHAKE_FAILURE") || reasons.contains("NO_CIPHERS")
+            {
+                return DeepSearchError(
+                    .tls, "\(place): the server refused the TLS handshake (no TLS version or cipher in common)",
+                    advice: "check the API URL; extruct-shell speaks TLS 1.2 and 1.3")
+            }
+            return DeepSearchError(
+                .tls, "\(place): the TLS handshake failed", advice: "check the API URL, and whether a proxy or firewall is in the way")
+        case .uncleanShutdown:
+            // The connection ended without TLS's closing message, after the handshake: cut.
+            return TransportFailure.closedEarly(request)
+        default:
+            return DeepSearchError(
+                .tls, "\(place): the TLS connection failed", advice: "check the API URL, and whether a proxy or firewall is in the way")
+        }
+    }
+
+    /// What is wrong with the certificate `host:port` presents, found by looking at it (directly;
+    /// through a proxy only the general reason can be given).
+    private func certificateFailure(host: String, port: Int, place: String, hostnameFailed: Bool) async -> DeepSearchError {
+        let finding = proxy == nil ? await CertificateProbe.inspect(host: host, port: port) : nil
+        let now = time(nil)
+        if let finding {
+            if finding.notValidAfter < now {
+                return DeepSearchError(
+                    .tls, "\(place): its certificate expired on \(Self.day(finding.notValidAfter))",
+                    advice: "check this machine's date; if it is right, the server must renew its certificate")
+            }
+            if finding.notValidBefore > now {
+                return DeepSearchError(
+                    .tls, "\(place): its certificate is valid only from \(Self.day(finding.notValidBefore))", advice: "check this machine's date")
+            }
+            if hostnameFailed || !CertificateProbe.covers(finding.names, host: host) {
+                let names = finding.names.isEmpty ? "no host name" : finding.names.prefix(5).joined(separator: ", ")
+                return DeepSearchError(
+                    .tls, "\(place): its certificate is for \(names), not \(host)", advice: "check the API URL (--api-url or EXTRUCT_API_URL)")
+            }
+        } else if hostnameFailed {
+            return DeepSearchError(.tls, "\(place): its certificate is not for \(host)", advice: "check the API URL (--api-url or EXTRUCT_API_URL)")
+        }
+        return DeepSearchError(
+            .tls,
+            "\(place): its certificate is not trusted here (\(finding == nil ? "expired, or " : "")issued by an authority this machine does not know)",
+            advice: "if a proxy or gateway inspects TLS, give its CA with --ca-file or SSL_CERT_FILE")
+    }
+
+    /// `2026-11-30` for a time.
+    static func day(_ time: time_t) -> String {
+        var t = time
+        var parts = tm()
+        gmtime_r(&t, &parts)
+        func two(_ n: Int32) -> String { n < 10 ? "0\(n)" : "\(n)" }
+        return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
+    }
+
+    static func isUnresolvable(_ error: any Error) -> Bool {
+        if error is NIOConnectionError, let connection = error as? NIOConnectionError, connection.dnsAError != nil || connection.dnsAAAAError != nil,
+            connection.connectionErrors.isEmpty
+        {
+            return true
+        }
+        let text = String(describing: error)
+        return text.contains("NXDOMAIN") || text.contains("dnsAError") || text.contains("dnsAAAAError") || text.contains("unknown host")
+    }
+
+    /// A library error in a few plain words: its description without type names and paths, cut
+    /// at a word.
+    static func words(of error: any Error) -> String {
+        var text = String(describing: error).withoutControlCharacters
+        if let paren = text.firstIndex(of: "(") { text = String(text[..<paren]) }
+        let plain = text.replacing("HTTPClientError.", with: "").replacing("NIOSSLError.", with: "")
+        if plain.count <= 80 { return plain }
+        let cut = plain.prefix(80)
+        return String(cut[..<(cut.lastIndex(of: " ") ?? cut.endIndex)]) + "…"
+    }
+
+    static func errnoCode(in error: any Error) -> Int32? {
+        if let io = error as? IOError { return io.errnoCode }
+        if let connection = error as? NIOConnectionError {
+            for attempt in connection.connectionErrors {
+                if let code = errnoCode(in: attempt.error) { return code }
+            }
+        }
+        return nil
+    }
+}

@@ -1,0 +1,208 @@
+import DeepSearchSimulator
+import Foundation
+import SimulatorTLS
+import TestSupport
+import Testing
+
+@testable import DeepSearch
+
+/// HTTPS as users get it, through the transport the shell makes (DefaultTransport over
+/// AsyncHTTPClient): a CA file makes a server trusted; a certificate that is not trusted, expired
+/// or for another host, a server without TLS, a peer that hangs up — each one error line in the
+/// product's words, sent once (these cannot heal); proxies with CONNECT, credentials and refusals.
+@Suite struct SecureTransportTests {
+    /// A client for `baseURL` over a DefaultTransport with `network`, counting what it sends.
+    func client(_ baseURL: String, network: NetworkConfiguration) -> (DeepSearchClient, SpyTransport) {
+        let spy = SpyTransport(DefaultTransport(network: network))
+        // Plain http to a name that is not this machine's is allowed here: the proxy tests reach
+        // the simulator as api.extruct.test.
+        let client = DeepSearchClient(
+            configuration: .init(
+                baseURL: baseURL, token: SimulatorFixture.token, requestTimeout: .seconds(10), retryPolicy: RetryPolicy(jitter: false),
+                allowInsecureHTTP: true),
+            transport: spy)
+        return (client, spy)
+    }
+
+    func trusting(_ sim: SimulatorFixture) -> NetworkConfiguration {
+        NetworkConfiguration(trustedCertificateFiles: sim.caFile.map { [CertificateFile(path: $0, origin: "the test")] } ?? [])
+    }
+
+    @Test func aCAFileMakesTheServerTrustedAndOneConnectionCarriesEveryRequest() async throws {
+        try await SimulatorFixture.with(scheme: .https) { sim in
+            #expect(sim.url.hasPrefix("https://"))
+            let (client, spy) = client(sim.url, network: trusting(sim))
+            for _ in 0..<20 { _ = try await client.listTasks() }
+            await spy.shutdown()
+            #expect(sim.count("GET") == 20)
+            #expect(sim.simulator.journal.connections == 1, "keep-alive over TLS")
+        }
+    }
+
+    @Test func anUntrustedCertificateSaysWhatToDoAndIsNotRetried() async throws {
+        try await SimulatorFixture.with(scheme: .https) { sim in
+            let (client, spy) = client(sim.url, network: .direct)
+            let error = await expectError { _ = try await client.listTasks() }
+            await spy.shutdown()
+            #expect(error?.code == .tls)
+            #expect(
+                error?.description
+                    == "cannot reach \(sim.url): its certificate is not trusted here (issued by an authority this machine does not know); if a proxy or gateway inspects TLS, give its CA with --ca-file or SSL_CERT_FILE"
+            )
+            #expect(spy.requests.count == 1, "a certificate failure is not retried")
+            #expect(sim.count("GET") == 0)
+        }
+    }
+
+    @Test func anExpiredCertificateGivesItsDate() async throws {
+        let now = Date()
+        let authority = try ThrowawayCertificateAuthority(
+            names: SimulatorFixture.certificateNames, validity: now.addingTimeInterval(-30 * 86_400)..<now.addingTimeInterval(-86_400))
+        try await SimulatorFixture.with(configure: { c in
+            c.tls = SimulatorTLSIdentity(certificateChainPEM: authority.serverCertificateChainPEM, privateKeyPEM: authority.serverPrivateKeyPEM)
+        }) { sim in
+            let path = NSTemporaryDirectory() + "expired-ca-\(UUID().uuidString.prefix(6)).pem"
+            try authority.writeCACertificate(to: path)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let (client, spy) = client(
+                sim.url, network: NetworkConfiguration(trustedCertificateFiles: [CertificateFile(path: path, origin: "the test")]))
+            let error = await expectError { _ = try await client.listTasks() }
+            await spy.shutdown()
+            #expect(error?.code == .tls)
+            #expect(error?.message.hasPrefix("cannot reach \(sim.url): its certificate expired on ") == true, "\(error?.description ?? "none")")
+            #expect(error?.advice == "check this machine's date; if it is right, the server must renew its certificate")
+            #expect(spy.requests.count == 1)
+        }
+    }
+
+    @Test func aCertificateForAnotherHostNamesBoth() async throws {
+        let authority = try ThrowawayCertificateAuthority(names: ["api.extruct.test"])
+        try await SimulatorFixture.with(configure: { c in
+            c.tls = SimulatorTLSIdentity(certificateChainPEM: authority.serverCertificateChainPEM, privateKeyPEM: authority.serverPrivateKeyPEM)
+        }) { sim in
+            let path = NSTemporaryDirectory() + "other-ca-\(UUID().uuidString.prefix(6)).pem"
+            try authority.writeCACertificate(to: path)
+            defer { try? FileManager.default.removeItem(atPath: path) }
+            let (client, spy) = client(
+                sim.url, network: NetworkConfiguration(trustedCertificateFiles: [CertificateFile(path: path, origin: "the test")]))
+            let error = await expectError { _ = try await client.listTasks() }
+            await spy.shutdown()
+            #expect(error?.code == .tls)
+            #expect(
+                error?.description
+                    == "cannot reach \(sim.url): its certificate is for api.extruct.test, not 127.0.0.1; check the API URL (--api-url or EXTRUCT_API_URL)"
+            )
+            #expect(spy.requests.count == 1)
+        }
+    }
+
+    @Test func aServerWithoutTLSOrOneThatHangsUpIsSaidPlainly() async throws {
+        try await SimulatorFixture.with { sim in
+            let plain = sim.url.replacing("http://", with: "https://")
+            let (client, spy) = client(plain, network: .direct)
+            let error = await expectError { _ = try await client.listTasks() }
+            await spy.shutdown()
+            #expect(
+                error?.description
+                    == "cannot reach \(plain): the server does not speak TLS there; check the URL: is it http:// rather than https://, or the wrong port?"
+            )
+            #expect(spy.requests.count == 1)
+        }
+        let server = try HangUpServer()
+        defer { server.stop() }
+        let url = "https://127.0.0.1:\(server.port)"
+        let (hungUp, spy) = client(url, network: .direct)
+        let error = await expectError { _ = try await hungUp.listTasks() }
+        await spy.shutdown()
+        #expect(error?.code == .tls || error?.code == .transport, "\(error?.description ?? "none")")
+        #expect(error?.description.hasPrefix("cannot reach \(url): ") == true, "\(error?.description ?? "none")")
+        #expect(
+            error?.description.contains("NIO") == false && error?.description.contains("Error") == false,
+            "no library words: \(error?.description ?? "")")
+    }
+
+    // MARK: Proxies
+
+    /// The simulator behind the name api.extruct.test, which only the proxy resolves.
+    func proxied(_ sim: SimulatorFixture, _ proxy: ConnectProxy, user: String? = nil) throws -> (DeepSearchClient, SpyTransport) {
+        let credentials = user.map { "\($0)@" } ?? ""
+        let server = try ProxyServer(url: "http://\(credentials)127.0.0.1:\(proxy.port)", origin: "HTTPS_PROXY")
+        var network = trusting(sim)
+        network.httpsProxy = server
+        network.httpProxy = server
+        let scheme = sim.url.hasPrefix("https") ? "https" : "http"
+        return client("\(scheme)://api.extruct.test:\(sim.running.port)", network: network)
+    }
+
+    @Test func httpsGoesThroughTheProxyWithOneConnectWhichResolvesTheName() async throws {
+        try await SimulatorFixture.with(scheme: .https) { sim in
+            let proxy = try ConnectProxy(hosts: ["api.extruct.test": "127.0.0.1"])
+            defer { proxy.stop() }
+            let (client, spy) = try proxied(sim, proxy)
+            for _ in 0..<5 { _ = try await client.listTasks() }
+            await spy.shutdown()
+            #expect(proxy.connects == ["api.extruct.test:\(sim.running.port)"], "one tunnel, to the name: the proxy resolves it")
+            #expect(sim.count("GET") == 5)
+        }
+    }
+
+    @Test func plainHTTPThroughAProxyGoesThroughItToo() async throws {
+        try await SimulatorFixture.with { sim in
+            let proxy = try ConnectProxy(hosts: ["api.extruct.test": "127.0.0.1"])
+            defer { proxy.stop() }
+            let (client, spy) = try proxied(sim, proxy)
+            _ = try await client.listTasks()
+            await spy.shutdown()
+            // AsyncHTTPClient tunnels plain http through the proxy as well (CONNECT).
+            #expect(proxy.connects == ["api.extruct.test:\(sim.running.port)"])
+            #expect(sim.count("GET") == 1)
+        }
+    }
+
+    @Test func credentialsGoAsProxyAuthorizationAndAMissingOneIsSaid() async throws {
+        try await SimulatorFixture.with(scheme: .https) { sim in
+            let proxy = try ConnectProxy(hosts: ["api.extruct.test": "127.0.0.1"], mode: .requireCredentials(user: "alice", password: "s3cret"))
+            defer { proxy.stop() }
+            let (anonymous, spy1) = try proxied(sim, proxy)
+            let error = await expectError { _ = try await anonymous.listTasks() }
+            await spy1.shutdown()
+            #expect(error?.code == .proxy)
+            #expect(
+                error?.description
+                    == "the proxy http://127.0.0.1:\(proxy.port) (from HTTPS_PROXY) asks for credentials (407 Proxy Authentication Required); put them in the proxy URL: http://USER:PASSWORD@127.0.0.1:\(proxy.port)"
+            )
+            #expect(spy1.requests.count == 1, "not retried")
+            let (wrong, spy2) = try proxied(sim, proxy, user: "alice:wrong")
+            let refused = await expectError { _ = try await wrong.listTasks() }
+            await spy2.shutdown()
+            #expect(refused?.description.contains("refused the credentials in its URL") == true)
+            #expect(refused?.description.contains("wrong") == false)
+            let (good, spy3) = try proxied(sim, proxy, user: "alice:s3cret")
+            _ = try await good.listTasks()
+            await spy3.shutdown()
+            #expect(proxy.authorizations.last == "Basic " + Data("alice:s3cret".utf8).base64EncodedString())
+        }
+    }
+
+    @Test func aProxyThatRefusesOrIsDownIsNamedNotTheAPI() async throws {
+        try await SimulatorFixture.with(scheme: .https) { sim in
+            let proxy = try ConnectProxy(hosts: ["api.extruct.test": "127.0.0.1"], mode: .forbid)
+            let (client, spy) = try proxied(sim, proxy)
+            let error = await expectError { _ = try await client.listTasks() }
+            await spy.shutdown()
+            #expect(
+                error?.description
+                    == "the proxy http://127.0.0.1:\(proxy.port) (from HTTPS_PROXY) refused to connect to api.extruct.test:\(sim.running.port); ask for api.extruct.test:\(sim.running.port) to be allowed, or leave it out of the proxy with NO_PROXY"
+            )
+            proxy.stop()
+            let (down, spy2) = try proxied(sim, proxy)
+            let unreachable = await expectError { _ = try await down.listTasks() }
+            await spy2.shutdown()
+            #expect(
+                unreachable?.description
+                    == "cannot reach the proxy http://127.0.0.1:\(proxy.port) (from HTTPS_PROXY): connection refused; check the proxy, or go direct for this host with NO_PROXY"
+            )
+            #expect(sim.count("GET") == 0)
+        }
+    }
+}

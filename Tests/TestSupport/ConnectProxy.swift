@@ -1,0 +1,196 @@
+import Foundation
+import Synchronization
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An HTTP proxy on a free loopback port, for tests: CONNECT tunnels (how AsyncHTTPClient goes
+/// through a proxy, for `https://` and `http://` alike), with the names it resolves given by the
+/// test (`api.extruct.test` → 127.0.0.1). It never connects outside 127.0.0.0/8: a name it
+/// was not given is answered 502. It counts what it was asked, and can ask for credentials or
+/// refuse.
+public final class ConnectProxy: Sendable {
+    /// How the proxy answers a CONNECT.
+    public enum Mode: Sendable {
+        /// Opens the tunnel.
+        case open
+        /// 403 Forbidden.
+        case forbid
+        /// 407 unless `Proxy-Authorization: Basic` carries these credentials.
+        case requireCredentials(user: String, password: String)
+    }
+
+    public let port: Int
+    private let listener: Int32
+    private let state = Mutex(State())
+
+    private struct State {
+        var connects: [String] = []
+        var authorizations: [String] = []
+        var mode = Mode.open
+        var hosts: [String: String] = [:]
+        var stopped = false
+    }
+
+    /// A proxy that resolves `hosts` (name → a 127.x address) and answers as `mode` says.
+    public init(hosts: [String: String] = [:], mode: Mode = .open) throws {
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        guard fd >= 0 else { throw POSIXError(.EIO) }
+        var yes: Int32 = 1
+        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
+        var address = sockaddr_in()
+        address.sin_family = sa_family_t(AF_INET)
+        address.sin_addr.s_addr = inet_addr("127.0.0.1")
+        address.sin_port = 0
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard bound == 0, listen(fd, 64) == 0 else {
+            close(fd)
+            throw POSIXError(.EADDRINUSE)
+        }
+        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
+        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
+        port = Int(UInt16(bigEndian: address.sin_port))
+        listener = fd
+        state.withLock {
+            $0.hosts = hosts
+            $0.mode = mode
+        }
+        Thread { [self] in acceptLoop() }.start()
+    }
+
+    /// `http://127.0.0.1:PORT`.
+    public var url: String { "http://127.0.0.1:\(port)" }
+
+    /// The `host:port` of every CONNECT, in order.
+    public var connects: [String] { state.withLock { $0.connects } }
+
+    /// Every `Proxy-Authorization` value received.
+    public var authorizations: [String] { state.withLock { $0.authorizations } }
+
+    /// Changes how the next CONNECTs are answered.
+    public func set(_ mode: Mode) { state.withLock { $0.mode = mode } }
+
+    /// Stops accepting connections.
+    public func stop() {
+        state.withLock { $0.stopped = true }
+        shutdown(listener, Int32(SHUT_RDWR))
+        close(listener)
+    }
+
+    deinit { stop() }
+
+    private func acceptLoop() {
+        while true {
+            let client = accept(listener, nil, nil)
+            if client < 0 {
+                if errno == EINTR { continue }
+                return
+            }
+            Thread { [self] in serve(client) }.start()
+        }
+    }
+
+    private func serve(_ client: Int32) {
+        defer { close(client) }
+        guard let (head, rest) = readHead(client) else { return }
+        let lines = head.components(separatedBy: "\r\n")
+        let requestLine = lines.first?.split(separator: " ").map(String.init) ?? []
+        guard requestLine.count == 3 else { return }
+        let headers = lines.dropFirst().reduce(into: [String: String]()) { fields, line in
+            guard let colon = line.firstIndex(of: ":") else { return }
+            fields[line[..<colon].lowercased()] = line[line.index(after: colon)...].trimmingCharacters(in: .whitespaces)
+        }
+        let (mode, hosts) = state.withLock { state in
+            if let authorization = headers["proxy-authorization"] { state.authorizations.append(authorization) }
+            return (state.mode, state.hosts)
+        }
+        if case .forbid = mode {
+            return reply(client, "403 Forbidden")
+        }
+        if case .requireCredentials(let user, let password) = mode {
+            let expected = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
+            guard headers["proxy-authorization"] == expected else {
+                return reply(client, "407 Proxy Authentication Required", extra: "Proxy-Authenticate: Basic realm=\"test\"\r\n")
+            }
+        }
+        if requestLine[0] == "CONNECT" {
+            state.withLock { $0.connects.append(requestLine[1]) }
+            guard let upstream = connectUpstream(requestLine[1], hosts: hosts) else { return reply(client, "502 Bad Gateway") }
+            defer { close(upstream) }
+            writeAll(client, Array("HTTP/1.1 200 Connection established\r\n\r\n".utf8))
+            if !rest.isEmpty { writeAll(upstream, rest) }
+            relay(client, upstream)
+        } else {
+            reply(client, "400 Bad Request")
+        }
+    }
+
+    /// Connects to `hostPort` if its host is a loopback address or a name the test gave.
+    private func connectUpstream(_ hostPort: String, hosts: [String: String]) -> Int32? {
+        guard let colon = hostPort.lastIndex(of: ":"), let port = UInt16(hostPort[hostPort.index(after: colon)...]) else { return nil }
+        let name = String(hostPort[..<colon]).lowercased()
+        let address = hosts[name] ?? name
+        guard address.hasPrefix("127.") else { return nil }
+        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
+        var target = sockaddr_in()
+        target.sin_family = sa_family_t(AF_INET)
+        target.sin_addr.s_addr = inet_addr(address)
+        target.sin_port = port.bigEndian
+        let connected = withUnsafePointer(to: &target) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+        }
+        guard connected == 0 else {
+            close(fd)
+            return nil
+        }
+        return fd
+    }
+
+    private func readHead(_ fd: Int32) -> (String, [UInt8])? {
+        var bytes: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 4096)
+        while true {
+            if let end = findHeadEnd(bytes) {
+                return (String(decoding: bytes[..<end], as: UTF8.self), Array(bytes[(end + 4)...]))
+            }
+            let n = chunk.withUnsafeMutableBytes { read(fd, $0.baseAddress, $0.count) }
+            guard n > 0 else { return nil }
+            bytes += chunk[0..<n]
+        }
+    }
+
+    private func findHeadEnd(_ bytes: [UInt8]) -> Int? {
+        guard bytes.count >= 4 else { return nil }
+        for i in 0...(bytes.count - 4) where bytes[i] == 13 && bytes[i + 1] == 10 && bytes[i + 2] == 13 && bytes[i + 3] == 10 { return i }
+        return nil
+    }
+
+    private func reply(_ fd: Int32, _ status: String, extra: String = "") {
+        writeAll(fd, Array("HTTP/1.1 \(status)\r\n\(extra)Content-Length: 0\r\nConnection: close\r\n\r\n".utf8))
+    }
+
+    private func writeAll(_ fd: Int32, _ bytes: [UInt8]) {
+        var offset = 0
+        while offset < bytes.count {
+            let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            if n <= 0 { return }
+            offset += n
+        }
+    }
+
+    /// Copies bytes both ways until either side closes.
+    private func relay(_ a: Int32, _ b: Int32) {
+        var fds = [pollfd(fd: a, events: Int16(POLLIN), revents: 0), pollfd(fd: b, events: Int16(POLLIN), revents: 0)]
+        var buffer = [UInt8](repeating: 0, count: 65_536)
+        while poll(&fds, 2, 30_000) > 0 {
+            for (from, to) in [(0, 1), (1, 0)] where fds[from].revents != 0 {
+                let n = buffer.withUnsafeMutableBytes { read(fds[from].fd, $0.baseAddress, $0.count) }
+                if n <= 0 { return }
+                writeAll(fds[to].fd, Array(buffer[0..<n]))
+            }
+        }
+    }
+}
