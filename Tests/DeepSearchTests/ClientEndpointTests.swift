@@ -57,12 +57,43 @@ import Testing
             let all = try await f.client.allResults(id: task.value.id, pageSize: 10) { progress.append(String($0)) }
             #expect(all.value.results.count == 45)
             #expect(Set(all.value.results.map(\.id)).count == 45)
-            #expect(progress.all == ["10", "20", "30", "40", "45"])
+            #expect(all.value.results.map(\.relevance) == all.value.results.map(\.relevance).sorted { ($0 ?? 0) > ($1 ?? 0) }, "in order")
+            // One page at a time over the socket; over AsyncHTTPClient the first page tells the
+            // total and the other four go out together.
+            #expect(progress.all == (transport == .socket ? ["10", "20", "30", "40", "45"] : ["10", "45"]))
             #expect(all.raw["results"]?.arrayValue?.count == 45)
             #expect(f.sim.count("GET", "/results") == 5)
             // Exactly a multiple of the page size: one more (empty) page says it ended.
             _ = try await f.client.allResults(id: task.value.id, pageSize: 15)
             #expect(f.sim.count("GET", "/results") == 5 + 4)
+            // Knowing the total, every page (and the one past the end) goes at once.
+            let known = try await f.client.allResults(id: task.value.id, pageSize: 15, knownTotal: 45)
+            #expect(known.value.results.map(\.id) == all.value.results.map(\.id))
+            #expect(f.sim.count("GET", "/results") == 5 + 4 + 4)
+        }
+    }
+
+    @Test func overAsyncHTTPClientThePagesAreInFlightTogether() async throws {
+        try await ClientFixture.with(transport: .asyncHTTPClient) { f in
+            let task = try await f.client.createTask(CreateTaskRequest(query: f.sim.query(atLeast: 600), desiredNumResults: 45))
+            f.sim.advance(3600)
+            // Every page but the first is slow: if they go together, all four arrive before any
+            // slow answer is back.
+            f.sim.simulator.faults.add(FaultRule(.latency, milliseconds: 3000, path: "/results", count: 4, skip: 1))
+            let reading = Task { try await f.client.allResults(id: task.value.id, pageSize: 10) }
+            try await f.sim.waitUntilFaultsAreUsed()
+            #expect(f.sim.count("GET", "/results") == 1, "four slow pages in flight at once, none answered yet")
+            #expect(try await reading.value.value.results.count == 45)
+        }
+    }
+
+    @Test func ifOnePageFailsTheWholeReadFailsWithOneError() async throws {
+        try await ClientFixture.with(transport: .asyncHTTPClient, retry: .none) { f in
+            let task = try await f.client.createTask(CreateTaskRequest(query: f.sim.query(atLeast: 600), desiredNumResults: 45))
+            f.sim.advance(3600)
+            f.sim.simulator.faults.add(FaultRule(.status, status: 503, path: "/results", count: 1, skip: 2))
+            let error = await expectError { _ = try await f.client.allResults(id: task.value.id, pageSize: 10, knownTotal: 45) }
+            #expect(error?.status == 503)
         }
     }
 

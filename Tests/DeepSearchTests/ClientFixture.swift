@@ -81,6 +81,8 @@ final class SpyTransport: HTTPTransport {
     }
 
     func shutdown() async { await inner.shutdown() }
+
+    func concurrencyLimit(for baseURL: String) -> Int { inner.concurrencyLimit(for: baseURL) }
 }
 
 /// Runs `body`, expecting a ``DeepSearchError``; returns it.

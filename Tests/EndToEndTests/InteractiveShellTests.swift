@@ -20,15 +20,14 @@ import Glibc
     }
 
     func withShell(
-        _ arguments: [String] = [], seedTasks: Bool = false, environment: [String: String] = [:],
+        _ arguments: [String] = [], seedTasks: Bool = false, environment: [String: String] = [:], scheme: Scheme = .http,
         configure: (inout SimulatorConfiguration) -> Void = { _ in }, home existing: TemporaryDirectory? = nil,
         _ body: (Setup) async throws -> Void
     ) async throws {
-        let sim = try await SimulatorFixture.start(configure: configure)
+        let sim = try await SimulatorFixture.start(scheme: scheme, configure: configure)
         if seedTasks { await sim.simulator.seedDemoTasks() }
         let home = try existing ?? TemporaryDirectory()
-        let env = testEnvironment(
-            home: home.path, extra: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token].merging(environment) { $1 })
+        let env = testEnvironment(home: home.path, extra: sim.shellEnvironment.merging(environment) { $1 })
         let pty = try PseudoTerminal(Binaries.shell, arguments, environment: env)
         let setup = Setup(sim: sim, home: home, pty: pty)
         do {
@@ -73,7 +72,7 @@ import Glibc
         try await withShell(seedTasks: true) { s in
             try await s.pty.waitForPrompt()
             try await s.pty.run("tasks")
-            let tasks = try await RawHTTP(s.sim.url).get("/v1/discovery_tasks").json().arrayValue ?? []
+            let tasks = try await RawHTTP(s.sim).get("/v1/discovery_tasks").json().arrayValue ?? []
             let done = try #require(tasks.first { $0["status"] == "done" }?["id"]?.stringValue)
             let mark = try await s.pty.run("use \(done.prefix(6))")
             let text = try await s.pty.wait(for: "extruct \(done.prefix(8)) [", after: mark)
@@ -108,7 +107,7 @@ import Glibc
             #expect(s.sim.simulator.journal.total == 0, "completion never touches the network")
             mark = try await s.pty.run("tasks")
             try await s.pty.wait(for: "exhausted: no more candidates", after: mark)
-            let tasks = try await RawHTTP(s.sim.url).get("/v1/discovery_tasks").json().arrayValue ?? []
+            let tasks = try await RawHTTP(s.sim).get("/v1/discovery_tasks").json().arrayValue ?? []
             let id = try #require(tasks.last?["id"]?.stringValue)
             let before = s.sim.simulator.journal.total
             try await s.pty.waitForPrompt(after: mark)
@@ -163,8 +162,10 @@ import Glibc
         }
     }
 
-    @Test func ctrlCCancelsASlowRequest() async throws {
-        try await withShell(configure: { $0.faults = [FaultRule(.latency, milliseconds: 20_000, count: 1)] }) { s in
+    @Test(arguments: Scheme.allCases)
+    func ctrlCCancelsASlowRequest(_ scheme: Scheme) async throws {
+        let slow = FaultRule(.latency, milliseconds: 20_000, path: "/v1/discovery_tasks", count: 1)
+        try await withShell(scheme: scheme, configure: { $0.faults = [slow] }) { s in
             try await s.pty.waitForPrompt()
             var mark = try await s.pty.run("tasks")
             try await s.sim.waitUntilFaultsAreUsed()
@@ -180,7 +181,7 @@ import Glibc
     @Test func errorsOfEveryKindLeaveTheShellRunningWithItsState() async throws {
         try await withShell(seedTasks: true, configure: { $0.faults = [FaultRule(.status, status: 503, path: "/results")] }) { s in
             try await s.pty.waitForPrompt()
-            let tasks = try await RawHTTP(s.sim.url).get("/v1/discovery_tasks").json().arrayValue ?? []
+            let tasks = try await RawHTTP(s.sim).get("/v1/discovery_tasks").json().arrayValue ?? []
             let id = try #require(tasks.last?["id"]?.stringValue)
             var mark = try await s.pty.run("use \(id)")
             try await s.pty.wait(for: "extruct \(id.prefix(8))", after: mark)
@@ -282,8 +283,10 @@ import Glibc
         }
     }
 
-    @Test func sigtermDuringARequestEndsTheShellCleanly() async throws {
-        try await withShell(configure: { $0.faults = [FaultRule(.latency, milliseconds: 20_000, count: 1)] }) { s in
+    @Test(arguments: Scheme.allCases)
+    func sigtermDuringARequestEndsTheShellCleanly(_ scheme: Scheme) async throws {
+        let slow = FaultRule(.latency, milliseconds: 20_000, path: "/v1/discovery_tasks", count: 1)
+        try await withShell(scheme: scheme, configure: { $0.faults = [slow] }) { s in
             try await s.pty.waitForPrompt()
             _ = try await s.pty.run("tasks")
             try await s.sim.waitUntilFaultsAreUsed()
@@ -297,7 +300,7 @@ import Glibc
     @Test func followsWindowResizes() async throws {
         try await withShell(seedTasks: true) { s in
             try await s.pty.waitForPrompt()
-            let tasks = try await RawHTTP(s.sim.url).get("/v1/discovery_tasks").json().arrayValue ?? []
+            let tasks = try await RawHTTP(s.sim).get("/v1/discovery_tasks").json().arrayValue ?? []
             let id = try #require(tasks.last?["id"]?.stringValue)
             var mark = try await s.pty.run("use \(id)")
             try await s.pty.waitForPrompt(after: mark)

@@ -15,7 +15,7 @@ import Glibc
         let sim: SimulatorFixture
         let home: TemporaryDirectory
 
-        var environment: [String: String] { ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": SimulatorFixture.token] }
+        var environment: [String: String] { sim.shellEnvironment }
 
         func shell(_ arguments: [String], input: String = "", extra: [String: String] = [:], timeout: Double = 60) async throws -> ProcessResult {
             try await runShell(
@@ -24,9 +24,11 @@ import Glibc
     }
 
     /// A live simulator (wall clock, fast) so scripts can create, watch and read.
-    func withRun(speed: Double = 300, configure: (inout SimulatorConfiguration) -> Void = { _ in }, _ body: (Run) async throws -> Void) async throws {
+    func withRun(
+        speed: Double = 300, scheme: Scheme = .http, configure: (inout SimulatorConfiguration) -> Void = { _ in }, _ body: (Run) async throws -> Void
+    ) async throws {
         try await SimulatorFixture.with(
-            speed: speed,
+            speed: speed, scheme: scheme,
             configure: { c in
                 c.clock = WallClock()
                 configure(&c)
@@ -97,8 +99,9 @@ import Glibc
         }
     }
 
-    @Test func stopsAtTheFirstFailureWithFileLineAndCommand() async throws {
-        try await withRun { r in
+    @Test(arguments: Scheme.allCases)
+    func stopsAtTheFirstFailureWithFileLineAndCommand(_ scheme: Scheme) async throws {
+        try await withRun(scheme: scheme) { r in
             let path = try r.home.write("stop.exsh", "echo before\nuse 00000000-0000-4000-8000-000000000000\necho after\n")
             let run = try await r.shell([path])
             #expect(run.status == 1)
@@ -113,8 +116,9 @@ import Glibc
         }
     }
 
-    @Test func exitStatusesAreTheDocumentedOnes() async throws {
-        try await withRun { r in
+    @Test(arguments: Scheme.allCases)
+    func exitStatusesAreTheDocumentedOnes(_ scheme: Scheme) async throws {
+        try await withRun(scheme: scheme) { r in
             #expect(try await r.shell(["-c", "echo ok"]).status == 0)
             #expect(try await r.shell(["-c", "use nope"]).status == 1)
             #expect(try await r.shell(["-c", "resume 300"]).status == 1)
@@ -143,8 +147,9 @@ import Glibc
         }
     }
 
-    @Test func ctrlCStopsPlaybackWith130() async throws {
-        try await withRun { r in
+    @Test(arguments: Scheme.allCases)
+    func ctrlCStopsPlaybackWith130(_ scheme: Scheme) async throws {
+        try await withRun(scheme: scheme) { r in
             let path = try r.home.write("slow.exsh", "echo start\nsleep 30\necho never\n")
             let process = Process()
             process.executableURL = URL(fileURLWithPath: Binaries.shell)
@@ -301,8 +306,9 @@ import Glibc
         }
     }
 
-    @Test func aRecordingReplaysTheSameRequestsOnNewTasks() async throws {
-        try await withRun { r in
+    @Test(arguments: Scheme.allCases)
+    func aRecordingReplaysTheSameRequestsOnNewTasks(_ scheme: Scheme) async throws {
+        try await withRun(scheme: scheme) { r in
             let steps = [
                 "record rec.exsh", "set poll_interval 0.05", "create \"recorded search\" --results 3", "watch", "results",
                 "use $task", "status", "token \(SimulatorFixture.token)", "record stop",
@@ -326,8 +332,9 @@ import Glibc
         }
     }
 
-    @Test func aCassetteReplaysOfflineWithTheSameOutputAndNoToken() async throws {
-        try await withRun { r in
+    @Test(arguments: Scheme.allCases)
+    func aCassetteReplaysOfflineWithTheSameOutputAndNoToken(_ scheme: Scheme) async throws {
+        try await withRun(scheme: scheme) { r in
             let script =
                 "set poll_interval 0.05\ncreate \"cassette run\" --results 4\nwatch\nresults\nshow 1\ntry resume 300\nexpect num_results == 4\n"
             try r.home.write("c.exsh", script)
@@ -339,13 +346,26 @@ import Glibc
             #expect(r.home.mode("c.jsonl") == 0o600)
             let offline = try await runShell(
                 ["--replay-http", "c.jsonl", "c.exsh"], home: r.home.path,
-                extraEnvironment: ["EXTRUCT_API_URL": "http://127.0.0.1:9"], directory: r.home.path)
+                extraEnvironment: ["EXTRUCT_API_URL": "\(scheme)://127.0.0.1:9"], directory: r.home.path)
             #expect(offline.status == 0, "\(offline.stderr)")
             #expect(offline.stdout == recorded.stdout)
             // A different script does not match and says what was expected.
             let wrong = try await runShell(["--replay-http", "c.jsonl", "-c", "tasks"], home: r.home.path, directory: r.home.path)
             #expect(wrong.status == 1)
             #expect(wrong.stderr.contains("expected POST /v1/discovery_tasks (exchange 1 of"))
+        }
+    }
+
+    @Test(arguments: Scheme.allCases)
+    func aHundredCommandScriptOpensOneConnection(_ scheme: Scheme) async throws {
+        try await withRun(scheme: scheme) { r in
+            let lines =
+                ["create \"keep-alive\" --results 5"] + (0..<99).map { ["tasks --limit 2", "status", "results --limit 5", "use $task"][$0 % 4] }
+            try r.home.write("hundred.exsh", lines.joined(separator: "\n") + "\n")
+            let run = try await r.shell(["-q", "hundred.exsh"])
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(r.sim.simulator.journal.total == 100)
+            #expect(r.sim.simulator.journal.connections == 1, "one keep-alive connection for 100 requests over \(scheme)")
         }
     }
 

@@ -9,15 +9,19 @@ import Testing
 @Suite struct SecretsTests {
     static let token = "xtk_live_5b0c9d8e7f6a5b4c3d2e1f00"
 
-    @Test func aFullSessionLeavesTheTokenNowhere() async throws {
-        try await SimulatorFixture.with(configure: { c in
-            c.tokens = [Self.token]
-            c.clock = WallClock()
-            c.speed = 300
-        }) { sim in
+    @Test(arguments: Scheme.allCases)
+    func aFullSessionLeavesTheTokenNowhere(_ scheme: Scheme) async throws {
+        try await SimulatorFixture.with(
+            scheme: scheme,
+            configure: { c in
+                c.tokens = [Self.token]
+                c.clock = WallClock()
+                c.speed = 300
+            }
+        ) { sim in
             let home = try TemporaryDirectory()
             defer { home.remove() }
-            let env = ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": Self.token]
+            let env = sim.shellEnvironment.merging(["EXTRUCT_API_TOKEN": Self.token]) { $1 }
             var output = ""
 
             // Scripted: token VALUE, a recording, a cassette, an export, debug logging, errors.
@@ -47,7 +51,7 @@ import Testing
             }
             // A wrong token: the error says where it came from, not what it is.
             let wrong = try await runShell(
-                ["-c", "tasks"], home: home.path, extraEnvironment: ["EXTRUCT_API_URL": sim.url, "EXTRUCT_API_TOKEN": "wrong-" + Self.token],
+                ["-c", "tasks"], home: home.path, extraEnvironment: sim.shellEnvironment.merging(["EXTRUCT_API_TOKEN": "wrong-" + Self.token]) { $1 },
                 directory: home.path)
             #expect(wrong.status == 1)
             #expect(wrong.stderr.contains("EXTRUCT_API_TOKEN"))
@@ -55,7 +59,8 @@ import Testing
 
             // Interactive: the token typed at a prompt that does not echo, then used.
             let pty = try PseudoTerminal(
-                Binaries.shell, ["--debug"], environment: testEnvironment(home: home.path, extra: ["EXTRUCT_API_URL": sim.url]))
+                Binaries.shell, ["--debug"],
+                environment: testEnvironment(home: home.path, extra: sim.shellEnvironment.filter { $0.key != "EXTRUCT_API_TOKEN" }))
             defer { pty.terminate() }
             var mark = try await pty.run("token --prompt")
             try await pty.wait(for: "token: ", after: mark)

@@ -4,6 +4,7 @@ import DeepSearchSimulator
 import Foundation
 import NIOCore
 import NIOHTTP1
+import NIOSSL
 import SimulatorTLS
 import Testing
 
@@ -113,10 +114,18 @@ public struct SimulatorFixture: Sendable {
 public struct RawHTTP: Sendable {
     public let baseURL: String
     public var token: String?
+    /// A CA to trust besides the system's (an HTTPS simulator's).
+    public var caFile: String?
 
-    public init(_ baseURL: String, token: String? = SimulatorFixture.token) {
+    public init(_ baseURL: String, token: String? = SimulatorFixture.token, caFile: String? = nil) {
         self.baseURL = baseURL
         self.token = token
+        self.caFile = caFile
+    }
+
+    /// Raw HTTP to `sim`, trusting its CA when it serves HTTPS.
+    public init(_ sim: SimulatorFixture, token: String? = SimulatorFixture.token) {
+        self.init(sim.url, token: token, caFile: sim.caFile)
     }
 
     /// One answer.
@@ -138,7 +147,16 @@ public struct RawHTTP: Sendable {
             request.headers.add(name: "Content-Type", value: "application/json")
             request.body = .bytes(ByteBuffer(string: body))
         }
-        let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
+        var client = HTTPClient.shared
+        if let caFile {
+            var configuration = HTTPClient.Configuration()
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.additionalTrustRoots = [.file(caFile)]
+            configuration.tlsConfiguration = tls
+            client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+        }
+        defer { if caFile != nil { client.shutdown { _ in } } }
+        let response = try await client.execute(request, timeout: .seconds(30))
         let buffer = try await response.body.collect(upTo: 64 << 20)
         var headers: [String: String] = [:]
         for (name, value) in response.headers { headers[name.lowercased()] = value }

@@ -137,25 +137,68 @@ public struct DeepSearchClient: Sendable {
         }
     }
 
-    /// Every result of task `id`: pages of `pageSize` until one comes back short.
-    /// `progress` hears the number of rows read so far after each page.
+    /// Every result of task `id`, in pages of `pageSize`, until one comes back short.
+    ///
+    /// Over a transport that takes concurrent requests (AsyncHTTPClient: the real API), the
+    /// pages whose offsets are known go out together, at most `concurrencyLimit` at a time, and
+    /// are put back in order: with `knownTotal` (the task's `num_results`, say from `use`) every
+    /// page at once, including the one just past the end that tells it ended; without, the first
+    /// page, then the rest it tells of. Each GET is retried on its own; if one fails, the whole
+    /// call fails. Pages found full after that are read one by one (a running task grows).
+    /// `progress` hears the number of rows read so far as pages arrive.
     public func allResults(
-        id: String, pageSize: Int = 50, progress: @Sendable (Int) async -> Void = { _ in }
+        id: String, pageSize: Int = 50, knownTotal: Int? = nil, progress: @Sendable (Int) async -> Void = { _ in }
     ) async throws -> Response<TaskResultsPage> {
-        var offset = 0
-        var rows: [DiscoveryResult] = []
-        var rawRows: [JSONValue] = []
-        while true {
-            let page = try await results(id: id, page: PageRequest(offset: offset, limit: pageSize))
-            rows += page.value.results
-            rawRows += page.raw["results"]?.arrayValue ?? []
-            offset += page.value.results.count
-            await progress(rows.count)
-            if page.value.results.count < pageSize || rows.count >= 100_000 {
-                var raw = page.raw.objectValue ?? [:]
-                raw["results"] = .array(rawRows)
-                return Response(value: TaskResultsPage(task: page.value.task, results: rows), raw: .object(raw), status: page.status)
+        try Self.validate(id: id)
+        try PageRequest(limit: pageSize).validate()
+        let parallel = transport.concurrencyLimit(for: configuration.baseURL)
+        var pages: [Response<TaskResultsPage>] = []
+        var rows = 0
+        func add(_ batch: [Response<TaskResultsPage>]) async {
+            for page in batch {
+                pages.append(page)
+                rows += page.value.results.count
             }
+            await progress(rows)
+        }
+        if parallel > 1 {
+            var offsets: [Int]
+            if let knownTotal {
+                offsets = Array(stride(from: 0, through: max(0, knownTotal), by: pageSize))
+            } else {
+                let first = try await results(id: id, page: PageRequest(offset: 0, limit: pageSize))
+                await add([first])
+                offsets =
+                    first.value.results.count < pageSize ? [] : Array(stride(from: pageSize, through: first.value.task.numResults, by: pageSize))
+            }
+            if !offsets.isEmpty { try await add(pagesAtOnce(id: id, offsets: offsets, pageSize: pageSize, parallel: parallel)) }
+        }
+        // One page at a time from where the known pages stopped, until a short page.
+        while pages.isEmpty || (pages.last!.value.results.count == pageSize && rows < 100_000) {
+            await add([try await results(id: id, page: PageRequest(offset: rows, limit: pageSize))])
+        }
+        let last = pages.last!
+        var raw = last.raw.objectValue ?? [:]
+        raw["results"] = .array(pages.flatMap { $0.raw["results"]?.arrayValue ?? [] })
+        return Response(
+            value: TaskResultsPage(task: last.value.task, results: pages.flatMap(\.value.results)), raw: .object(raw), status: last.status)
+    }
+
+    /// The pages at `offsets`, fetched at most `parallel` at a time, in the order of `offsets`.
+    private func pagesAtOnce(id: String, offsets: [Int], pageSize: Int, parallel: Int) async throws -> [Response<TaskResultsPage>] {
+        try await withThrowingTaskGroup(of: (Int, Response<TaskResultsPage>).self) { group in
+            var found: [Int: Response<TaskResultsPage>] = [:]
+            var next = offsets.makeIterator()
+            func start() {
+                guard let offset = next.next() else { return }
+                group.addTask { (offset, try await self.results(id: id, page: PageRequest(offset: offset, limit: pageSize))) }
+            }
+            for _ in 0..<parallel { start() }
+            while let (offset, page) = try await group.next() {
+                found[offset] = page
+                start()
+            }
+            return offsets.compactMap { found[$0] }
         }
     }
 

@@ -36,7 +36,8 @@ struct ExportCommand: ShellCommand {
             }
         }
         let id = try context.currentTask()
-        let response = try await context.client().allResults(id: id, pageSize: max(50, context.settings.pageSize))
+        let response = try await context.client().allResults(
+            id: id, pageSize: context.bulkPageSize, knownTotal: context.session.knownResultCounts[id])
         context.remember(response.raw, status: response.status)
         context.note(response.value.task)
         let data: [UInt8] =

@@ -5,7 +5,8 @@ struct ResultsCommand: ShellCommand {
     static let spec = CommandSpec(
         "results", synopsis: "results [--offset N] [--limit N] [--all]",
         abstract: "Show the current task's results, best first, in a table fitted to the terminal.",
-        discussion: "The page size is the page_size setting (50). --all pages through everything. show N prints one row in full.",
+        discussion:
+            "The page size is the page_size setting (50). --all reads everything, several pages at once over HTTPS. show N prints one row in full.",
         examples: ["results", "results --offset 50 --limit 25", "results --all --json > all.json"],
         flags: [
             FlagSpec("--offset", "N", help: "rows to skip (default 0)"),
@@ -26,7 +27,8 @@ struct ResultsCommand: ShellCommand {
             offset = 0
             let console = context.console
             let live = console.errorIsTerminal && !context.environment.options.quiet
-            response = try await client.allResults(id: id, pageSize: context.settings.pageSize) { rows in
+            response = try await client.allResults(id: id, pageSize: context.bulkPageSize, knownTotal: context.session.knownResultCounts[id]) {
+                rows in
                 if live { await MainActor.run { console.live("reading results… \(rows)") } }
             }
             if live { console.clearLiveLine() }

@@ -26,5 +26,6 @@ extension CommandContext {
     func note(_ task: DiscoveryTask) {
         session.see(task)
         session.knownTargets[task.id] = task.desiredNumResults
+        session.knownResultCounts[task.id] = task.numResults
     }
 }

@@ -64,6 +64,10 @@ public final class CommandContext {
         session.lastHTTPStatus = status
     }
 
+    /// The page size for reading every result (`results --all`, `export`): at least 100 rows a
+    /// page, so a full task (250) is three requests, sent together.
+    public var bulkPageSize: Int { max(100, settings.pageSize) }
+
     /// Progress for people on standard error, unless `--quiet` (then the text is not even made).
     public func progress(_ text: @autoclosure () -> String) {
         if !environment.options.quiet { console.err(text()) }

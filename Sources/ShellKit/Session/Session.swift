@@ -21,6 +21,9 @@ public struct Session: Sendable {
     public var lastHTTPStatus: Int?
     /// The last known target of each task, for what resume shows as "before".
     public var knownTargets: [String: Int] = [:]
+    /// The last known number of results of each task: `export` and `results --all` ask for every
+    /// page at once when they know it.
+    public var knownResultCounts: [String: Int] = [:]
     /// The rows `results` last showed, by rank, for `show N`.
     public var shownResults: [Int: DiscoveryResult] = [:]
     /// The criteria of the task those rows belong to.
