@@ -1,4 +1,6 @@
 import HTTPTypes
+import HummingbirdCore
+import Logging
 import NIOCore
 import NIOHTTPTypes
 
@@ -58,18 +60,20 @@ final class FaultChannelHandler: ChannelInboundHandler, RemovableChannelHandler 
     }
 }
 
-/// Counts the connections the simulator accepts (a keep-alive client opens one for many requests).
-final class ConnectionCounter: ChannelInboundHandler, RemovableChannelHandler {
-    typealias InboundIn = HTTPRequestPart
-    typealias InboundOut = HTTPRequestPart
+/// A server child channel that counts the connections it sets up (a keep-alive client opens
+/// one for many requests; over HTTP/2, one for requests sent together), then is `base`.
+struct ConnectionCountingChannel<Base: ServerChildChannel>: ServerChildChannel {
+    typealias Value = Base.Value
 
-    private let journal: RequestJournal
+    let base: Base
+    let journal: RequestJournal
 
-    init(journal: RequestJournal) {
-        self.journal = journal
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        journal.connectionOpened()
+        return base.setup(channel: channel, logger: logger)
     }
 
-    func handlerAdded(context: ChannelHandlerContext) {
-        journal.connectionOpened()
+    func handle(value: Value, logger: Logger) async {
+        await base.handle(value: value, logger: logger)
     }
 }

@@ -1,7 +1,7 @@
 import DeepSearch
 import Hummingbird
 import HummingbirdCore
-import HummingbirdTLS
+import HummingbirdHTTP2
 import Logging
 import NIOCore
 import NIOSSL
@@ -119,13 +119,18 @@ public func buildApplication(
         store: simulator.store, injector: simulator.faults, journal: simulator.journal, configuration: simulator.configuration)
     let injector = simulator.faults
     let journal = simulator.journal
-    // A handler per connection: counting connections, deciding faults.
-    var server = HTTPServerBuilder.http1(
-        configuration: .init(additionalChannelHandlers: [
-            ConnectionCounter(journal: journal), FaultChannelHandler(injector: injector, journal: journal),
-        ]))
-    if let identity = simulator.configuration.tls {
-        server = try .tls(server, tlsConfiguration: identity.serverConfiguration())
+    // A fault handler per request stream; connections are counted as they are accepted.
+    let streams = HTTP1Channel.Configuration(additionalChannelHandlers: [FaultChannelHandler(injector: injector, journal: journal)])
+    let tls = try simulator.configuration.tls?.serverConfiguration()
+    let server = HTTPServerBuilder { responder in
+        // HTTPS speaks HTTP/2 or HTTP/1.1, as the client chooses (ALPN), as a real API's front
+        // end does: AsyncHTTPClient then sends concurrent requests over one connection.
+        if let tls {
+            return ConnectionCountingChannel(
+                base: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: .init(streamConfiguration: streams), responder: responder),
+                journal: journal)
+        }
+        return ConnectionCountingChannel(base: HTTP1Channel(responder: responder, configuration: streams), journal: journal)
     }
     return Application(
         responder: responder,
