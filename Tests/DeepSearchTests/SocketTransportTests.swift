@@ -119,6 +119,29 @@ import Testing
         #expect(server.connectionCount == 2)
     }
 
+    /// The server closes the kept-alive connection as the next request goes out (after the
+    /// transport saw it open): a GET goes again on a new connection, a POST is not sent twice.
+    @Test(arguments: ["GET", "POST"])
+    func aConnectionClosedAsTheRequestLeavesIsRetriedOnlyForAGet(_ method: String) async throws {
+        let server = try ScriptedServer { request in
+            request.connection == 0 && !request.head.hasPrefix("GET /first") ? .sendAndClose("") : .send(Self.ok("{}"))
+        }
+        defer { server.stop() }
+        let transport = SocketTransport()
+        _ = try await send(transport, get(server.url, "/first"))
+        var request = get(server.url, "/second")
+        request.method = method
+        do {
+            let response = try await send(transport, request)
+            #expect(method == "GET" && response.status == 200)
+            #expect(server.connectionCount == 2)
+        } catch let error as DeepSearchError {
+            #expect(method == "POST", "\(error)")
+            #expect(server.requests.filter { $0.head.hasPrefix("POST /second") }.count == 1, "sent once")
+        }
+        await transport.shutdown()
+    }
+
     @Test func informationalAnswersAreSkipped() async throws {
         let server = try ScriptedServer { _ in .send("HTTP/1.1 100 Continue\r\n\r\n" + Self.ok("{\"ok\": true}")) }
         defer { server.stop() }

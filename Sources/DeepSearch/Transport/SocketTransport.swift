@@ -157,6 +157,8 @@ private final class Connection: @unchecked Sendable {
     /// A request was just sent: wait for the answer before trying to read it (saves a `recv`
     /// that would find nothing).
     private var answerPending = false
+    /// Whether any byte of the current answer has arrived.
+    private var receivedAny = false
 
     init(_ endpoint: Endpoint) {
         self.endpoint = endpoint
@@ -212,10 +214,25 @@ private final class Connection: @unchecked Sendable {
     ) throws -> (HTTPResponse, reusable: Bool) {
         let waits = Waits(request: request, deadline: deadline, timeout: timeout)
         if socket >= 0 && !isStillOpen() { close() }
+        let reused = socket >= 0
         if socket < 0 { try connect(waits) }
-        try writeAll(encode(request), waits)
-        answerPending = true
-        return try readResponse(to: request, waits, maximumBodyBytes: maximumBodyBytes)
+        let bytes = try encode(request)
+        do {
+            try writeAll(bytes, waits)
+            answerPending = true
+            receivedAny = false
+            return try readResponse(to: request, waits, maximumBodyBytes: maximumBodyBytes)
+        } catch let error as DeepSearchError where reused && !receivedAny && (error.code == .transport) {
+            // The server closed the kept-alive connection as the request went out (after the
+            // check above): nothing of an answer came. A GET goes again on a new connection;
+            // anything else may have arrived, and is not sent twice.
+            guard request.method == "GET" || request.method == "HEAD" else { throw error }
+            close()
+            try connect(waits)
+            try writeAll(bytes, waits)
+            answerPending = true
+            return try readResponse(to: request, waits, maximumBodyBytes: maximumBodyBytes)
+        }
     }
 
     /// An idle keep-alive connection the server has not closed (and sent nothing on).
@@ -369,6 +386,7 @@ private final class Connection: @unchecked Sendable {
             let received = scratch.withUnsafeMutableBytes { raw in recv(socket, raw.baseAddress!, raw.count, 0) }
             if received > 0 {
                 buffer.append(contentsOf: scratch[0..<received])
+                receivedAny = true
                 return true
             }
             if received == 0 { return false }
