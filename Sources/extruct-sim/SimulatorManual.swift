@@ -12,6 +12,7 @@ enum SimulatorManual {
                 .init("DESCRIPTION", description),
                 .init("OPTIONS", [.items(options)]),
                 .init("ENDPOINTS", [.items(endpoints)]),
+                .init("HTTPS", https),
                 .init("FAULTS", faults),
                 .init("EXAMPLES", examples),
                 .init("SEE ALSO", [.paragraph("`extruct-shell`(1), whose `--demo` runs this simulator inside the shell.")]),
@@ -43,6 +44,15 @@ enum SimulatorManual {
         .init("`GET /_sim/clock`, `POST /_sim/clock/advance`", "The simulated time; with `--manual-clock`, `{\"seconds\": N}` moves it."),
     ]
 
+    static let https: [ManualPage.Block] = [
+        .paragraph(
+            "`--tls` serves HTTPS with a certificate authority made at start, for `localhost`, 127.0.0.1, ::1 and each `--tls-name`; the CA certificate is written to a file (`--tls-ca-file`, or one in the temporary folder) whose path is printed on the line after the URL. Trust it with `extruct-shell --ca-file FILE` or `curl --cacert FILE`. `--tls-cert` and `--tls-key` serve a certificate chain and key of your own instead."
+        ),
+        .paragraph(
+            "Over HTTPS the simulator speaks HTTP/2 or HTTP/1.1, as the client chooses, as an API's front end does; plain HTTP is HTTP/1.1. It counts the connections it accepts (`GET /_sim/requests`), so a test can see keep-alive at work."
+        ),
+    ]
+
     static let faults: [ManualPage.Block] = [
         .paragraph(
             "Faults are off by default. Give them with `--fault SPEC` (repeatable) or at run time through `POST /_sim/faults`. A spec is a kind, then optional `,KEY=VALUE` parts: `method=GET`, `path=/results` (a substring of the path), `count=N` (gone after N requests), `skip=N` (let N matching requests through first)."
@@ -64,6 +74,11 @@ enum SimulatorManual {
         .example([
             "extruct-sim --port 8080 --token demo --speed 10 --demo-tasks",
             "EXTRUCT_API_URL=http://127.0.0.1:8080 EXTRUCT_API_TOKEN=demo extruct-shell",
+        ]),
+        .paragraph("HTTPS with a throwaway CA, the shell trusting it:"),
+        .example([
+            "extruct-sim --tls --port 8443 --tls-ca-file /tmp/sim-ca.pem",
+            "extruct-shell --api-url https://127.0.0.1:8443 --ca-file /tmp/sim-ca.pem --token demo",
         ]),
         .paragraph("Every results page answers 503 twice, then normally:"),
         .example(["extruct-sim --fault 503,count=2,path=/results"]),

@@ -24,6 +24,7 @@ public enum ShellManual {
                 .init("SETTINGS", settings),
                 .init("KEYS", keys),
                 .init("CONFIGURATION", configuration),
+                .init("NETWORK", network),
                 .init("SCRIPTS", scripts),
                 .init("ENVIRONMENT", [.items(environment)]),
                 .init("FILES", [.items(files)]),
@@ -132,6 +133,18 @@ public enum ShellManual {
         ),
     ]
 
+    static let network: [ManualPage.Block] = [
+        .paragraph(
+            "Every request to an https:// API verifies the server's certificate; there is no switch to turn that off. The certificate authorities trusted are the system's, plus the PEM bundle named by `--ca-file`, else `EXTRUCT_CA_FILE`, else the profile's `ca_file`, plus `SSL_CERT_FILE` when it is set. A bundle adds to the system's roots, it does not replace them: a bundle holding only a TLS-inspecting gateway's CA is enough, and the API stays trusted without the gateway."
+        ),
+        .paragraph(
+            "A proxy is taken from `--proxy`, else the profile's `proxy`, else `https_proxy` or `HTTPS_PROXY` (for https:// URLs), `http_proxy` or `HTTP_PROXY` (for http://), `all_proxy` or `ALL_PROXY` (for both), as curl reads them; only http:// proxies are supported, and https:// goes through them with CONNECT, so the proxy resolves the API's name. Credentials in the proxy URL (`http://USER:PASSWORD@HOST:PORT`) are sent as `Proxy-Authorization` and never printed, logged, recorded or kept. `no_proxy` or `NO_PROXY` lists hosts reached directly: host names (each also covering its subdomains; a leading dot is optional), IP addresses and ranges (`10.0.0.0/8`), each with an optional `:PORT`, or `*` for all. A URL whose host is this machine (`localhost`, 127.0.0.0/8, ::1) always goes direct, so `--demo` and a local simulator work whatever the proxy."
+        ),
+        .paragraph(
+            "A certificate that is not trusted, expired or issued for another host, a server that does not speak TLS, and a proxy that refuses are each one error line that names the host or the proxy and says what to do; they cannot heal by themselves and are not retried. At the start of an interactive session the shell opens its connection (TCP, TLS, a proxy's tunnel) while you type, so the first command costs one round trip. `results --all` and `export` ask for their pages together, at most four at a time."
+        ),
+    ]
+
     static let scripts: [ManualPage.Block] = [
         .paragraph(
             "A script (`.exsh`) is UTF-8 text, one command a line, in the prompt's language: `#` comments, blank lines, a trailing backslash continues a line; CRLF line ends and a byte-order mark are accepted. A first line `#!/usr/bin/env extruct-shell` makes a script with its run bit a program."
@@ -173,6 +186,12 @@ public enum ShellManual {
             "The API token, from https://app.extruct.ai/api-tokens. Preferred to `--token`, which other users can see in ps(1)."),
         .init("`EXTRUCT_API_URL`", "The API base URL, when `--api-url` is not given."),
         .init("`EXTRUCT_DEMO_SPEED`", "How much faster than real the `--demo` simulator runs (default 10)."),
+        .init("`EXTRUCT_CA_FILE`", "A PEM bundle of certificate authorities to trust besides the system's, when `--ca-file` is not given."),
+        .init("`SSL_CERT_FILE`", "Another PEM bundle to trust, as curl and git read it."),
+        .init("`https_proxy`, `HTTPS_PROXY`", "The proxy for https:// URLs, when `--proxy` and the profile name none."),
+        .init("`http_proxy`, `HTTP_PROXY`", "The proxy for http:// URLs."),
+        .init("`all_proxy`, `ALL_PROXY`", "The proxy for both, when the two above are not set."),
+        .init("`no_proxy`, `NO_PROXY`", "Hosts reached without the proxy (see NETWORK)."),
         .init("`NO_COLOR`", "When set, no ANSI colour (as `--no-color`)."),
         .init("`XDG_CONFIG_HOME`", "Where the configuration file lives (default ~/.config)."),
         .init("`XDG_STATE_HOME`", "Where the history lives (default ~/.local/state)."),
