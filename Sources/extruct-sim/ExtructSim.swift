@@ -134,19 +134,22 @@ struct ExtructSim: AsyncParsableCommand {
         let app = try usable {
             try buildApplication(simulator) { port in
                 let url = Simulator.url(host: host, port: port, isSecure: isSecure)
-                print("extruct-sim listening on \(url)")
-                var curlCA = ""
+                // The CA file is written before the URL is printed: whoever waits for the URL
+                // can use it at once.
+                var caLine: String?
                 if let authority {
                     let temporary = getenv("TMPDIR").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
                     let path = caFile ?? "\(temporary)/extruct-sim-\(port)-ca.pem"
-                    curlCA = "--cacert \(path) "
                     do {
                         try authority.writeCACertificate(to: path)
-                        print("extruct-sim CA certificate: \(path)")
+                        caLine = path
                     } catch {
                         Simulator.writeToStandardError("error: cannot write the CA certificate to \(path): \(error)\n")
                     }
                 }
+                print("extruct-sim listening on \(url)")
+                if let caLine { print("extruct-sim CA certificate: \(caLine)") }
+                let curlCA = caLine.map { "--cacert \($0) " } ?? ""
                 fflush(nil)
                 let token = tokens == ["demo"] ? "demo" : "YOUR_TOKEN"
                 Simulator.writeToStandardError(

@@ -6,16 +6,13 @@ import NIOCore
 import NIOHTTP1
 import NIOSSL
 import SimulatorTLS
-import Testing
 
 /// How a test reaches its simulator: plain HTTP (the socket transport) or HTTPS with a throwaway
 /// CA (AsyncHTTPClient, what every user of the real API gets). End-to-end tests take it as a
 /// parameter, so both transports are proven to the same standard.
-public enum Scheme: String, CaseIterable, Sendable, CustomTestStringConvertible {
+public enum Scheme: String, CaseIterable, Sendable {
     case http
     case https
-
-    public var testDescription: String { rawValue }
 }
 
 /// A simulator serving on a free loopback port, on a manual clock, for one test.

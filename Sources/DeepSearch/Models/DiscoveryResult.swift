@@ -100,10 +100,11 @@ public struct DiscoveryResult: Sendable, Hashable, Identifiable {
         var scores: [(key: String, score: CriterionScore)] = []
         if let object = fields.value("scores")?.objectValue {
             for member in object.members {
-                let memberPath = fields.fieldPath("scores.\(member.key)")
+                // The path is only for an error message: made when one is.
+                func memberPath() -> String { fields.fieldPath("scores.\(member.key)") }
                 switch member.value {
                 case .object:
-                    let s = try FieldReader(member.value, at: memberPath)
+                    let s = try FieldReader(member.value, at: "")
                     scores.append(
                         (
                             member.key,
@@ -118,7 +119,7 @@ public struct DiscoveryResult: Sendable, Hashable, Identifiable {
                 case .null:
                     scores.append((member.key, CriterionScore(grade: nil)))
                 default:
-                    throw ResponseShapeError(path: memberPath, expectation: "expected an object, got \(member.value.kindName)")
+                    throw ResponseShapeError(path: memberPath(), expectation: "expected an object, got \(member.value.kindName)")
                 }
             }
         }

@@ -34,17 +34,11 @@ struct FieldReader {
     func int(_ key: String) -> Int? { Self.integer(value(key)) }
     func bool(_ key: String) -> Bool? { Self.boolean(value(key)) }
 
-    /// The first present, non-null value among `keys` (a current name, then legacy names).
-    func value(_ keys: String...) -> JSONValue? { value(keys) }
+    /// The value of `key`, else of `legacy` (an older name of the same field). Two names, not a
+    /// list: this runs for every field of every result, and a variadic list is an allocation.
+    func value(_ key: String, _ legacy: String) -> JSONValue? { value(key) ?? value(legacy) }
 
-    func value(_ keys: [String]) -> JSONValue? {
-        for key in keys {
-            if let v = object[key], !v.isNull { return v }
-        }
-        return nil
-    }
-
-    func string(_ keys: String...) -> String? { Self.text(value(keys)) }
+    func string(_ key: String, _ legacy: String) -> String? { Self.text(value(key, legacy)) }
 
     static func text(_ v: JSONValue?) -> String? {
         guard let v else { return nil }
@@ -65,7 +59,7 @@ struct FieldReader {
         return s
     }
 
-    func int(_ keys: String...) -> Int? { Self.integer(value(keys)) }
+    func int(_ key: String, _ legacy: String) -> Int? { Self.integer(value(key, legacy)) }
 
     static func integer(_ v: JSONValue?) -> Int? {
         guard let v else { return nil }
@@ -76,7 +70,7 @@ struct FieldReader {
         }
     }
 
-    func bool(_ keys: String...) -> Bool? { Self.boolean(value(keys)) }
+    func bool(_ key: String, _ legacy: String) -> Bool? { Self.boolean(value(key, legacy)) }
 
     static func boolean(_ v: JSONValue?) -> Bool? {
         guard let v else { return nil }

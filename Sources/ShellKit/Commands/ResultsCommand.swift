@@ -41,8 +41,7 @@ struct ResultsCommand: ShellCommand {
         context.remember(response.raw, status: response.status)
         context.note(page.task)
         context.session.shownCriteria = page.task.criteria
-        context.session.shownResults = [:]
-        for (i, result) in page.results.enumerated() { context.session.shownResults[offset + i + 1] = result }
+        context.session.shownResults = ShownResults(firstRank: offset + 1, rows: page.results)
         if context.wantsJSON {
             context.printJSON(response.raw)
             return

@@ -10,10 +10,10 @@ struct ShowCommand: ShellCommand {
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         let rank = try Arguments.int(arguments.positionals[0].text, what: "show", in: 1...100_000)
         guard let result = context.session.shownResults[rank] else {
-            let known = context.session.shownResults.keys.sorted()
-            if let first = known.first, let last = known.last {
+            if let shown = context.session.shownResults.ranks {
                 throw CommandFailure.usage(
-                    "result #\(rank) is not loaded (results showed #\(first)–#\(last)); run results --offset \(rank - 1) first")
+                    "result #\(rank) is not loaded (results showed #\(shown.lowerBound)–#\(shown.upperBound)); run results --offset \(rank - 1) first"
+                )
             }
             throw CommandFailure.usage("no results loaded yet; run results first")
         }

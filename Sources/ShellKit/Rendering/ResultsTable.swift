@@ -3,11 +3,31 @@ import DeepSearch
 /// The `results` table, fitted to the width: rank, company, website, relevance, one grade column
 /// per criterion, HQ, size. Columns that do not fit are dropped, HQ first.
 public enum ResultsTable {
+    /// One row's text, made safe and measured once.
+    private struct Row {
+        var company: TextLayout.Cell
+        var website: TextLayout.Cell
+        var headquarters: TextLayout.Cell
+        var size: String
+        var grades: [Int?]
+        var relevance: String
+
+        init(_ result: DiscoveryResult, keys: [String]) {
+            company = TextLayout.Cell(result.companyName)
+            website = TextLayout.Cell(result.companyWebsite ?? "")
+            headquarters = TextLayout.Cell(result.headquarters ?? "")
+            size = TextLayout.safe(result.employeeCount?.rawValue ?? "")
+            grades = keys.map { result.score(for: $0)?.grade }
+            relevance = result.relevance.map(String.init) ?? "–"
+        }
+    }
+
     public static func render(
         _ results: [DiscoveryResult], criteria: [Criterion], firstRank: Int, width: Int, style: Style
     ) -> String {
         guard !results.isEmpty else { return style.dim("no results on this page") }
         let keys = criteria.isEmpty ? uniqueKeys(results) : criteria.map(\.key)
+        let rows = results.map { Row($0, keys: keys) }
         let rankWidth = max(2, String(firstRank + results.count - 1).count)
         let gradeWidth = keys.isEmpty ? 0 : keys.count * 2 - 1
         let sizeWidth = 9
@@ -26,12 +46,9 @@ public enum ResultsTable {
             if showHQ { showHQ = false } else if showSize { showSize = false } else if showWebsite { showWebsite = false } else { break }
         }
         let room = max(8, width - fixed() - 2 * (flexibleColumns() - 1))
-        let companyNeed = max(7, results.map { TextLayout.width(TextLayout.safe($0.companyName)) }.max() ?? 7)
-        let siteNeed = showWebsite ? max(7, results.map { TextLayout.width(TextLayout.safe($0.companyWebsite ?? "")) }.max() ?? 7) : 0
-        let hqNeed = showHQ ? max(2, results.map { TextLayout.width(TextLayout.safe($0.headquarters ?? "")) }.max() ?? 2) : 0
-        var company = companyNeed
-        var site = siteNeed
-        var hq = hqNeed
+        var company = max(7, rows.map(\.company.width).max() ?? 7)
+        var site = showWebsite ? max(7, rows.map(\.website.width).max() ?? 7) : 0
+        var hq = showHQ ? max(2, rows.map(\.headquarters.width).max() ?? 2) : 0
         // Too wide: the widest column gives way, one column at a time, down to its minimum
         // (company 12, website 14, HQ 12), so what is left stays balanced.
         var excess = company + site + hq - room
@@ -55,21 +72,21 @@ public enum ResultsTable {
         if showHQ { header += "  " + TextLayout.pad("HQ", to: hq) }
         if showSize { header += "  " + "SIZE" }
         var lines = [style.dim(trimRight(header))]
-        for (i, r) in results.enumerated() {
+        lines.reserveCapacity(rows.count + 2)
+        for (i, row) in rows.enumerated() {
             var line = TextLayout.pad(String(firstRank + i), to: rankWidth, alignRight: true) + "  "
-            line += style.bold(TextLayout.pad(TextLayout.safe(r.companyName), to: company))
-            if showWebsite { line += "  " + style.blue(TextLayout.pad(TextLayout.safe(r.companyWebsite ?? ""), to: site)) }
-            line += "  " + TextLayout.pad(r.relevance.map(String.init) ?? "–", to: 3, alignRight: true)
+            line += style.bold(row.company.padded(to: company))
+            if showWebsite { line += "  " + style.blue(row.website.padded(to: site)) }
+            line += "  " + TextLayout.pad(row.relevance, to: 3, alignRight: true)
             if gradeWidth > 0 {
-                line +=
-                    "  "
-                    + keys.map { key -> String in
-                        let grade = r.score(for: key)?.grade
-                        return grade.map { (1...9).contains($0) ? style.grade($0) : "?" } ?? style.grade(nil)
-                    }.joined(separator: " ")
+                line += "  "
+                for (index, grade) in row.grades.enumerated() {
+                    if index > 0 { line += " " }
+                    line += grade.map { (1...9).contains($0) ? style.grade($0) : "?" } ?? style.grade(nil)
+                }
             }
-            if showHQ { line += "  " + TextLayout.pad(TextLayout.safe(r.headquarters ?? ""), to: hq) }
-            if showSize { line += "  " + TextLayout.safe(r.employeeCount?.rawValue ?? "") }
+            if showHQ { line += "  " + row.headquarters.padded(to: hq) }
+            if showSize { line += "  " + row.size }
             lines.append(trimRight(line))
         }
         if !keys.isEmpty {

@@ -15,6 +15,10 @@ public enum TextLayout {
         guard columns > 0 else { return "" }
         // No character is wider than its UTF-8 encoding is long.
         if text.utf8.count <= columns || width(text) <= columns { return text }
+        // Printable ASCII: one column a byte, and no character spans two bytes.
+        if text.utf8.allSatisfy({ $0 >= 0x20 && $0 < 0x7F }) {
+            return String(decoding: text.utf8.prefix(columns - 1), as: UTF8.self) + "…"
+        }
         var out = ""
         var used = 0
         for character in text {
@@ -32,6 +36,24 @@ public enum TextLayout {
         var total = 0
         for scalar in character.unicodeScalars { total += TextWidth.of(scalar) }
         return total
+    }
+
+    /// Text from the network made safe and measured once, for a table cell.
+    public struct Cell: Sendable {
+        public let text: String
+        public let width: Int
+
+        /// `text` made safe (see ``TextLayout/safe(_:)``) and measured.
+        public init(_ text: String) {
+            self.text = TextLayout.safe(text)
+            self.width = TextLayout.width(self.text)
+        }
+
+        /// The text cut or padded with spaces to exactly `columns` columns.
+        public func padded(to columns: Int) -> String {
+            guard width <= columns else { return TextLayout.pad(text, to: columns) }
+            return width == columns ? text : text + String(repeating: " ", count: columns - width)
+        }
     }
 
     /// `text` cut or padded with spaces to exactly `columns` columns.

@@ -25,7 +25,7 @@ public struct Session: Sendable {
     /// page at once when they know it.
     public var knownResultCounts: [String: Int] = [:]
     /// The rows `results` last showed, by rank, for `show N`.
-    public var shownResults: [Int: DiscoveryResult] = [:]
+    public var shownResults = ShownResults()
     /// The criteria of the task those rows belong to.
     public var shownCriteria: [Criterion] = []
     public var settings = Settings()
@@ -63,4 +63,29 @@ public enum TokenMask {
         return token.count >= 12 ? "…" + token.suffix(4) : "…"
     }
 
+}
+
+/// The rows `results` last showed, for `show N`: the page as it came, and the rank of its first row.
+public struct ShownResults: Sendable {
+    /// The rank of `rows[0]` (offset + 1).
+    public var firstRank = 1
+    public var rows: [DiscoveryResult] = []
+
+    /// Nothing shown yet.
+    public init() {}
+
+    /// `rows`, the first of which has rank `firstRank`.
+    public init(firstRank: Int, rows: [DiscoveryResult]) {
+        self.firstRank = firstRank
+        self.rows = rows
+    }
+
+    /// The row of rank `rank`, if it was shown.
+    public subscript(rank: Int) -> DiscoveryResult? {
+        let index = rank - firstRank
+        return rows.indices.contains(index) ? rows[index] : nil
+    }
+
+    /// The ranks shown, when any were.
+    public var ranks: ClosedRange<Int>? { rows.isEmpty ? nil : firstRank...(firstRank + rows.count - 1) }
 }
