@@ -66,8 +66,14 @@ import Testing
         try home.write("n100.exsh", "echo bottom\n")
         let run = try await shell(["n0.exsh"], home: home)
         #expect(run.status == 1)
-        #expect(run.stderr.contains("nested more than 64 deep"))
         #expect(run.stderr.components(separatedBy: "error:").count == 2)
+        // The source that went past the limit, by file and line, and the chain that led there.
+        #expect(
+            run.stderr.hasPrefix("error: n63.exsh:1 (sourced from n62.exsh ← n61.exsh ← "),
+            "\(run.stderr)")
+        #expect(
+            run.stderr.hasSuffix("← n0.exsh): source n64.exsh: scripts nested more than 64 deep; is there a cycle?\n"),
+            "\(run.stderr)")
     }
 
     @Test func escapesInsideAPIDataAreShownHarmlessly() async throws {

@@ -58,5 +58,8 @@ import Testing
         }
         #expect(CommandRegistry.standard.suggestion(for: "staus") == "status")
         #expect(CommandRegistry.standard.suggestion(for: "zzzzzz") == nil)
+        #expect(CommandRegistry.standard.suggestion(for: "res") == "resume or results")
+        #expect(CommandRegistry.standard.suggestion(for: "s") == "status, show, set, sleep or source")
+        #expect(CommandRegistry.standard.suggestion(for: "expor") == "export")
     }
 }

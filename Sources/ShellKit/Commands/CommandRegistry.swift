@@ -20,8 +20,13 @@ public struct CommandRegistry {
     /// Every name and alias.
     public var names: [String] { commands.flatMap { [$0.spec.name] + $0.spec.aliases } }
 
-    /// The closest name to a mistyped one, if any is close.
+    /// What a mistyped name may have meant: every command it begins (`res`: `resume or
+    /// results`), else the closest name if one is close.
     public func suggestion(for name: String) -> String? {
+        let begun = commands.map { $0.spec.name }.filter { $0.hasPrefix(name) && $0 != name }
+        if !name.isEmpty, !begun.isEmpty {
+            return begun.count == 1 ? begun[0] : begun.dropLast().joined(separator: ", ") + " or " + begun.last!
+        }
         let scored = names.map { ($0, Self.distance($0, name)) }.filter { $0.1 <= max(1, name.count / 3) }
         return scored.min { $0.1 < $1.1 }?.0
     }

@@ -43,28 +43,38 @@ extension Shell {
         return worst
     }
 
-    /// `source FILE` inside a running command.
-    func playNested(_ path: String, session: inout Session) async -> Int32 {
-        await playFile(path, session: &session, nested: true)
+    /// `source FILE` inside a running command. A cycle or too deep a nesting is thrown, so the
+    /// error names the `source` line that went past it, as every other script error does.
+    func playNested(_ path: String, session: inout Session) async throws(CommandFailure) -> Int32 {
+        let real = Environment.resolvingSymlinks(resolve(path, nested: true))
+        if environment.scriptStack.contains(real) {
+            let chain = (environment.scriptStack + [real]).map(Self.fileName).joined(separator: " → ")
+            throw .usage("\(path) is already playing, a cycle: \(chain)")
+        }
+        if environment.scriptStack.count >= Self.nestingLimit {
+            throw .usage("scripts nested more than \(Self.nestingLimit) deep; is there a cycle?")
+        }
+        return await playFile(path, session: &session, nested: true)
     }
 
-    private func playFile(_ path: String, session: inout Session, nested: Bool) async -> Int32 {
+    /// How deep `source` may nest.
+    static let nestingLimit = 64
+
+    /// `path` as given, with `~` expanded; inside a script, a relative path is first looked for
+    /// beside that script.
+    private func resolve(_ path: String, nested: Bool) -> String {
         var resolved = path == "-" ? path : Environment.expandingTilde(path)
         if nested, !resolved.hasPrefix("/"), let current = environment.scriptStack.last, current != "-" {
             let sibling = FilePath(current).removingLastComponent().appending(resolved).string
             if access(sibling, F_OK) == 0 { resolved = sibling }
         }
+        return resolved
+    }
+
+    private func playFile(_ path: String, session: inout Session, nested: Bool) async -> Int32 {
         if path == "-" { return await playStandardInput() }
+        let resolved = resolve(path, nested: nested)
         let real = Environment.resolvingSymlinks(resolved)
-        if environment.scriptStack.contains(real) {
-            let chain = (environment.scriptStack + [real]).map(Self.fileName).joined(separator: " → ")
-            environment.console.err(ErrorPresenter.line(for: CommandFailure.usage("source: \(path) is already playing, a cycle: \(chain)")))
-            return ExitStatus.commandFailed
-        }
-        if environment.scriptStack.count >= 64 {
-            environment.console.err(ErrorPresenter.line(for: CommandFailure.usage("source: scripts nested more than 64 deep; is there a cycle?")))
-            return ExitStatus.commandFailed
-        }
         let lines: [ScriptLine]
         do {
             lines = try ScriptSource.lines(atPath: resolved)

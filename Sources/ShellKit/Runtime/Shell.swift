@@ -47,7 +47,7 @@ public final class Shell {
         }
         environment.playFile = { [unowned self] path, context in
             var working = context.session
-            let status = await self.playNested(path, session: &working)
+            let status = try await self.playNested(path, session: &working)
             context.session = working
             if status != ExitStatus.success { throw AlreadyReported(status: status) }
         }
