@@ -70,6 +70,12 @@ struct ExtructShell: AsyncParsableCommand {
     @Option(help: ArgumentHelp("In playback, type each command out at MS milliseconds per key.", valueName: "MS"))
     var typing: Int?
 
+    @Flag(
+        help: ArgumentHelp(
+            "Present a script live: each command waits for a key, is typed out (at --typing MS, default 40), then waits for Enter; s skips it, q stops, i opens the prompt until Ctrl-D."
+        ))
+    var step = false
+
     @Flag(name: .customLong("continue-on-error"), help: "In playback, go on after a failed command (the exit status still says it failed).")
     var continueOnError = false
 
@@ -175,6 +181,16 @@ struct ExtructShell: AsyncParsableCommand {
         options.noColor = noColor
         options.echo = echo
         options.typingMilliseconds = typing
+        options.step = step
+        if step {
+            if order.isEmpty { throw ValidationError("--step presents a script: give SCRIPT, -f FILE or -c COMMAND") }
+            if order.contains(.standardInput) {
+                throw ValidationError("--step reads keys from standard input, so the script cannot come from it; give its file")
+            }
+            if isatty(0) != 1 {
+                throw ValidationError("--step waits for keys, and standard input is not a terminal; to play unattended use --typing MS or --echo")
+            }
+        }
         options.continueOnError = continueOnError
         options.dryRun = dryRun
         options.quiet = quiet

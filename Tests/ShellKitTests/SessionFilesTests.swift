@@ -75,6 +75,12 @@ import Testing
         #expect(throws: ScriptSource.Unreadable.self) { try ScriptSource.lines(Array("echo a\u{0}b\n".utf8)) }
         #expect(try ScriptSource.lines(Array("echo a\\\\\necho b".utf8)).count == 2, "an escaped backslash does not continue")
         #expect(try ScriptSource.lines(Array("echo last \\".utf8)) == [ScriptLine(number: 1, text: "echo last ")])
+        // `#:` is narration, kept with its line; a comment never continues onto the next line.
+        #expect(
+            try ScriptSource.lines(Array("#: Say this.\n  #:no space\n# not this \\\necho run\n".utf8)) == [
+                ScriptLine(number: 1, text: "Say this.", kind: .narration), ScriptLine(number: 2, text: "no space", kind: .narration),
+                ScriptLine(number: 4, text: "echo run"),
+            ])
     }
 
     @Test func historyLinesAreEscapedOneCommandPerLine() throws {

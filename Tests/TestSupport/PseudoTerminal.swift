@@ -139,6 +139,29 @@ public final class PseudoTerminal: Sendable {
         throw PTYTimeout(waitingFor: "raw mode", screen: text(since: mark))
     }
 
+    /// Waits until one of the program's threads is blocked reading its terminal (a `read` of
+    /// descriptor 0, as `/proc` shows it): everything it meant to show before asking for a key is
+    /// on the screen, so what is not there yet was not written.
+    public func waitUntilReadingKeys(timeout: Double = 20) async throws {
+        #if arch(x86_64)
+        let readCall = "0"
+        #else
+        let readCall = "63"
+        #endif
+        let deadline = Date().addingTimeInterval(timeout)
+        while Date() < deadline {
+            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+            for task in tasks {
+                guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/task/\(task)/syscall") else { continue }
+                let fields = String(decoding: data, as: UTF8.self).split(separator: " ")
+                if fields.count > 1, fields[0] == readCall, fields[1] == "0x0" { return }
+            }
+            if exitStatus != nil { break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        throw PTYTimeout(waitingFor: "a read of the terminal", screen: screen.suffix(2000).description)
+    }
+
     /// The pty's current settings (as the program left them).
     public var terminalSettings: termios? {
         var t = termios()

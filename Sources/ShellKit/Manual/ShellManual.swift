@@ -147,7 +147,7 @@ public enum ShellManual {
 
     static let scripts: [ManualPage.Block] = [
         .paragraph(
-            "A script (`.exsh`) is UTF-8 text, one command a line, in the prompt's language: `#` comments, blank lines, a trailing backslash continues a line; CRLF line ends and a byte-order mark are accepted. A first line `#!/usr/bin/env extruct-shell` makes a script with its run bit a program."
+            "A script (`.exsh`) is UTF-8 text, one command a line, in the prompt's language: `#` comments, blank lines, a trailing backslash continues a line; CRLF line ends and a byte-order mark are accepted. A comment line that starts with `#:` is narration: shown, dimmed, where commands are shown (`--echo`, `--typing`, `--step`), a comment otherwise. A first line `#!/usr/bin/env extruct-shell` makes a script with its run bit a program."
         ),
         .paragraph(
             "The whole file is checked for quoting and unknown commands before anything runs. Playback stops at the first failed command with `error: FILE:LINE: COMMAND: message` and the chain of scripts that sourced it; `--continue-on-error` goes on and still exits non-zero."
@@ -176,6 +176,10 @@ public enum ShellManual {
             .init(
                 "Demos",
                 "`--echo` prints each command as it would appear at the prompt; `--typing MS` types it out key by key; `sleep` and `echo` pace a script; `--dry-run` prints the HTTP request each command would send and sends nothing."
+            ),
+            .init(
+                "Presenting",
+                "`--step` paces a script for a live audience: before each command the prompt is shown and the shell waits for a key, then types the command out (at `--typing MS`, default 40) and waits for Enter to run it. `s` skips the command, `q`, Ctrl-C or Ctrl-D stops (exit 130), `i` opens the prompt on the session as it stands and Ctrl-D there goes back to the script. `pause [TEXT]` shows TEXT and waits for a key under `--step`, and does nothing in any other playback, so the same script runs unattended in CI. `--step` needs a terminal on standard input."
             ),
         ]),
     ]

@@ -5,10 +5,26 @@ import LineEditing
 import Glibc
 #endif
 
-/// One command of a script, with the line it starts on.
+/// One command of a script, with the line it starts on; or a line of narration.
 public struct ScriptLine: Sendable, Hashable {
+    /// What a line is for.
+    public enum Kind: Sendable, Hashable {
+        /// A command to run.
+        case command
+        /// A `#:` comment: shown (dimmed) when commands are shown (`--echo`, `--typing`,
+        /// `--step`), a comment otherwise.
+        case narration
+    }
+
     public var number: Int
     public var text: String
+    public var kind: Kind
+
+    public init(number: Int, text: String, kind: Kind = .command) {
+        self.number = number
+        self.text = text
+        self.kind = kind
+    }
 }
 
 /// Reads the script format: UTF-8 (an optional BOM), LF or CRLF, `#` comments and blank lines,
@@ -65,7 +81,8 @@ public enum ScriptSource {
 }
 
 /// Joins a script's physical lines into commands, for files and for standard input alike: a
-/// trailing `\` continues onto the next line; blank lines and `#` comment lines are no commands.
+/// trailing `\` continues onto the next line; blank lines and `#` comment lines are no commands,
+/// but a `#:` line is narration.
 public struct ScriptLineAssembler {
     private var pending: ScriptLine?
 
@@ -75,8 +92,9 @@ public struct ScriptLineAssembler {
     public mutating func add(_ line: String, number: Int) -> ScriptLine? {
         var text = (pending?.text ?? "") + line
         let start = pending?.number ?? number
+        let isComment = line.drop(while: { $0 == " " || $0 == "\t" }).hasPrefix("#")
         pending = nil
-        if ScriptSource.continues(text) {
+        if ScriptSource.continues(text), !(start == number && isComment) {
             text.removeLast()
             pending = ScriptLine(number: start, text: text)
             return nil
@@ -92,6 +110,11 @@ public struct ScriptLineAssembler {
 
     private static func command(_ line: ScriptLine) -> ScriptLine? {
         let trimmed = line.text.drop(while: { $0 == " " || $0 == "\t" })
+        if trimmed.hasPrefix("#:") {
+            var said = trimmed.dropFirst(2)
+            if said.first == " " { said = said.dropFirst() }
+            return ScriptLine(number: line.number, text: String(said), kind: .narration)
+        }
         return trimmed.isEmpty || trimmed.hasPrefix("#") ? nil : line
     }
 }

@@ -7,23 +7,32 @@ import Glibc
 #endif
 
 extension Shell {
-    /// The interactive prompt: libedit on a terminal, history kept in a file.
-    func interact() async -> Int32 {
+    /// The interactive prompt: libedit on a terminal, history kept in a file. With `place`, it
+    /// was opened in the middle of a script (`i` under `--step`), and Ctrl-D goes back there.
+    func interact(returningTo place: String? = nil) async -> Int32 {
         let options = environment.options
-        guard let editor = EditLineReader(programName: "extruct-shell") else { return await play([.standardInput]) }
+        guard let editor = EditLineReader(programName: "extruct-shell") else {
+            return place == nil ? await play([.standardInput]) : ExitStatus.success
+        }
         SignalMonitor.saveTerminal()
         defer {
             editor.close()
             SignalMonitor.restoreTerminal()
         }
-        // Open the connection (TCP, TLS, a proxy's tunnel) while the user types the first command,
-        // so it costs one round trip rather than three; the prompt never waits for it.
-        let transport = environment.transport
-        let apiURL = session.apiURL
-        Task { await transport.prepare(baseURL: apiURL) }
         let history = openHistory()
         for line in environment.history { editor.addToHistory(line) }
-        if !options.quiet {
+        if place == nil {
+            // Open the connection (TCP, TLS, a proxy's tunnel) while the user types the first
+            // command, so it costs one round trip rather than three; the prompt never waits for it.
+            let transport = environment.transport
+            let apiURL = session.apiURL
+            Task { await transport.prepare(baseURL: apiURL) }
+        }
+        if let place {
+            environment.console.err(
+                Style(enabled: environment.console.colorOnError(session.settings)).dim(
+                    "the prompt, on the session as it stands · Ctrl-D goes back to \(place)"))
+        } else if !options.quiet {
             if let notice = options.notice { environment.console.err(notice) }
             environment.console.err(
                 Style(enabled: environment.console.colorOnError(session.settings)).dim(

@@ -89,7 +89,7 @@ extension Shell {
         }
         // The whole file is checked before anything runs: a typo on line 50 must not leave
         // lines 1–49 half done (they may have spent credits).
-        for line in lines {
+        for line in lines where line.kind == .command {
             if let problem = syntaxProblem(line.text) {
                 environment.console.err(ErrorPresenter.line(for: problem, place: "\(path):\(line.number)", command: Self.shortLine(line.text)))
                 return ExitStatus.usage
@@ -120,6 +120,10 @@ extension Shell {
     private func playLines(_ lines: [ScriptLine], name: String, numbered: Bool, session: inout Session) async -> Int32 {
         var worst = ExitStatus.success
         for line in lines {
+            if line.kind == .narration {
+                narrate(line.text, session: session)
+                continue
+            }
             let place = numbered ? "\(name):\(line.number)" + chainSuffix() : name
             let status = await playOne(line.text, place: place, session: &session)
             worst = max(worst, status)
@@ -134,42 +138,58 @@ extension Shell {
         return " (sourced from \(outer.reversed().map(Self.fileName).joined(separator: " ← ")))"
     }
 
-    /// Shows (with `--echo` or `--typing`) and runs one command of a script.
+    /// Shows (with `--echo` or `--typing`; paced by the presenter with `--step`) and runs one
+    /// command of a script.
     private func playOne(_ text: String, place: String, session: inout Session) async -> Int32 {
         let options = environment.options
-        if options.echo || options.typingMilliseconds != nil {
-            let text = Self.historyText(text, secrets: environment.secrets)
-            let toStandardError = session.settings.output == .json
-            let style = Style(
-                enabled: toStandardError ? environment.console.colorOnError(session.settings) : environment.console.colorOnOutput(session.settings))
-            let prompt = Prompt.text(for: session, style: style, forEditor: false)
+        if let presenter = environment.presenter {
+            return await present(text, place: place, presenter: presenter, session: &session)
+        }
+        if options.echo || options.typingMilliseconds != nil, !Self.isPause(text) {
+            let shown = shownCommand(text, session: session)
             if let delay = options.typingMilliseconds, !options.dryRun {
-                environment.console.flush()
-                let typed = Task { @MainActor [environment] in
-                    let console = environment.console
-                    console.type(prompt, toStandardError: toStandardError)
-                    for character in text {
-                        try await Task.sleep(for: .milliseconds(delay))
-                        console.type(String(character), toStandardError: toStandardError)
-                    }
-                    try await Task.sleep(for: .milliseconds(delay * 4))
-                    console.type("\n", toStandardError: toStandardError)
-                }
-                interrupts.begin { typed.cancel() }
-                let result = await typed.result
-                _ = interrupts.end()
-                if case .failure = result {
-                    environment.console.type("\n", toStandardError: toStandardError)
-                    environment.console.err("interrupted")
-                    return ExitStatus.interrupted
-                }
-            } else if toStandardError {
-                environment.console.err(prompt + text)
+                environment.console.type(shown.prompt, toStandardError: shown.toStandardError)
+                guard
+                    await Presenter.typeOut(
+                        shown.text, delay: delay, console: environment.console, interrupts: interrupts, toStandardError: shown.toStandardError)
+                else { return ExitStatus.interrupted }
+                environment.console.type("\n", toStandardError: shown.toStandardError)
+            } else if shown.toStandardError {
+                environment.console.err(shown.prompt + shown.text)
             } else {
-                environment.console.out(prompt + text)
+                environment.console.out(shown.prompt + shown.text)
             }
         }
         return await execute(text, place: place, session: &session)
+    }
+
+    /// A command as `--echo`, `--typing` and `--step` show it: after the prompt, on standard
+    /// output (standard error with JSON output, which must stay one document per command), the
+    /// token never.
+    func shownCommand(_ text: String, session: Session) -> (prompt: String, text: String, toStandardError: Bool) {
+        let toStandardError = session.settings.output == .json
+        let style = Style(
+            enabled: toStandardError ? environment.console.colorOnError(session.settings) : environment.console.colorOnOutput(session.settings))
+        return (Prompt.text(for: session, style: style, forEditor: false), Self.historyText(text, secrets: environment.secrets), toStandardError)
+    }
+
+    /// Whether commands are shown as they play (and so narration with them).
+    var showsCommands: Bool {
+        environment.presenter != nil || environment.options.echo || environment.options.typingMilliseconds != nil
+    }
+
+    /// A `#:` line: shown dimmed where commands are shown, else nothing.
+    func narrate(_ text: String, session: Session) {
+        guard showsCommands else { return }
+        let toStandardError = session.settings.output == .json
+        let console = environment.console
+        let style = Style(enabled: toStandardError ? console.colorOnError(session.settings) : console.colorOnOutput(session.settings))
+        if toStandardError { console.err(style.dim(text)) } else { console.out(style.dim(text)) }
+    }
+
+    /// Whether the line is a `pause`, a presenter's stop rather than a command to show.
+    static func isPause(_ text: String) -> Bool {
+        text.split(whereSeparator: { $0 == " " || $0 == "\t" }).first == "pause"
     }
 
     /// Reads standard input line by line as a script (`cat demo.exsh | extruct-shell`).
@@ -197,7 +217,9 @@ extension Shell {
             } else {
                 command = assembler.finish()
             }
-            if let command {
+            if let command, command.kind == .narration {
+                narrate(command.text, session: session)
+            } else if let command {
                 var working = session
                 let status = await playOne(command.text, place: "<stdin>:\(command.number)", session: &working)
                 session = working
@@ -242,16 +264,21 @@ final class InputThread: @unchecked Sendable {
     static let shared = InputThread()
 
     private let condition = ConditionLock()
-    private var pending: (ReaderBox, String, CheckedContinuation<LineReadResult, Never>)?
+    private var pending: (@Sendable () -> Void)?
 
     private init() {
         BackgroundThread.start(name: "extruct-input") { [self] in run() }
     }
 
     func read(_ box: ReaderBox, prompt: String) async -> LineReadResult {
+        await perform { box.reader.readLine(prompt: prompt) }
+    }
+
+    /// Runs a blocking read of the terminal (`work`) on this thread; returns what it read.
+    func perform<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             condition.lock()
-            pending = (box, prompt, continuation)
+            pending = { continuation.resume(returning: work()) }
             condition.signal()
             condition.unlock()
         }
@@ -261,10 +288,10 @@ final class InputThread: @unchecked Sendable {
         while true {
             condition.lock()
             while pending == nil { condition.wait() }
-            let (box, prompt, continuation) = pending!
+            let work = pending!
             pending = nil
             condition.unlock()
-            continuation.resume(returning: box.reader.readLine(prompt: prompt))
+            work()
         }
     }
 }

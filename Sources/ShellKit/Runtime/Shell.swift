@@ -18,7 +18,7 @@ public final class Shell {
     var session: Session
     let interrupts = Interrupts()
     /// While scripts play: cancels the playback's task (see ``playInOwnTask(_:)``).
-    private var playbackCancel: (@Sendable () -> Void)?
+    var playbackCancel: (@Sendable () -> Void)?
     private var historyFile: HistoryFile?
 
     /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`).
@@ -60,7 +60,9 @@ public final class Shell {
         var status = ExitStatus.success
         let interactiveInput = isatty(0) == 1
         if !options.inputs.isEmpty {
+            if options.step { startPresenting() }
             status = await playInOwnTask(options.inputs)
+            if options.step { stopPresenting() }
             if let termination = interrupts.termination { return await finish(128 + termination) }
             if environment.exitRequest != nil || !options.stayInteractive || !interactiveInput {
                 return await finish(environment.exitRequest ?? status)

@@ -26,6 +26,8 @@ public final class ShellEnvironment {
     public var scriptStack: [String] = []
     /// Whether a script (or `-c`, or piped input) is playing, rather than a person typing.
     public var isPlayback = false
+    /// Paces playback under `--step` (nil otherwise, and while the presenter is at the prompt).
+    var presenter: Presenter?
     /// Set by `exit`.
     public var exitRequest: Int32?
     /// Plays a script file inside the session (for `source`); set by the shell.

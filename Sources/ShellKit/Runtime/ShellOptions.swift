@@ -25,6 +25,8 @@ public struct ShellOptions: Sendable {
     public var echo = false
     /// Milliseconds per key when typing commands out in playback.
     public var typingMilliseconds: Int?
+    /// Presenter mode: each command waits for a key, is typed out, waits for Enter.
+    public var step = false
     public var continueOnError = false
     public var dryRun = false
     public var quiet = false

@@ -1,0 +1,116 @@
+import LineEditing
+
+/// Paces a script for a live demo (`--step`): before each command the prompt is shown and a key
+/// awaited, then the command is typed out and Enter awaited. The presenter decides; the audience
+/// sees what the prompt would show.
+@MainActor
+final class Presenter {
+    /// What the presenter chose for one command.
+    enum Decision: Equatable {
+        /// Enter after the command was typed out.
+        case run
+        /// `s`: the command is left out.
+        case skip
+        /// `q`, Ctrl-C or Ctrl-D: playback ends (exit 130).
+        case stop
+        /// `i`: the interactive prompt, until Ctrl-D.
+        case interactive
+        /// Ctrl-C (a signal) while the command was being typed out.
+        case interrupted
+    }
+
+    private let console: Console
+    private let interrupts: Interrupts
+    /// Milliseconds per key when typing a command out.
+    let typingDelay: Int
+
+    /// The delay per key when `--typing` does not say.
+    static let defaultTypingDelay = 40
+
+    init(console: Console, interrupts: Interrupts, typingDelay: Int?) {
+        self.console = console
+        self.interrupts = interrupts
+        self.typingDelay = typingDelay ?? Self.defaultTypingDelay
+    }
+
+    /// Shows `prompt`, waits for a key, types `command` out, waits for Enter.
+    func present(_ command: String, prompt: String, toStandardError: Bool) async -> Decision {
+        TerminalKeys.discardTypeAhead()
+        console.type(prompt, toStandardError: toStandardError)
+        switch await key() {
+        case .character("s"), .character("S"):
+            console.type(Self.eraseLine, toStandardError: toStandardError)
+            return .skip
+        case .character("q"), .character("Q"), .interrupt, .endOfInput:
+            console.type("\n", toStandardError: toStandardError)
+            return .stop
+        case .character("i"), .character("I"):
+            console.type(Self.eraseLine, toStandardError: toStandardError)
+            return .interactive
+        default:
+            break
+        }
+        guard await Self.typeOut(command, delay: typingDelay, console: console, interrupts: interrupts, toStandardError: toStandardError) else {
+            return .interrupted
+        }
+        while true {
+            switch await key() {
+            case .enter:
+                console.type("\n", toStandardError: toStandardError)
+                return .run
+            case .character("s"), .character("S"):
+                console.type(Self.eraseLine, toStandardError: toStandardError)
+                return .skip
+            case .character("q"), .character("Q"), .interrupt, .endOfInput:
+                console.type("\n", toStandardError: toStandardError)
+                return .stop
+            default:
+                continue
+            }
+        }
+    }
+
+    /// `pause TEXT`: shows the text and waits for a key; false when the presenter stops there.
+    func pause(_ text: String, toStandardError: Bool) async -> Bool {
+        TerminalKeys.discardTypeAhead()
+        if !text.isEmpty { console.type(text, toStandardError: toStandardError) }
+        let pressed = await key()
+        if !text.isEmpty { console.type("\n", toStandardError: toStandardError) }
+        switch pressed {
+        case .character("q"), .character("Q"), .interrupt, .endOfInput: return false
+        default: return true
+        }
+    }
+
+    /// Types `text` out at `delay` ms a key, then a short pause; false when Ctrl-C stopped it.
+    /// (Shared by `--typing`, which types the prompt too.)
+    static func typeOut(_ text: String, delay: Int, console: Console, interrupts: Interrupts, toStandardError: Bool) async -> Bool {
+        console.flush()
+        let typed = Task { @MainActor in
+            for character in text {
+                try await Task.sleep(for: .milliseconds(delay))
+                console.type(String(character), toStandardError: toStandardError)
+            }
+            try await Task.sleep(for: .milliseconds(delay * 4))
+        }
+        interrupts.begin { typed.cancel() }
+        let result = await typed.result
+        _ = interrupts.end()
+        if case .failure = result {
+            console.type("\n", toStandardError: toStandardError)
+            console.err("interrupted")
+            return false
+        }
+        return true
+    }
+
+    /// One key from the terminal, read on the input thread; a termination signal meanwhile ends
+    /// the process at once (nothing is half done while a presenter thinks).
+    private func key() async -> TerminalKeys.Key {
+        interrupts.waiting(.scriptInput)
+        defer { interrupts.waiting(.running) }
+        return await InputThread.shared.perform { TerminalKeys.readKey() }
+    }
+
+    private static let eraseLine = "\r\u{1B}[2K"
+}

@@ -1,0 +1,65 @@
+import LineEditing
+
+extension Shell {
+    /// Starts presenter mode for the playback to come: keys are read one at a time, unechoed.
+    func startPresenting() {
+        SignalMonitor.saveTerminal()
+        TerminalKeys.enterKeyMode()
+        environment.presenter = Presenter(
+            console: environment.console, interrupts: interrupts, typingDelay: environment.options.typingMilliseconds)
+    }
+
+    /// Ends presenter mode: the terminal as it was found.
+    func stopPresenting() {
+        environment.presenter = nil
+        SignalMonitor.restoreTerminal()
+    }
+
+    /// One command of a script under `--step`: the presenter runs it, skips it, stops the
+    /// playback, or opens the prompt on the session as it stands and then asks again.
+    func present(_ text: String, place: String, presenter: Presenter, session: inout Session) async -> Int32 {
+        if Self.isPause(text) { return await execute(text, place: place, session: &session) }
+        while true {
+            let shown = shownCommand(text, session: session)
+            switch await presenter.present(shown.text, prompt: shown.prompt, toStandardError: shown.toStandardError) {
+            case .run:
+                return await execute(text, place: place, session: &session)
+            case .skip:
+                return ExitStatus.success
+            case .stop:
+                environment.console.err(dim("stopped at \(place)", session))
+                return ExitStatus.interrupted
+            case .interrupted:
+                return ExitStatus.interrupted
+            case .interactive:
+                await interactDuringPlayback(returningTo: place, session: &session)
+                if let request = environment.exitRequest { return request }
+                if let termination = interrupts.termination { return 128 + termination }
+            }
+        }
+    }
+
+    /// The interactive prompt in the middle of a script (`i` under `--step`): commands run as at
+    /// any prompt (Ctrl-C stops one, not the playback); Ctrl-D goes back to the script.
+    private func interactDuringPlayback(returningTo place: String, session: inout Session) async {
+        let presenter = environment.presenter
+        let cancel = playbackCancel
+        environment.presenter = nil
+        environment.isPlayback = false
+        interrupts.setPlayback(false)
+        playbackCancel = nil
+        SignalMonitor.restoreTerminal()
+        self.session = session
+        _ = await interact(returningTo: place)
+        session = self.session
+        environment.presenter = presenter
+        environment.isPlayback = true
+        interrupts.setPlayback(true)
+        playbackCancel = cancel
+        TerminalKeys.enterKeyMode()
+    }
+
+    private func dim(_ text: String, _ session: Session) -> String {
+        Style(enabled: environment.console.colorOnError(session.settings)).dim(text)
+    }
+}

@@ -1,0 +1,209 @@
+import DeepSearchSimulator
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// Presenter mode (`--step`), narration (`#:`) and `pause`, through the built binary on a real
+/// pseudo-terminal: the shell is seen blocked on a read of its terminal before anything is
+/// asserted absent, so "nothing happened yet" is a fact, not a guess about timing.
+@Suite(.serialized) struct PresenterTests {
+    struct Stage {
+        let sim: SimulatorFixture
+        let home: TemporaryDirectory
+
+        func presenter(_ arguments: [String]) throws -> PseudoTerminal {
+            try PseudoTerminal(Binaries.shell, arguments, environment: testEnvironment(home: home.path, extra: sim.shellEnvironment))
+        }
+    }
+
+    func withStage(_ body: (Stage) async throws -> Void) async throws {
+        try await SimulatorFixture.with { sim in
+            await sim.simulator.seedDemoTasks()
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            try await body(Stage(sim: sim, home: home))
+        }
+    }
+
+    @Test func eachCommandWaitsForAKeyIsTypedOutAndRunsOnEnter() async throws {
+        try await withStage { stage in
+            let path = try stage.home.write(
+                "demo.exsh",
+                """
+                #: Narration comes first.
+                echo one
+                pause Questions so far?
+                echo two
+                echo three
+                echo four
+                """)
+            let pty = try stage.presenter(["--step", "--typing", "2", path])
+            defer { pty.terminate() }
+
+            try await pty.wait(for: "extruct> ")
+            try await pty.waitUntilReadingKeys()
+            #expect(pty.screen.contains("Narration comes first."))
+            #expect(!pty.screen.contains("echo one"), "nothing is typed before a key")
+
+            pty.type(" ")
+            try await pty.wait(for: "extruct> echo one")
+            try await pty.waitUntilReadingKeys()
+            #expect(!pty.screen.contains("\r\none\r\n"), "nothing runs before Enter")
+            var mark = pty.mark
+            pty.type("\r")
+            try await pty.wait(for: "\r\none\r\n", after: mark)
+
+            // pause: its text, then a key; it is never shown as a command.
+            try await pty.wait(for: "Questions so far?", after: mark)
+            try await pty.waitUntilReadingKeys()
+            #expect(!pty.text(since: mark).contains("echo two"))
+            #expect(!pty.screen.contains("pause"))
+            mark = pty.mark
+            pty.type("x")
+
+            // s skips "echo two", before or after it is typed out.
+            try await pty.wait(for: "extruct> ", after: mark)
+            try await pty.waitUntilReadingKeys()
+            mark = pty.mark
+            pty.type("s")
+            try await pty.wait(for: "extruct> ", after: mark)
+            try await pty.waitUntilReadingKeys()
+            pty.type(" ")
+            try await pty.wait(for: "extruct> echo three", after: mark)
+            try await pty.waitUntilReadingKeys()
+            mark = pty.mark
+            pty.type("s")
+
+            // q stops where it is: exit 130, the place named.
+            try await pty.wait(for: "extruct> ", after: mark)
+            try await pty.waitUntilReadingKeys()
+            pty.type("q")
+            let status = try await pty.waitForExit()
+            #expect(status == 130)
+            #expect(pty.screen.contains("stopped at \(path):6"), "\(pty.screen)")
+            for skipped in ["two", "three", "four"] { #expect(!pty.screen.contains("\r\n\(skipped)\r\n")) }
+            #expect(pty.terminalSettings.map { $0.c_lflag & tcflag_t(ICANON | ECHO) == tcflag_t(ICANON | ECHO) } == true, "the terminal is put back")
+        }
+    }
+
+    @Test(arguments: ["\u{03}", "\u{04}"])
+    func ctrlCOrCtrlDAtAKeyStopsWith130(_ key: String) async throws {
+        try await withStage { stage in
+            let path = try stage.home.write("demo.exsh", "echo one\necho two\n")
+            let pty = try stage.presenter(["--step", path])
+            defer { pty.terminate() }
+            try await pty.wait(for: "extruct> ")
+            try await pty.waitUntilReadingKeys()
+            pty.type(key)
+            #expect(try await pty.waitForExit() == 130)
+            #expect(pty.screen.contains("stopped at \(path):1"))
+            #expect(!pty.screen.contains("one\r\n"))
+        }
+    }
+
+    @Test func iOpensThePromptOnTheSessionAndCtrlDGoesBack() async throws {
+        try await withStage { stage in
+            let path = try stage.home.write("demo.exsh", "set who before\necho who=$who\n")
+            let pty = try stage.presenter(["--step", "--typing", "0", "--no-history", path])
+            defer { pty.terminate() }
+            try await pty.wait(for: "extruct> ")
+            try await pty.waitUntilReadingKeys()
+            pty.type(" ")
+            try await pty.wait(for: "extruct> set who before")
+            try await pty.waitUntilReadingKeys()
+            var mark = pty.mark
+            pty.type("\r")
+
+            try await pty.wait(for: "extruct> ", after: mark)
+            try await pty.waitUntilReadingKeys()
+            mark = pty.mark
+            pty.type("i")
+            try await pty.wait(for: "Ctrl-D goes back to \(path):2", after: mark)
+            try await pty.waitForPrompt(after: mark)
+            mark = pty.mark
+            pty.type("echo now $who\r")
+            try await pty.wait(for: "\r\nnow before\r\n", after: mark)
+            try await pty.waitForPrompt(after: mark)
+            mark = pty.mark
+            pty.type("set who changed\r")
+            try await pty.waitForPrompt(after: mark)
+            mark = pty.mark
+            pty.type("\u{04}")
+
+            // Back in the script, at the command it left, with the session as the prompt left it.
+            try await pty.wait(for: "extruct> ", after: mark)
+            try await pty.waitUntilReadingKeys()
+            pty.type(" ")
+            try await pty.wait(for: "extruct> echo who=$who", after: mark)
+            try await pty.waitUntilReadingKeys()
+            pty.type("\r")
+            try await pty.wait(for: "\r\nwho=changed\r\n", after: mark)
+            #expect(try await pty.waitForExit() == 0)
+        }
+    }
+
+    /// The same script, presented with --step and played with --echo, shows the same screen.
+    @Test func presentingShowsWhatEchoShows() async throws {
+        try await withStage { stage in
+            let path = try stage.home.write(
+                "demo.exsh",
+                """
+                #: The tasks of this account.
+                tasks
+                use $last[2].id
+                #: Its funnel, then the best three.
+                status
+                results --limit 3
+                pause not shown by echo
+                echo done
+                """)
+            let echoed = try stage.presenter(["--echo", path])
+            defer { echoed.terminate() }
+            #expect(try await echoed.waitForExit() == 0)
+
+            let pty = try stage.presenter(["--step", "--typing", "0", path])
+            defer { pty.terminate() }
+            var mark = 0
+            for command in ["tasks", "use $last[2].id", "status", "results --limit 3", "PAUSE", "echo done"] {
+                try await pty.wait(for: command == "PAUSE" ? "not shown by echo" : "> ", after: mark)
+                try await pty.waitUntilReadingKeys()
+                if command == "PAUSE" {
+                    mark = pty.mark
+                    pty.type(" ")
+                    continue
+                }
+                pty.type(" ")
+                try await pty.wait(for: "> " + command, after: mark)
+                try await pty.waitUntilReadingKeys()
+                mark = pty.mark
+                pty.type("\r")
+            }
+            #expect(try await pty.waitForExit() == 0)
+            let presented = pty.screen.replacing("\u{1B}[2mnot shown by echo\u{1B}[0m\r\n", with: "")
+            #expect(presented == echoed.screen)
+            #expect(echoed.screen.contains("\u{1B}[2mThe tasks of this account.\u{1B}[0m\r\nextruct> tasks\r\n"))
+            #expect(echoed.screen.contains(" [\u{1B}[32mdone\u{1B}[0m]> status\r\n"), "\(echoed.screen)")
+        }
+    }
+
+    @Test func withoutATerminalStepRefusesAndPauseAndNarrationAreSilent() async throws {
+        try await withStage { stage in
+            let path = try stage.home.write("demo.exsh", "#: Said only when commands are shown.\npause Questions?\necho ran\n")
+            let env = stage.sim.shellEnvironment
+            let refused = try await runShell(["--step", path], home: stage.home.path, extraEnvironment: env)
+            #expect(refused.status == 2)
+            #expect(refused.stderr.hasPrefix("error: --step waits for keys, and standard input is not a terminal"), "\(refused.stderr)")
+
+            let plain = try await runShell([path], home: stage.home.path, extraEnvironment: env)
+            #expect(plain.status == 0)
+            #expect(plain.stdout == "ran\n")
+
+            let echoed = try await runShell(["--echo", path], home: stage.home.path, extraEnvironment: env)
+            #expect(echoed.stdout == "Said only when commands are shown.\nextruct> echo ran\nran\n")
+        }
+    }
+}
