@@ -29,8 +29,10 @@ public final class EditLineReader: LineReader {
     public init?(programName: String, historySize: Int = 2000) {
         guard isatty(0) == 1 else { return nil }
         LineEditing.ensureUTF8Locale()
-        guard let input = fdopen(dup(0), "r"), let output = fdopen(dup(2), "w") else { return nil }
-        guard let editor = el_init(programName, input, output, output) else { return nil }
+        // The output is a stream that also shows each write to the cast recorder; libedit is told
+        // the real descriptors, which it asks whether they are a terminal and how wide.
+        guard let input = fdopen(dup(0), "r"), let output = ex_output_open(dup(2)) else { return nil }
+        guard let editor = el_init_fd(programName, input, output, output, 0, 2, 2) else { return nil }
         self.editor = editor
         self.output = output
         guard let history = history_winit() else { return nil }

@@ -76,6 +76,17 @@ struct ExtructShell: AsyncParsableCommand {
         ))
     var step = false
 
+    @Option(
+        help: ArgumentHelp(
+            "Record what the terminal shows as an asciicast v2 file (asciinema play FILE), mode 0600, the token never in it.", valueName: "FILE"),
+        completion: .file(extensions: ["cast"]))
+    var cast: String?
+
+    @Option(
+        name: .customLong("cast-idle-limit"),
+        help: ArgumentHelp("The longest pause a --cast recording keeps, in seconds (default 2; 0 keeps every pause).", valueName: "S"))
+    var castIdleLimit: Double = 2
+
     @Flag(name: .customLong("continue-on-error"), help: "In playback, go on after a failed command (the exit status still says it failed).")
     var continueOnError = false
 
@@ -130,6 +141,7 @@ struct ExtructShell: AsyncParsableCommand {
             throw ValidationError("--generate-manual takes roff or markdown")
         }
         if let typing, !(0...5000).contains(typing) { throw ValidationError("--typing takes 0…5000 milliseconds per key") }
+        if !castIdleLimit.isFinite || castIdleLimit < 0 { throw ValidationError("--cast-idle-limit takes seconds, 0 or more") }
         if recordHTTP != nil, replayHTTP != nil { throw ValidationError("--record-http and --replay-http cannot be used together") }
         if noHistory, historyFile != nil { throw ValidationError("--no-history and --history-file cannot be used together") }
     }
@@ -182,6 +194,8 @@ struct ExtructShell: AsyncParsableCommand {
         options.echo = echo
         options.typingMilliseconds = typing
         options.step = step
+        options.cast = cast
+        options.castIdleLimit = castIdleLimit
         if step {
             if order.isEmpty { throw ValidationError("--step presents a script: give SCRIPT, -f FILE or -c COMMAND") }
             if order.contains(.standardInput) {

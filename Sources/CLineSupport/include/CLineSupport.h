@@ -4,6 +4,7 @@
 #define EXTRUCT_CLINESUPPORT_H
 
 #include <histedit.h>
+#include <stdio.h>
 #include <wchar.h>
 
 /// Installs handlers for SIGINT, SIGTERM, SIGHUP, SIGQUIT and SIGWINCH that write the
@@ -29,6 +30,17 @@ void ex_editor_clear_stop(void);
 /// decodes UTF-8, follows window resizes. Returns 1 with a character, 0 at end of input.
 int ex_read_char(EditLine *el, wchar_t *out);
 
+#endif
+
+#ifndef EXTRUCT_CLINESUPPORT_OUTPUT
+#define EXTRUCT_CLINESUPPORT_OUTPUT
+/// Called with every chunk the line editor writes (after it reached the terminal).
+typedef void (*ex_output_observer)(const char *bytes, size_t count);
+
+/// A write-only FILE on `fd` (which it owns and closes) for the line editor's output; every
+/// write is also shown to the observer set with ex_output_set_observer.
+FILE *ex_output_open(int fd);
+void ex_output_set_observer(ex_output_observer observer);
 #endif
 
 #ifndef EXTRUCT_CLINESUPPORT_TERMINAL

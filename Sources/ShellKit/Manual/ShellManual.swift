@@ -178,6 +178,10 @@ public enum ShellManual {
                 "`--echo` prints each command as it would appear at the prompt; `--typing MS` types it out key by key; `sleep` and `echo` pace a script; `--dry-run` prints the HTTP request each command would send and sends nothing."
             ),
             .init(
+                "Casts",
+                "`--cast FILE` records what the terminal shows, in playback or at the prompt, as an asciicast v2 file (`asciinema play FILE` plays it; asciinema.org and its web player share it): each write at the time it happened, typing as it was typed, pauses longer than `--cast-idle-limit S` (default 2) cut to that. The file is mode 0600 and holds no token: a line typed at the prompt that history would not keep as typed (`token VALUE`) is recorded as history keeps it, and a discarded line as the prompt and `^C`."
+            ),
+            .init(
                 "Presenting",
                 "`--step` paces a script for a live audience: before each command the prompt is shown and the shell waits for a key, then types the command out (at `--typing MS`, default 40) and waits for Enter to run it. `s` skips the command, `q`, Ctrl-C or Ctrl-D stops (exit 130), `i` opens the prompt on the session as it stands and Ctrl-D there goes back to the script. `pause [TEXT]` shows TEXT and waits for a key under `--step`, and does nothing in any other playback, so the same script runs unattended in CI. `--step` needs a terminal on standard input."
             ),

@@ -21,6 +21,8 @@ public final class Console: Sendable {
 
     private let state = Mutex(State())
     private let secrets = Mutex<[String]>([])
+    /// Sees every write after it reached its descriptor (the asciicast recorder).
+    private let tap = Mutex<(@Sendable ([UInt8]) -> Void)?>(nil)
     private let outFD: Int32
     private let errFD: Int32
     /// Whether standard output is a terminal.
@@ -47,6 +49,11 @@ public final class Console: Sendable {
         let words = secrets.withLock { $0 }
         guard !words.isEmpty else { return text }
         return words.reduce(text) { Secrets.redact($0, $1) }
+    }
+
+    /// Shows every later write, as written (tokens already left out), to `observer`.
+    public func setTap(_ observer: (@Sendable ([UInt8]) -> Void)?) {
+        tap.withLock { $0 = observer }
     }
 
     /// Whether output can still be written (false once the reader of a pipe went away).
@@ -152,6 +159,20 @@ public final class Console: Sendable {
 
     @discardableResult
     private func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        FileContents.writeAll(fd, bytes) == nil
+        let written = FileContents.writeAll(fd, bytes) == nil
+        tap.withLock { $0 }?(bytes)
+        return written
+    }
+
+    /// Columns and rows of the terminal (standard output's, standard error's or standard
+    /// input's), else `COLUMNS` and `LINES`, else 80 × 24.
+    public var terminalSize: (columns: Int, rows: Int) {
+        for fd in [outFD, errFD, 0] where isatty(fd) == 1 {
+            var size = winsize()
+            if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 { return (Int(size.ws_col), Int(size.ws_row)) }
+        }
+        let columns = Environment.value("COLUMNS").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 80
+        let rows = Environment.value("LINES").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 24
+        return (columns, rows)
     }
 }

@@ -47,8 +47,10 @@ extension Shell {
             editor.completer = { completer.complete($0) }
             let prompt = Prompt.text(for: session, style: Style(enabled: environment.console.colorOnError(session.settings)), forEditor: true)
             interrupts.waiting(.prompt)
+            environment.cast?.beginLine()
             let result = await Self.readOffMain(editor, prompt: prompt)
             interrupts.waiting(.running)
+            castLine(result)
             switch result {
             case .interrupted:
                 continue
@@ -64,6 +66,25 @@ extension Shell {
                 _ = await execute(line, place: nil, session: &working)
                 session = working
             }
+        }
+    }
+
+    /// Ends a line in the cast: a line typed as history keeps it is kept as drawn; any other
+    /// (`token VALUE`, a token pasted, a discarded line) is shown as the prompt and what history
+    /// keeps, so a token typed at the prompt never reaches the file.
+    private func castLine(_ result: LineReadResult) {
+        guard let cast = environment.cast else { return }
+        let prompt = Prompt.text(for: session, style: Style(enabled: environment.console.colorOnError(session.settings)), forEditor: false)
+        switch result {
+        case .line(let line):
+            let kept = Self.historyText(line, secrets: environment.secrets)
+            cast.endLine(replacingEditorOutputWith: kept == line ? nil : prompt + kept + "\n")
+        case .interrupted:
+            cast.endLine(replacingEditorOutputWith: prompt + "^C\r\n")
+        case .stopped:
+            cast.endLine(replacingEditorOutputWith: prompt + "\n")
+        case .endOfInput:
+            cast.endLine(replacingEditorOutputWith: nil)
         }
     }
 

@@ -45,6 +45,15 @@ public final class Shell {
         for proxy in [options.network.httpsProxy, options.network.httpProxy].compactMap({ $0 }) {
             environment.secrets.formUnion(proxy.secrets)
         }
+        if let path = options.cast {
+            let size = console.terminalSize
+            let cast = try AsciicastRecorder(
+                path: Environment.expandingTilde(path), width: size.columns, height: size.rows, idleLimit: options.castIdleLimit,
+                term: Environment.value("TERM"))
+            environment.cast = cast
+            console.setTap { cast.output($0) }
+            EditorOutput.observe { cast.editorOutput($0) }
+        }
         environment.playFile = { [unowned self] path, context in
             var working = context.session
             let status = try await self.playNested(path, session: &working)
@@ -88,6 +97,11 @@ public final class Shell {
             do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
         }
         environment.console.flush()
+        if let cast = environment.cast {
+            EditorOutput.observe(nil)
+            environment.console.setTap(nil)
+            cast.close()
+        }
         await environment.transport.shutdown()
         return status
     }

@@ -26,6 +26,8 @@ public final class ShellEnvironment {
     public var scriptStack: [String] = []
     /// Whether a script (or `-c`, or piped input) is playing, rather than a person typing.
     public var isPlayback = false
+    /// Where `--cast` writes what the terminal shows.
+    public var cast: AsciicastRecorder?
     /// Paces playback under `--step` (nil otherwise, and while the presenter is at the prompt).
     var presenter: Presenter?
     /// Set by `exit`.

@@ -25,6 +25,10 @@ public struct ShellOptions: Sendable {
     public var echo = false
     /// Milliseconds per key when typing commands out in playback.
     public var typingMilliseconds: Int?
+    /// Where to write an asciicast recording of the session (`--cast`).
+    public var cast: String?
+    /// The longest pause the cast keeps, in seconds.
+    public var castIdleLimit: Double = 2
     /// Presenter mode: each command waits for a key, is typed out, waits for Enter.
     public var step = false
     public var continueOnError = false
