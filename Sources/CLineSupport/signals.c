@@ -4,8 +4,10 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <signal.h>
+#include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -17,6 +19,10 @@ static int wake_pipe[2] = {-1, -1};
 static atomic_int stop_requested = 0;
 static atomic_int resize_requested = 0;
 static const int handled_signals[] = {SIGINT, SIGTERM, SIGHUP, SIGQUIT, SIGWINCH};
+// Notices waiting to be shown above the line being edited, lines joined by CR LF.
+static pthread_mutex_t notice_lock = PTHREAD_MUTEX_INITIALIZER;
+static char *pending_notice = NULL;
+static atomic_int notice_requested = 0;
 
 static void on_signal(int signo) {
     int saved = errno;
@@ -59,6 +65,43 @@ void ex_editor_wake(int reason) {
     (void)ignored;
 }
 
+void ex_editor_post_notice(const char *text) {
+    size_t length = strlen(text);
+    pthread_mutex_lock(&notice_lock);
+    size_t old = pending_notice ? strlen(pending_notice) : 0;
+    char *joined = realloc(pending_notice, old + length + 3);
+    if (joined) {
+        if (old > 0) {
+            memcpy(joined + old, "\r\n", 2);
+            old += 2;
+        }
+        memcpy(joined + old, text, length + 1);
+        pending_notice = joined;
+    }
+    pthread_mutex_unlock(&notice_lock);
+    atomic_store(&notice_requested, 1);
+    ex_editor_wake(EX_WAKE_NOTICE);
+}
+
+/// Writes the pending notices above the line being edited: the line is erased, the notices
+/// written, and libedit draws the prompt and the line again below them, cursor where it was.
+static void show_notices(EditLine *el) {
+    pthread_mutex_lock(&notice_lock);
+    char *text = pending_notice;
+    pending_notice = NULL;
+    pthread_mutex_unlock(&notice_lock);
+    if (!text) return;
+    FILE *out = NULL;
+    if (el_get(el, EL_GETFP, 1, &out) == 0 && out) {
+        fputs("\r\033[K", out);
+        fputs(text, out);
+        fputs("\r\n", out);
+        fflush(out);
+    }
+    free(text);
+    el_wset(el, EL_REFRESH);
+}
+
 int ex_editor_stop_requested(void) { return atomic_load(&stop_requested); }
 void ex_editor_clear_stop(void) { atomic_store(&stop_requested, 0); }
 
@@ -77,6 +120,7 @@ int ex_read_char(EditLine *el, wchar_t *out) {
             el_resize(el);
             el_wset(el, EL_REFRESH);
         }
+        if (atomic_exchange(&notice_requested, 0)) show_notices(el);
         struct pollfd fds[2] = {
             {.fd = STDIN_FILENO, .events = POLLIN},
             {.fd = wake_pipe[0], .events = POLLIN},

@@ -1,5 +1,6 @@
 import CEditLine
 import CLineSupport
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -51,6 +52,12 @@ public final class EditLineReader: LineReader {
             editor,
             { editor in
                 guard let editor, let reader = EditLineReader.reader(of: editor) else { return nil }
+                if let changed = EditLineReader.changedPrompt.withLock({ prompt in
+                    defer { prompt = nil }
+                    return prompt
+                }) {
+                    reader.setPrompt(changed)
+                }
                 return reader.promptBuffer
             }, 1)
         ex_el_set_history(editor, history)
@@ -74,6 +81,17 @@ public final class EditLineReader: LineReader {
         ex_el_bind(editor, keep("^R"), keep("em-inc-search-prev"))
         el_source(editor, nil)
     }
+
+    /// Shows `text` on a line of its own above the line being typed, which stays as it was
+    /// (at once if the editor waits for a key, else when it next does); with `prompt`, the line
+    /// is drawn again after that prompt (a task's status changed). Any thread.
+    public static func postNotice(_ text: String, prompt: String? = nil) {
+        if let prompt { changedPrompt.withLock { $0 = prompt } }
+        ex_editor_post_notice(text)
+    }
+
+    /// A prompt to show from the next redraw on (set with a notice).
+    private static let changedPrompt = Mutex<String?>(nil)
 
     deinit {
         close()
@@ -101,6 +119,7 @@ public final class EditLineReader: LineReader {
     /// Shows `prompt`; ANSI sequences in it must be wrapped in `\u{1}` so they take no width.
     public func readLine(prompt: String) -> LineReadResult {
         guard !closed else { return .endOfInput }
+        Self.changedPrompt.withLock { $0 = nil }
         setPrompt(prompt)
         interrupted = false
         var count: Int32 = 0

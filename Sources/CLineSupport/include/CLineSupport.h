@@ -16,11 +16,15 @@ int ex_signals_install(void);
 void ex_signals_restore_defaults(void);
 
 /// Reasons the editor is woken while it waits for a key.
-enum { EX_WAKE_STOP = 1, EX_WAKE_RESIZE = 2 };
+enum { EX_WAKE_STOP = 1, EX_WAKE_RESIZE = 2, EX_WAKE_NOTICE = 3 };
 
 /// Wakes a waiting ex_read_char: EX_WAKE_STOP makes it report end of input
 /// (and stay so until ex_editor_clear_stop), EX_WAKE_RESIZE makes it re-read the window size.
 void ex_editor_wake(int reason);
+
+/// Shows `text` (copied) on a line of its own above the line being edited, without disturbing
+/// it: at once if the editor waits for a key, else when it next does. Any thread.
+void ex_editor_post_notice(const char *text);
 
 /// Whether a stop was requested since the last ex_editor_clear_stop.
 int ex_editor_stop_requested(void);

@@ -107,6 +107,9 @@ public enum ShellManual {
             .init("Ctrl-L", "Clears the screen."),
         ]),
         .paragraph("A line that starts with a space is not kept in the history. The terminal is restored on every way out, a crash included."),
+        .paragraph(
+            "While the prompt waits, the tasks made, resumed or used in this session that have not ended are asked about quietly, at `poll_interval` but never more than once in 5 seconds a task, and less and less often while the API answers with errors. When one ends, a line such as `[f2dc2742 done · 50 of 50 results · 3 min]` or `[f2dc2742 failed · 40 s]` appears above the prompt; the line being typed stays as it was and the prompt shows the new status. Only the status decides (`is_exhausted` alone is no end). `set notify off` turns this off; there are no such requests in playback, with `--record-http`, `--replay-http` or `--dry-run`."
+        ),
     ]
 
     static let configuration: [ManualPage.Block] = [

@@ -38,6 +38,8 @@ extension Shell {
                 Style(enabled: environment.console.colorOnError(session.settings)).dim(
                     "extruct-shell \(options.version) · \(session.apiURL) · token \(session.maskedToken) · help lists the commands, Ctrl-D leaves"))
         }
+        // Notices of tasks ending, at the prompt only (not at the prompt opened inside a script).
+        let notifier = place == nil ? TaskNotifier(environment: environment) : nil
         while true {
             if let termination = interrupts.termination { return 128 + termination }
             if let request = environment.exitRequest { return request }
@@ -48,7 +50,19 @@ extension Shell {
             let prompt = Prompt.text(for: session, style: Style(enabled: environment.console.colorOnError(session.settings)), forEditor: true)
             interrupts.waiting(.prompt)
             environment.cast?.beginLine()
+            notifier?.saw(session)
+            let polling = notifier.map { notifier in
+                Task { @MainActor in
+                    await notifier.watch(self.session) { task in
+                        self.session.see(task)
+                        return Prompt.text(
+                            for: self.session, style: Style(enabled: self.environment.console.colorOnError(self.session.settings)), forEditor: true)
+                    }
+                }
+            }
             let result = await Self.readOffMain(editor, prompt: prompt)
+            polling?.cancel()
+            await polling?.value
             interrupts.waiting(.running)
             castLine(result)
             switch result {

@@ -21,6 +21,8 @@ public struct Settings: Sendable, Hashable {
     public var width: Int?
     /// Log every request to standard error (token shown as `Bearer …`).
     public var debug = false
+    /// At the interactive prompt, a line when a task of this session ends.
+    public var notify = true
 
     public init() {}
 
@@ -35,6 +37,7 @@ public struct Settings: Sendable, Hashable {
         ("retries", "0…5", "extra tries of a GET after a transient failure"),
         ("width", "auto|columns", "table width"),
         ("debug", "on|off", "log every request to standard error"),
+        ("notify", "on|off", "at the prompt, a line when a running task of this session ends"),
     ]
 
     public static var names: [String] { catalog.map(\.name) }
@@ -51,6 +54,7 @@ public struct Settings: Sendable, Hashable {
         case "retries": String(retries)
         case "width": width.map(String.init) ?? "auto"
         case "debug": debug ? "on" : "off"
+        case "notify": notify ? "on" : "off"
         default: nil
         }
     }
@@ -91,6 +95,7 @@ public struct Settings: Sendable, Hashable {
         case "width":
             if text.lowercased() == "auto" { width = nil } else { width = try int(20...1000) }
         case "debug": debug = try onOff()
+        case "notify": notify = try onOff()
         default: throw .usage("there is no setting \(name)")
         }
     }
@@ -108,6 +113,7 @@ public struct Settings: Sendable, Hashable {
         case "retries": retries = defaults.retries
         case "width": width = nil
         case "debug": debug = false
+        case "notify": notify = defaults.notify
         default: return false
         }
         return true
