@@ -12,15 +12,35 @@ public final class DefaultTransport: HTTPTransport {
     private let maximumBodyBytes: Int
     /// The AsyncHTTPClient transports made so far, by the proxy they go through (nil: direct).
     private let clients = Mutex<[ProxyServer?: AsyncHTTPClientTransport]>([:])
+    /// Whether every request goes through AsyncHTTPClient (the background transport).
+    private let clientOnly: Bool
+    private let background = Mutex<DefaultTransport?>(nil)
     /// How many requests of one command may be in flight at once over AsyncHTTPClient.
     public static let concurrentRequests = 4
 
     /// A transport whose answers may be at most `maximumBodyBytes` long, reaching the API as
     /// `network` says.
-    public init(maximumBodyBytes: Int = 8 << 20, network: NetworkConfiguration = .direct) {
+    public convenience init(maximumBodyBytes: Int = 8 << 20, network: NetworkConfiguration = .direct) {
+        self.init(maximumBodyBytes: maximumBodyBytes, network: network, clientOnly: false)
+    }
+
+    private init(maximumBodyBytes: Int, network: NetworkConfiguration, clientOnly: Bool) {
         self.plain = SocketTransport(maximumBodyBytes: maximumBodyBytes)
         self.network = network
         self.maximumBodyBytes = maximumBodyBytes
+        self.clientOnly = clientOnly
+    }
+
+    /// Everything through AsyncHTTPClient (its event loop, not the caller's thread), on clients
+    /// of its own; made on first use, shut down with this transport.
+    public func backgroundTransport() -> (any HTTPTransport)? {
+        if clientOnly { return self }
+        return background.withLock { background in
+            if let made = background { return made }
+            let made = DefaultTransport(maximumBodyBytes: maximumBodyBytes, network: network, clientOnly: true)
+            background = made
+            return made
+        }
     }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
@@ -47,6 +67,7 @@ public final class DefaultTransport: HTTPTransport {
     }
 
     public func shutdown() async {
+        if let made = background.withLock({ $0 }), made !== self { await made.shutdown() }
         await plain.shutdown()
         let made = clients.withLock { clients in
             defer { clients.removeAll() }
@@ -62,7 +83,7 @@ public final class DefaultTransport: HTTPTransport {
 
     private func route(_ baseURL: String) -> Route {
         let proxy = network.proxy(for: baseURL)
-        if proxy == nil, HTTPRequest.isPlainHTTP(baseURL) { return .socket }
+        if proxy == nil, HTTPRequest.isPlainHTTP(baseURL), !clientOnly { return .socket }
         return .client(proxy)
     }
 

@@ -106,9 +106,17 @@ public protocol HTTPTransport: Sendable {
     /// Opens the connection to `baseURL` ahead of the first request (TCP and TLS), so that request
     /// costs one round trip. Silent: a failure here shows when a request needs the connection.
     func prepare(baseURL: String) async
+    /// A transport for requests the shell makes on its own while the user types (notices of
+    /// tasks ending): it never holds the calling thread and never shares a connection a command
+    /// uses, so cancelling one of its requests costs a command nothing. Nil: no such requests
+    /// (a cassette, a dry run, a test's fake).
+    func backgroundTransport() -> (any HTTPTransport)?
 }
 
 extension HTTPTransport {
+    /// No requests in the background, unless a transport says otherwise.
+    public func backgroundTransport() -> (any HTTPTransport)? { nil }
+
     /// One at a time, unless a transport says otherwise.
     public func concurrencyLimit(for baseURL: String) -> Int { 1 }
 

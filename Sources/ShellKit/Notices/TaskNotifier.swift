@@ -14,10 +14,11 @@ final class TaskNotifier {
         self.environment = environment
     }
 
-    /// Whether this process may send requests of its own at the prompt.
+    /// Whether this process may send requests of its own at the prompt: not with a cassette or
+    /// a dry run, whose requests are the script's.
     var isAvailable: Bool {
         let options = environment.options
-        return options.recordHTTP == nil && options.replayHTTP == nil && !options.dryRun
+        return options.recordHTTP == nil && options.replayHTTP == nil && !options.dryRun && environment.transport.backgroundTransport() != nil
     }
 
     /// After a command: its current task is watched while it runs, dropped once seen ended.
@@ -34,11 +35,13 @@ final class TaskNotifier {
     /// posts a notice for each that ended and hands it to `ended`, which returns the prompt as it
     /// should now read (the current task's status changed).
     func watch(_ session: Session, ended: (DiscoveryTask) -> String) async {
-        guard session.settings.notify, isAvailable else { return }
+        guard session.settings.notify, isAvailable, let background = environment.transport.backgroundTransport() else { return }
         var quiet = session
         quiet.settings.retries = 0
         quiet.settings.debug = false
-        let client = environment.client(for: quiet)
+        // Its own connections, off the main thread: a poll in flight when Enter is pressed is
+        // cancelled without holding up the command or spoiling the connection it uses.
+        let client = environment.client(for: quiet, through: background)
         let clock = environment.clock
         let style = Style(enabled: environment.console.colorOnError(session.settings))
         while !Task.isCancelled, let next = list.next {

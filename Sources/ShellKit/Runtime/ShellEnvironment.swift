@@ -48,14 +48,14 @@ public final class ShellEnvironment {
         self.registry = CommandRegistry.standard
     }
 
-    /// A client for `session`'s URL, token and settings, over the shared transport.
-    func client(for session: Session) -> DeepSearchClient {
+    /// A client for `session`'s URL, token and settings, over the shared transport (or `transport`).
+    func client(for session: Session, through transport: (any HTTPTransport)? = nil) -> DeepSearchClient {
         let settings = session.settings
         return DeepSearchClient(
             configuration: .init(
                 baseURL: session.apiURL, token: session.token, tokenOrigin: session.tokenOrigin,
                 userAgent: "extruct-shell/\(options.version)", requestTimeout: .milliseconds(Int64(settings.requestTimeout * 1000)),
                 retryPolicy: RetryPolicy(maxAttempts: settings.retries + 1), allowInsecureHTTP: options.allowInsecureHTTP),
-            transport: transport, clock: clock, logger: logger)
+            transport: transport ?? self.transport, clock: clock, logger: logger)
     }
 }
