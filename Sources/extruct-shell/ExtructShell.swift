@@ -58,6 +58,9 @@ struct ExtructShell: AsyncParsableCommand {
     @Flag(help: "Start the built-in simulator on a loopback port and use it: no network, no token.")
     var demo = false
 
+    @Flag(help: "Start the guided tutorial: the built-in simulator (as --demo) and the list of lessons.")
+    var tutorial = false
+
     @Flag(help: "Print responses as JSON, one document per command.")
     var json = false
 
@@ -298,26 +301,32 @@ enum Main {
             FileContents.writeToStandardError("error: \(ExtructShell.message(for: error))\n")
             return 2
         }
-        var simulator: RunningSimulator?
-        if command.demo {
-            // How much faster than real the demo runs (EXTRUCT_DEMO_SPEED, default 10).
-            let speed = Environment.value("EXTRUCT_DEMO_SPEED").flatMap(Double.init).map { max(0.1, $0) } ?? 10
+        // How much faster than real the built-in simulator runs (EXTRUCT_DEMO_SPEED, default 10).
+        let speed = Environment.value("EXTRUCT_DEMO_SPEED").flatMap(Double.init).map { max(0.1, $0) } ?? 10
+        let simulators = BuiltInSimulator(speed: speed)
+        options.startSimulator = { try await simulators.url() }
+        if command.demo || command.tutorial {
+            if command.tutorial, isatty(0) != 1 {
+                FileContents.writeToStandardError("error: --tutorial waits for you to type at a terminal, and standard input is not one\n")
+                return 2
+            }
+            let url: String
             do {
-                var configuration = SimulatorConfiguration(port: 0, tokens: ["demo"], seed: 1, speed: speed)
-                configuration.host = "127.0.0.1"
-                let sim = Simulator(configuration: configuration)
-                await sim.seedDemoTasks()
-                simulator = try await sim.start()
+                url = try await simulators.url()
             } catch {
                 FileContents.writeToStandardError("error: the demo simulator could not start: \(error)\n")
                 return 1
             }
-            options.apiURL = simulator!.url
-            options.apiURLOrigin = "--demo"
+            options.apiURL = url
+            options.apiURLOrigin = command.tutorial ? "--tutorial" : "--demo"
             options.token = "demo"
-            options.tokenOrigin = "--demo"
+            options.tokenOrigin = options.apiURLOrigin
+            options.simulatorURL = url
+            options.startTutorial = command.tutorial
             options.notice =
-                "demo: simulated Deep Search API at \(simulator!.url) · 3 sample tasks · \(Settings.format(speed))× speed · nothing leaves this machine"
+                command.tutorial
+                ? "tutorial: lessons on a simulated Deep Search API at \(url) · nothing leaves this machine"
+                : "demo: simulated Deep Search API at \(url) · 3 sample tasks · \(Settings.format(speed))× speed · nothing leaves this machine"
         }
         let status: Int32
         do {
@@ -327,8 +336,35 @@ enum Main {
             FileContents.writeToStandardError("error: \(error)\n")
             status = 2
         }
-        await simulator?.stop()
+        await simulators.stop()
         return status
+    }
+}
+
+/// The simulator `--demo`, `--tutorial` and lessons run on: started on first use on a loopback
+/// port, with the three sample tasks, once per process.
+actor BuiltInSimulator {
+    private let speed: Double
+    private var running: RunningSimulator?
+
+    init(speed: Double) {
+        self.speed = speed
+    }
+
+    func url() async throws -> String {
+        if let running { return running.url }
+        var configuration = SimulatorConfiguration(port: 0, tokens: ["demo"], seed: 1, speed: speed)
+        configuration.host = "127.0.0.1"
+        let simulator = Simulator(configuration: configuration)
+        await simulator.seedDemoTasks()
+        let started = try await simulator.start()
+        running = started
+        return started.url
+    }
+
+    func stop() async {
+        await running?.stop()
+        running = nil
     }
 }
 

@@ -206,4 +206,42 @@ import Glibc
             #expect(echoed.stdout == "Said only when commands are shown.\nextruct> echo ran\nran\n")
         }
     }
+
+    /// What `scripts/demo --step` does: the shipped onboarding script presented on the built-in
+    /// simulator, a key before each command and Enter to run it, pauses included.
+    @Test func theOnboardingScriptIsPresentedStepByStep() async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let script = Binaries.packageRoot + "/scripts/onboarding.exsh"
+        let lines = try String(contentsOfFile: script, encoding: .utf8).split(separator: "\n").map(String.init)
+            .filter { !$0.isEmpty && (!$0.hasPrefix("#") || $0.hasPrefix("#:")) }
+        let env = testEnvironment(home: home.path, extra: ["EXTRUCT_DEMO_SPEED": "2000"])
+        let pty = try PseudoTerminal(
+            Binaries.shell, ["--demo", "--step", "--typing", "0", "--no-color", script], environment: env, columns: 120, rows: 40)
+        defer { pty.terminate() }
+        var mark = 0
+        for line in lines where !line.hasPrefix("#:") {
+            if line.hasPrefix("pause") {
+                if line.count > 6 { try await pty.wait(for: String(line.dropFirst(6)), after: mark) }
+                try await pty.waitUntilReadingKeys()
+                mark = pty.mark
+                pty.type(" ")
+                continue
+            }
+            try await pty.wait(for: "the prompt before \(line)", after: mark) { $0.hasSuffix("> ") }
+            try await pty.waitUntilReadingKeys()
+            #expect(!pty.text(since: mark).contains(line), "typed only after a key")
+            pty.type(" ")
+            try await pty.wait(for: "> " + line, after: mark)
+            try await pty.waitUntilReadingKeys()
+            mark = pty.mark
+            pty.type("\r")
+            try await pty.wait(for: "\r\n", after: mark)
+        }
+        #expect(try await pty.waitForExit(timeout: 60) == 0, "\(pty.screen.suffix(2000))")
+        for narration in lines where narration.hasPrefix("#:") {
+            #expect(pty.screen.contains(String(narration.dropFirst(3))))
+        }
+        #expect(pty.screen.contains("Questions about the funnel?"))
+    }
 }

@@ -27,7 +27,11 @@ import Testing
             ["--replay-http", Self.scripts + "/onboarding.cassette.jsonl", "--typing", "0", Self.scripts + "/onboarding.exsh"],
             home: home.path, extraEnvironment: ["EXTRUCT_API_URL": "http://127.0.0.1:9"], directory: home.path)
         #expect(run.status == 0, "\(run.stderr)")
-        #expect(run.stdout.contains("extruct> create \"vertical SaaS companies serving freight forwarding\" --results 20"))
+        #expect(
+            run.stdout.contains(
+                "1. Start a task: describe the companies, ask for 20 results.\nextruct> create \"vertical SaaS companies serving freight forwarding\" --results 20"
+            ))
+        #expect(!run.stdout.contains("pause"), "pause does nothing when no presenter is there")
         #expect(run.stdout.contains("done: 50 of 50 results"))
         #expect(home.read("onboarding-results.csv")?.split(separator: "\r\n").count == 21)
     }

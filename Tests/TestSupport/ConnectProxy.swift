@@ -74,8 +74,14 @@ public final class ConnectProxy: Sendable {
     public func set(_ mode: Mode) { state.withLock { $0.mode = mode } }
 
     /// Stops accepting connections.
+    /// Idempotent: a second call (`stop()`, then `deinit`) must not close the descriptor
+    /// number again, which by then may belong to someone else in this process.
     public func stop() {
-        state.withLock { $0.stopped = true }
+        let first = state.withLock { state in
+            defer { state.stopped = true }
+            return !state.stopped
+        }
+        guard first else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }

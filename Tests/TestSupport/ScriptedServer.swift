@@ -30,6 +30,8 @@ public final class ScriptedServer: Sendable {
 
     public let port: UInt16
     private let listener: Int32
+    /// Stopped already: the listener is closed once, never a descriptor number reused since.
+    private let stopped = Atomic(false)
     private let received = Mutex<[Request]>([])
     private let connections = Atomic<Int>(0)
     private let closed = Atomic<Int>(0)
@@ -65,6 +67,7 @@ public final class ScriptedServer: Sendable {
 
     /// Stops accepting; the serving thread ends.
     public func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }
@@ -136,6 +139,8 @@ public final class ScriptedServer: Sendable {
 public final class HangUpServer: Sendable {
     public let port: UInt16
     private let listener: Int32
+    /// Stopped already: the listener is closed once, never a descriptor number reused since.
+    private let stopped = Atomic(false)
 
     public init() throws {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -161,6 +166,7 @@ public final class HangUpServer: Sendable {
 
     /// Stops accepting.
     public func stop() {
+        guard !stopped.exchange(true, ordering: .relaxed) else { return }
         shutdown(listener, Int32(SHUT_RDWR))
         close(listener)
     }

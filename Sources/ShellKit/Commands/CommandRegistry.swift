@@ -9,7 +9,7 @@ public struct CommandRegistry {
         ResultsCommand.self, ShowCommand.self, WatchCommand.self, ExportCommand.self, RawCommand.self,
         TokenCommand.self, SetCommand.self, UnsetCommand.self, EchoCommand.self, SleepCommand.self, PauseCommand.self,
         ExpectCommand.self, TryCommand.self, SourceCommand.self, RecordCommand.self, HistoryCommand.self,
-        ClearCommand.self, HelpCommand.self, ExitCommand.self,
+        ClearCommand.self, TutorialCommand.self, HelpCommand.self, ExitCommand.self,
     ])
 
     /// The command called `name` (or an alias of it).

@@ -16,6 +16,7 @@ public enum ShellManual {
                 "extruct-shell [OPTIONS] SCRIPT",
                 "extruct-shell [OPTIONS] -c COMMAND [-c COMMAND]… [-i]",
                 "extruct-shell --demo",
+                "extruct-shell --tutorial",
             ],
             sections: [
                 .init("DESCRIPTION", description),
@@ -26,6 +27,7 @@ public enum ShellManual {
                 .init("CONFIGURATION", configuration),
                 .init("NETWORK", network),
                 .init("SCRIPTS", scripts),
+                .init("TUTORIAL", tutorial),
                 .init("ENVIRONMENT", [.items(environment)]),
                 .init("FILES", [.items(files)]),
                 .init("EXIT STATUS", [.items(exitStatus)]),
@@ -191,12 +193,24 @@ public enum ShellManual {
         ]),
     ]
 
+    static let tutorial: [ManualPage.Block] = [
+        .paragraph(
+            "`extruct-shell --tutorial` starts the shell on the built-in simulator and lists the lessons; `tutorial N` (or its name) starts one. A lesson explains a step, then waits for you to type it; the prompt shows where you are (`lesson 2 · 3/6 extruct>`). The command the step asks for runs and is checked; another command runs too if it only reads, and a hint follows; after two misses, or on `hint`, the lesson shows the command; `skip` runs it for you; `tutorial stop` or Ctrl-D leaves the lesson, and `tutorial N` goes on where you left it."
+        ),
+        .paragraph(
+            "Lessons never run on the API: on any other session a lesson starts the built-in simulator for itself and puts the session back when it ends. The lessons shipped: first steps (tasks, use, status, results, show), resume and the 250 cap, exhaustion and `create --exclude-task`, watching a task, and scripts (record, expect, source)."
+        ),
+        .paragraph(
+            "A lesson is a file a team can write for its own searches (`tutorial ./ours.lesson`; `tutorial print 1` shows a shipped one): a line `lesson NAME`, `title` and `about`, then `say TEXT` lines to show, `run COMMAND` lines done quietly, and for each step `step COMMAND` (what to type), optionally `check EXPRESSION` (an `expect` that must hold afterwards) and `hint TEXT`. `$lesson_dir` is a folder made for the lesson's files."
+        ),
+    ]
+
     static let environment: [ManualPage.Item] = [
         .init(
             "`EXTRUCT_API_TOKEN`",
             "The API token, from https://app.extruct.ai/api-tokens. Preferred to `--token`, which other users can see in ps(1)."),
         .init("`EXTRUCT_API_URL`", "The API base URL, when `--api-url` is not given."),
-        .init("`EXTRUCT_DEMO_SPEED`", "How much faster than real the `--demo` simulator runs (default 10)."),
+        .init("`EXTRUCT_DEMO_SPEED`", "How much faster than real the built-in simulator of `--demo`, `--tutorial` and lessons runs (default 10)."),
         .init("`EXTRUCT_CA_FILE`", "A PEM bundle of certificate authorities to trust besides the system's, when `--ca-file` is not given."),
         .init("`SSL_CERT_FILE`", "Another PEM bundle to trust, as curl and git read it."),
         .init("`https_proxy`, `HTTPS_PROXY`", "The proxy for https:// URLs, when `--proxy` and the profile name none."),
@@ -205,7 +219,7 @@ public enum ShellManual {
         .init("`no_proxy`, `NO_PROXY`", "Hosts reached without the proxy (see NETWORK)."),
         .init("`NO_COLOR`", "When set, no ANSI colour (as `--no-color`)."),
         .init("`XDG_CONFIG_HOME`", "Where the configuration file lives (default ~/.config)."),
-        .init("`XDG_STATE_HOME`", "Where the history lives (default ~/.local/state)."),
+        .init("`XDG_STATE_HOME`", "Where the history and the tutorial's progress live (default ~/.local/state)."),
         .init("`HOME`", "The home directory; `~` in paths."),
     ]
 
@@ -213,6 +227,10 @@ public enum ShellManual {
         .init(
             "`$XDG_STATE_HOME/extruct-shell/history`",
             "The interactive history: mode 0600 (a looser mode is tightened), appended right after each command so a killed shell loses nothing; repeats and lines starting with a space are left out, and a token typed inline is kept as `token …`."
+        ),
+        .init(
+            "`$XDG_STATE_HOME/extruct-shell/tutorial.json`",
+            "How far you got in each lesson (mode 0600); `tutorial reset` forgets it."
         ),
         .init(
             "`$XDG_CONFIG_HOME/extruct-shell/config.toml`",
@@ -229,8 +247,10 @@ public enum ShellManual {
     ]
 
     static let examples: [ManualPage.Block] = [
-        .paragraph("Try it without a token, on the built-in simulator:"),
-        .example(["extruct-shell --demo"]),
+        .paragraph("Try it without a token, on the built-in simulator, or learn it lesson by lesson:"),
+        .example(["extruct-shell --demo", "extruct-shell --tutorial"]),
+        .paragraph("Present a demo live, one key at a time, and keep a recording of it:"),
+        .example(["extruct-shell --demo --step --cast demo.cast demo.exsh"]),
         .paragraph("Start a task, follow it, and keep the results:"),
         .example([
             "export EXTRUCT_API_TOKEN=…",

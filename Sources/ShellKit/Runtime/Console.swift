@@ -17,6 +17,7 @@ public final class Console: Sendable {
         var buffer: [UInt8] = []
         var outputClosed = false
         var liveLine = false
+        var muted = false
     }
 
     private let state = Mutex(State())
@@ -54,6 +55,20 @@ public final class Console: Sendable {
     /// Shows every later write, as written (tokens already left out), to `observer`.
     public func setTap(_ observer: (@Sendable ([UInt8]) -> Void)?) {
         tap.withLock { $0 = observer }
+    }
+
+    /// Runs `body` with nothing written (a lesson's set-up, a check it makes quietly); what it
+    /// printed is dropped.
+    public func muted<T>(_ body: () async -> T) async -> T {
+        flush()
+        state.withLock { $0.muted = true }
+        let value = await body()
+        state.withLock { state in
+            state.buffer.removeAll(keepingCapacity: true)
+            state.liveLine = false
+            state.muted = false
+        }
+        return value
     }
 
     /// Whether output can still be written (false once the reader of a pipe went away).
@@ -159,6 +174,7 @@ public final class Console: Sendable {
 
     @discardableResult
     private func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+        if state.withLock({ $0.muted }) { return true }
         let written = FileContents.writeAll(fd, bytes) == nil
         tap.withLock { $0 }?(bytes)
         return written

@@ -38,6 +38,10 @@ extension Shell {
                 Style(enabled: environment.console.colorOnError(session.settings)).dim(
                     "extruct-shell \(options.version) · \(session.apiURL) · token \(session.maskedToken) · help lists the commands, Ctrl-D leaves"))
         }
+        if place == nil, options.startTutorial {
+            var working = session
+            _ = await execute("tutorial", place: nil, session: &working)
+        }
         // Notices of tasks ending, at the prompt only (not at the prompt opened inside a script).
         let notifier = place == nil ? TaskNotifier(environment: environment) : nil
         while true {
@@ -47,7 +51,8 @@ extension Shell {
             let specs = environment.registry.commands.map { $0.spec }
             let completer = Completer(specs: specs, seenTasks: session.seenTasks, variables: Array(session.variables.keys))
             editor.completer = { completer.complete($0) }
-            let prompt = Prompt.text(for: session, style: Style(enabled: environment.console.colorOnError(session.settings)), forEditor: true)
+            let prompt =
+                tutorPrefix + Prompt.text(for: session, style: Style(enabled: environment.console.colorOnError(session.settings)), forEditor: true)
             interrupts.waiting(.prompt)
             environment.cast?.beginLine()
             notifier?.saw(session)
@@ -55,8 +60,10 @@ extension Shell {
                 Task { @MainActor in
                     await notifier.watch(self.session) { task in
                         self.session.see(task)
-                        return Prompt.text(
-                            for: self.session, style: Style(enabled: self.environment.console.colorOnError(self.session.settings)), forEditor: true)
+                        return self.tutorPrefix
+                            + Prompt.text(
+                                for: self.session, style: Style(enabled: self.environment.console.colorOnError(self.session.settings)),
+                                forEditor: true)
                     }
                 }
             }
@@ -70,15 +77,25 @@ extension Shell {
                 continue
             case .endOfInput:
                 environment.console.errRaw("\n")
+                // Ctrl-D in a lesson leaves the lesson, not the shell.
+                if tutor != nil {
+                    leaveLesson(finished: false)
+                    continue
+                }
                 return ExitStatus.success
             case .stopped:
                 return 128 + (interrupts.termination ?? SIGTERM)
             case .line(let line):
                 guard !line.allSatisfy(\.isWhitespace) else { continue }
                 remember(line, in: editor, history: history)
-                var working = session
-                _ = await execute(line, place: nil, session: &working)
-                session = working
+                if tutor != nil {
+                    await tutorTurn(line)
+                } else {
+                    var working = session
+                    _ = await execute(line, place: nil, session: &working)
+                    session = working
+                }
+                await handleTutorialRequest()
             }
         }
     }
@@ -88,7 +105,8 @@ extension Shell {
     /// keeps, so a token typed at the prompt never reaches the file.
     private func castLine(_ result: LineReadResult) {
         guard let cast = environment.cast else { return }
-        let prompt = Prompt.text(for: session, style: Style(enabled: environment.console.colorOnError(session.settings)), forEditor: false)
+        let prompt =
+            tutorPrefix + Prompt.text(for: session, style: Style(enabled: environment.console.colorOnError(session.settings)), forEditor: false)
         switch result {
         case .line(let line):
             let kept = Self.historyText(line, secrets: environment.secrets)

@@ -20,6 +20,8 @@ public final class Shell {
     /// While scripts play: cancels the playback's task (see ``playInOwnTask(_:)``).
     var playbackCancel: (@Sendable () -> Void)?
     private var historyFile: HistoryFile?
+    /// The lesson in progress at the prompt, if any.
+    var tutor: Tutor?
 
     /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`).
     public init(options: ShellOptions, transport: (any HTTPTransport)? = nil, clock: any PollingClock = SystemPollingClock()) throws {

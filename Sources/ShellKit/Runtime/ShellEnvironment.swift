@@ -28,6 +28,10 @@ public final class ShellEnvironment {
     public var isPlayback = false
     /// Where `--cast` writes what the terminal shows.
     public var cast: AsciicastRecorder?
+    /// What the last `tutorial` command asked of the prompt.
+    var tutorialRequest: TutorialRequest?
+    /// The simulator a lesson started (the tutorial's; `--demo`'s is in the options).
+    var lessonSimulatorURL: String?
     /// Paces playback under `--step` (nil otherwise, and while the presenter is at the prompt).
     var presenter: Presenter?
     /// Set by `exit`.

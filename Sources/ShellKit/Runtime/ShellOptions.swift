@@ -43,6 +43,12 @@ public struct ShellOptions: Sendable {
     /// Trusted certificate files and proxies.
     public var network = NetworkConfiguration.direct
     public var debug = false
+    /// The URL of the built-in simulator this process runs (`--demo`, `--tutorial`).
+    public var simulatorURL: String?
+    /// Starts the built-in simulator (once) and gives its URL: a lesson never runs on the API.
+    public var startSimulator: (@Sendable () async throws -> String)?
+    /// Show the lessons at the first prompt (`--tutorial`).
+    public var startTutorial = false
     /// A line shown before the banner (the `--demo` notice).
     public var notice: String?
     public var version: String

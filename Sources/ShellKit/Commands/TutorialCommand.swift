@@ -1,0 +1,91 @@
+import LineEditing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// `tutorial [N|NAME|FILE|stop|print N|reset]`: the guided lessons.
+struct TutorialCommand: ShellCommand {
+    static let spec = CommandSpec(
+        "tutorial", synopsis: "tutorial [N | NAME | FILE | stop | print N | reset]",
+        abstract: "List the lessons, or start one (N, its name, or a lesson file); stop leaves the lesson.",
+        discussion: """
+            A lesson explains a step and waits for you to type it; the prompt shows the lesson and the step \
+            (lesson 2 · 3/6). hint shows the command, skip runs it for you, tutorial stop or Ctrl-D leaves, and \
+            tutorial N goes on where you left it. Lessons run on the built-in simulator, never on the API. print N \
+            shows a lesson as a file, to write your own from; reset forgets your progress.
+            """,
+        examples: ["tutorial", "tutorial 1", "tutorial resume", "tutorial ./our-onboarding.lesson", "tutorial stop"],
+        positionals: 0...2, positionalCompletion: .file, isRecorded: false)
+
+    static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
+        let words = arguments.positionals.map(\.text)
+        let knows: (String) -> Bool = { CommandRegistry.standard.command(named: $0) != nil }
+        guard let first = words.first else { return list(context) }
+        switch first {
+        case "stop":
+            guard words.count == 1 else { throw CommandFailure.usage("tutorial stop takes nothing more") }
+            context.environment.tutorialRequest = .stop
+        case "reset":
+            guard words.count == 1 else { throw CommandFailure.usage("tutorial reset takes nothing more") }
+            try TutorialProgress().save(path: TutorialProgress.defaultPath())
+            context.console.out("progress forgotten: every lesson starts at its first step")
+        case "print":
+            guard words.count == 2 else { throw CommandFailure.usage("tutorial print takes a lesson: tutorial print 1") }
+            let (lesson, _) = try resolve(words[1], knows: knows)
+            context.console.out(lesson.source.hasSuffix("\n") ? String(lesson.source.dropLast()) : lesson.source)
+        default:
+            guard words.count == 1 else { throw CommandFailure.usage("tutorial takes one lesson: a number, a name or a file") }
+            let (lesson, number) = try resolve(first, knows: knows)
+            guard !context.environment.isPlayback, isatty(0) == 1 else {
+                throw CommandFailure.usage("a lesson waits for you to type at the prompt; run extruct-shell --tutorial on a terminal")
+            }
+            context.environment.tutorialRequest = .start(lesson, number: number)
+        }
+    }
+
+    /// A shipped lesson by number or name, else a lesson file.
+    static func resolve(_ word: String, knows: (String) -> Bool) throws(CommandFailure) -> (Lesson, Int?) {
+        let shipped = ShippedLessons.lessons
+        if let number = Int(word) {
+            guard (1...shipped.count).contains(number) else {
+                throw .usage("there are lessons 1 to \(shipped.count), not \(number); tutorial lists them")
+            }
+            return (shipped[number - 1], number)
+        }
+        if let index = shipped.firstIndex(where: { $0.name == word }) { return (shipped[index], index + 1) }
+        guard word.contains("/") || word.contains(".") else {
+            throw .usage("no lesson called '\(TextLayout.safe(word))'; tutorial lists them (a lesson file is given by its path)")
+        }
+        do {
+            return (try Lesson.load(path: Environment.expandingTilde(word), knows: knows), nil)
+        } catch {
+            throw .syntax((error.line.map { "\(word):\($0): " } ?? "") + error.message)
+        }
+    }
+
+    /// The lessons, one line each, with how far the learner got.
+    static func list(_ context: CommandContext) {
+        let progress = TutorialProgress.load(path: TutorialProgress.defaultPath())
+        let style = context.style
+        let lessons = ShippedLessons.lessons
+        let titleWidth = lessons.map { TextWidth.of($0.title) }.max() ?? 0
+        for (index, lesson) in lessons.enumerated() {
+            let entry = progress.lessons[lesson.name]
+            let state: String
+            if entry?.done == true {
+                state = style.green("done")
+            } else if let step = entry?.step, step > 0 {
+                state = style.yellow("at step \(step + 1) of \(lesson.steps.count)")
+            } else {
+                state = style.dim("\(lesson.steps.count) steps")
+            }
+            let title = lesson.title + String(repeating: " ", count: max(0, titleWidth - TextWidth.of(lesson.title)))
+            let room = max(20, context.width - titleWidth - 24)
+            context.console.out(
+                "\(String(repeating: " ", count: index + 1 < 10 ? 2 : 1))\(index + 1)  \(style.bold(title))  \(TextLayout.truncate(lesson.about, to: room))  \(state)"
+            )
+        }
+        context.console.out(style.dim("tutorial N starts lesson N (or goes on where you left it); tutorial stop leaves it."))
+    }
+}

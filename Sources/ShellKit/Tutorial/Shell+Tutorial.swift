@@ -1,0 +1,244 @@
+import DeepSearch
+import FoundationEssentials
+
+/// What `tutorial` asked of the prompt: a lesson to start, or the current one to leave.
+enum TutorialRequest {
+    case start(Lesson, number: Int?)
+    case stop
+}
+
+extension Shell {
+    /// The prompt's prefix while a lesson runs (`lesson 2 · 3/6 `).
+    var tutorPrefix: String { tutor?.promptPrefix ?? "" }
+
+    /// Acts on what a `tutorial` command asked, after it ran at the prompt.
+    func handleTutorialRequest() async {
+        guard let request = environment.tutorialRequest else { return }
+        environment.tutorialRequest = nil
+        switch request {
+        case .stop:
+            leaveLesson(finished: false)
+        case .start(let lesson, let number):
+            if tutor != nil { leaveLesson(finished: false) }
+            await beginLesson(lesson, number: number)
+        }
+    }
+
+    /// Starts `lesson` where the learner left it: on a simulator (one is started if the session is
+    /// not on one, and the session comes back afterwards), steps already done played again quietly
+    /// so the session is as it was, then the step it waits for.
+    private func beginLesson(_ lesson: Lesson, number: Int?) async {
+        let progress = TutorialProgress.load(path: TutorialProgress.defaultPath())
+        let entry = progress.lessons[lesson.name]
+        let resumeAt = (entry?.done ?? true) ? 0 : min(entry?.step ?? 0, lesson.steps.count - 1)
+        let tutor = Tutor(lesson: lesson, number: number, index: resumeAt, directory: Tutor.makeDirectory())
+        let style = Style(enabled: environment.console.colorOnError(session.settings))
+        if !isOnSimulator(session.apiURL) {
+            guard let start = environment.options.startSimulator else {
+                environment.console.err(
+                    ErrorPresenter.line(
+                        for: CommandFailure.usage(
+                            "a lesson runs on the built-in simulator, which this shell cannot start; run extruct-shell --tutorial")))
+                return
+            }
+            let url: String
+            do {
+                url = try await start()
+            } catch {
+                environment.console.err(ErrorPresenter.line(for: CommandFailure.local("the lesson's simulator could not start: \(error)")))
+                return
+            }
+            environment.lessonSimulatorURL = url
+            tutor.savedSession = session
+            var lessonSession = Session(apiURL: url, apiURLOrigin: "the tutorial", token: "demo", tokenOrigin: "the tutorial's simulator")
+            lessonSession.settings = session.settings
+            session = lessonSession
+            environment.console.err(
+                style.dim(
+                    "This lesson runs on a simulator of the API at \(url): nothing leaves this machine. Your session on \(tutor.savedSession!.apiURL) comes back when it ends."
+                ))
+        }
+        session.variables["lesson_dir"] = tutor.directory
+        self.tutor = tutor
+        let title = "Lesson \(tutor.label) · \(lesson.title) · \(lesson.steps.count) steps"
+        environment.console.err(style.bold(title))
+        environment.console.err(style.dim("hint shows the command a step asks for, skip does it for you, tutorial stop or Ctrl-D leaves the lesson"))
+        if resumeAt > 0 {
+            environment.console.err(style.dim("Going on at step \(resumeAt + 1), where you left it: the steps before are played again quietly."))
+            for step in lesson.steps[..<resumeAt] {
+                for case .run(let command, _) in step.before { _ = await quietly(command) }
+                _ = await quietly(step.command)
+            }
+        }
+        await introduceStep()
+    }
+
+    /// Whether `url` is a simulator this process started (`--demo`, `--tutorial`, a lesson).
+    private func isOnSimulator(_ url: String) -> Bool {
+        url == environment.options.simulatorURL || url == environment.lessonSimulatorURL
+    }
+
+    /// Shows the step the lesson waits for: its `run` lines done quietly, its `say` lines said.
+    private func introduceStep() async {
+        guard let tutor, !tutor.isFinished else { return }
+        for action in tutor.step.before {
+            switch action {
+            case .say(let text):
+                environment.console.err(text)
+            case .run(let command, let line):
+                if await quietly(command) != ExitStatus.success {
+                    environment.console.err(
+                        ErrorPresenter.line(
+                            for: CommandFailure.local("the lesson's own command failed: \(command)"),
+                            place: "\(tutor.lesson.path ?? tutor.lesson.name):\(line)"))
+                }
+            }
+        }
+    }
+
+    /// A line typed while a lesson waits for a step.
+    func tutorTurn(_ line: String) async {
+        guard let tutor else { return }
+        let style = Style(enabled: environment.console.colorOnError(session.settings))
+        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
+        if words == ["hint"] {
+            environment.console.err(style.yellow("type: ") + expandedStepCommand())
+            return
+        }
+        if words == ["skip"] {
+            environment.console.err(style.dim("skipped; the lesson runs it for you:"))
+            environment.console.err(Prompt.text(for: session, style: style, forEditor: false) + expandedStepCommand())
+            var working = session
+            _ = await execute(tutor.step.command, place: nil, session: &working)
+            session = working
+            await advance()
+            return
+        }
+        let registry = environment.registry
+        let verdict = tutor.verdict(for: line) { registry.command(named: $0)?.spec.name }
+        var working = session
+        switch verdict {
+        case .aside:
+            _ = await execute(line, place: nil, session: &working)
+            session = working
+        case .attempt:
+            var status = await execute(line, place: nil, session: &working)
+            session = working
+            if status == ExitStatus.interrupted, Lesson.commandName(tutor.step.command) == "watch" { status = ExitStatus.success }
+            if status == ExitStatus.success, await checkHolds() {
+                environment.console.err(style.green("✓"))
+                await advance()
+            } else {
+                miss(style: style, reason: nil)
+            }
+        case .harmless:
+            _ = await execute(line, place: nil, session: &working)
+            session = working
+            miss(style: style, reason: nil)
+        case .refused:
+            let name = Lesson.commandName(line).map { "'\(TextLayout.safe($0))'" } ?? "that"
+            miss(style: style, reason: "\(name) is not run during this step: it would change things the lesson relies on.")
+        }
+    }
+
+    /// Whether the step's check holds now (an `expect`, run quietly); true without one.
+    private func checkHolds() async -> Bool {
+        guard let check = tutor?.step.check else { return true }
+        return await quietly("expect " + check) == ExitStatus.success
+    }
+
+    private func miss(style: Style, reason: String?) {
+        guard let tutor else { return }
+        tutor.misses += 1
+        if let reason { environment.console.err(style.yellow(reason)) }
+        if tutor.misses >= 2 {
+            environment.console.err(style.yellow("This step asks for: ") + expandedStepCommand())
+        } else {
+            let hint =
+                tutor.step.hint ?? "This step asks for \(Lesson.commandName(tutor.step.command) ?? "another command"); hint shows the whole line."
+            environment.console.err(style.yellow("hint: ") + hint)
+        }
+    }
+
+    /// Moves to the next step (saving progress), or finishes the lesson.
+    private func advance() async {
+        guard let tutor else { return }
+        tutor.index += 1
+        tutor.misses = 0
+        saveProgress(tutor, done: tutor.isFinished)
+        if tutor.isFinished {
+            for case .say(let text) in tutor.lesson.closing { environment.console.err(text) }
+            for case .run(let command, _) in tutor.lesson.closing { _ = await quietly(command) }
+            let style = Style(enabled: environment.console.colorOnError(session.settings))
+            var done = "✓ Lesson \(tutor.label) done: \(tutor.lesson.title)."
+            if let number = tutor.number, number < ShippedLessons.sources.count, let next = ShippedLessons.lessons[safe: number] {
+                done += " Next: tutorial \(number + 1) (\(next.title))."
+            } else if tutor.number != nil {
+                done += " That was the last lesson: tutorial lists them all."
+            }
+            environment.console.err(style.green(done))
+            leaveLesson(finished: true)
+        } else {
+            await introduceStep()
+        }
+    }
+
+    /// Ends the lesson: the session it replaced comes back; progress stays for `tutorial N`.
+    func leaveLesson(finished: Bool) {
+        guard let tutor else { return }
+        self.tutor = nil
+        if let saved = tutor.savedSession { session = saved } else { session.variables["lesson_dir"] = nil }
+        if !finished {
+            let style = Style(enabled: environment.console.colorOnError(session.settings))
+            environment.console.err(
+                style.dim(
+                    "Left lesson \(tutor.label) at step \(tutor.index + 1) of \(tutor.lesson.steps.count); tutorial \(tutor.label) goes on from there."
+                ))
+        }
+    }
+
+    private func saveProgress(_ tutor: Tutor, done: Bool) {
+        let path = TutorialProgress.defaultPath()
+        var progress = TutorialProgress.load(path: path)
+        let before = progress.lessons[tutor.lesson.name]
+        progress.lessons[tutor.lesson.name] = .init(step: done ? tutor.lesson.steps.count : tutor.index, done: done || (before?.done ?? false))
+        do {
+            try progress.save(path: path)
+        } catch {
+            environment.console.err("warning: \(error)")
+        }
+    }
+
+    /// Runs `line` on the session with nothing shown, and nothing recorded by `record`; returns
+    /// its status.
+    private func quietly(_ line: String) async -> Int32 {
+        var working = session
+        let recorder = environment.recorder
+        environment.recorder = nil
+        let status = await environment.console.muted { await execute(line, place: nil, session: &working) }
+        if environment.recorder == nil { environment.recorder = recorder }
+        session = working
+        return status
+    }
+
+    /// The step's command with the lesson's variables filled in, as the learner would type it.
+    private func expandedStepCommand() -> String {
+        guard let tutor else { return "" }
+        var text = tutor.step.command
+        for (name, value) in session.variables.sorted(by: { $0.key.count > $1.key.count }) {
+            text = text.replacing("${\(name)}", with: value).replacing("$\(name)", with: value)
+        }
+        return text
+    }
+}
+
+extension ShippedLessons {
+    /// The shipped lessons, parsed (a test proves each parses).
+    @MainActor static let lessons: [Lesson] = sources.compactMap { source in
+        try? Lesson.parse(source) { CommandRegistry.standard.command(named: $0) != nil }
+    }
+}
+
+extension Array {
+    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
+}

@@ -1,0 +1,175 @@
+/// The lessons that come with the shell, in order. They run on the built-in simulator, whose
+/// sample tasks are always the same three: a finished one (f2dc2742), an exhausted one
+/// (af181d0f) and a running one (a26bb1fb). `tutorial print N` shows each as a file, to start a
+/// lesson of one's own from.
+enum ShippedLessons {
+    static let sources: [String] = [firstSteps, resume, exhaustion, watching, scripts]
+
+    static let firstSteps = """
+        lesson first-steps
+        title First steps
+        about Tasks, use, status, results and show: read what a search found.
+
+        say Deep Search finds companies that match a query. Each search is a discovery task that runs
+        say on its own through a funnel: candidates are discovered, enriched and evaluated, and those
+        say that fit best become high-fit results.
+        say
+        say This account already has a few tasks. List them:
+        step tasks
+        check error == 200
+        hint tasks lists the tasks of the account, newest first.
+
+        run set done_task f2dc2742-d69d-450d-9ad8-6c34ed7a510f
+        say The third one is done. Make it the current task with use and its id: the first few
+        say characters are enough, and Tab completes them.
+        step use $done_task
+        check id == $done_task
+        hint use takes a task id, or the start of one: use f2dc
+
+        say The prompt now shows the task and its status. status draws its funnel:
+        step status
+        check num_results == 25
+
+        say results shows the best companies first, in a table fitted to your terminal:
+        step results --limit 5
+        hint results --limit 5 shows the first five rows.
+
+        say Each row has a rank. show prints one company in full: what it does, where it is, and how
+        say it meets each criterion of the task.
+        step show 1
+        hint show takes a rank from the table: show 1
+
+        say That is the loop: tasks, use, status, results, show. help lists every command, and
+        say help COMMAND explains one.
+        """
+
+    static let resume = """
+        lesson resume
+        title Resume and the 250 cap
+        about Start a task, watch it, ask for more with resume, up to 250.
+
+        run set poll_interval 0.5
+        say create starts a task: describe the companies you want and how many results.
+        step create "vertical SaaS companies serving freight forwarding" --results 20
+        check desired_num_results == 20
+        hint Type the whole line: create, the query in quotes, --results 20.
+
+        say The task runs on its own. watch follows it through the funnel until it is done (Ctrl-C
+        say stops watching, never the task).
+        step watch
+        check status == done
+
+        say Need more? resume asks the same task for more results: resume 30 raises its target by
+        say 30, and it runs again from where it stopped.
+        step resume 30
+        check desired_num_results == 50
+
+        say Watch it again:
+        step watch
+        check num_results == 50
+
+        say One task holds at most 250 results. Ask for more than is left, and the target stops at
+        say the cap:
+        step resume 250
+        check desired_num_results == 250
+
+        say At the cap, nothing more can be asked of this task. try runs a command that may fail and
+        say goes on; the error says what to do instead.
+        step try resume 10
+        check error == 400
+        hint try resume 10: the API refuses it, and the lesson expects that.
+
+        say A task at the cap is full: the next results come from a new task, which can leave out
+        say what this one found (the next lesson shows how).
+        """
+
+    static let exhaustion = """
+        lesson exhaustion
+        title Exhaustion and --exclude-task
+        about A search that runs dry, and searching again without repeats.
+
+        run set exhausted_task af181d0f-3b42-41d0-833e-08e6b53c9f20
+        say Some searches run dry: the candidates run out before the target. The task still ends
+        say done, with fewer results, and is_exhausted says so. Make the exhausted task current:
+        step use $exhausted_task
+        check id == $exhausted_task
+        hint use af181d0f (Tab completes the id once tasks has listed it).
+
+        say status shows how far it got:
+        step status
+        check num_results == 31
+
+        say resume cannot help: there is nothing more to find, and the API refuses. try shows the
+        say error and goes on:
+        step try resume 10
+        check error == 400
+
+        say To search again around the same idea without the companies you already have, start a new
+        say task that leaves out what this one returned:
+        step create "sustainable clothing manufacturers in Dongguan" --results 10 --exclude-task $exhausted_task
+        check desired_num_results == 10
+        hint create "sustainable clothing manufacturers in Dongguan" --results 10 --exclude-task af181d0f
+
+        say --exclude DOMAIN leaves out single companies the same way. Exhausted is not failed: the
+        say task did its work, the query was narrow.
+        """
+
+    static let watching = """
+        lesson watching
+        title Watching a task
+        about Follow a running task, and let the prompt say when one ends.
+
+        run set poll_interval 0.5
+        run set running_task a26bb1fb-654f-4f3c-a4d4-28d9da995cb5
+        say One task of this account is still running. Make it current:
+        step use $running_task
+        hint use a26bb1fb
+
+        say watch draws the funnel as it fills: discovered, enriched, evaluated, high-fit. Ctrl-C
+        say stops watching (never the task); let it finish or stop it, either is fine.
+        step watch
+
+        say You do not have to watch. Start a small task and go on working:
+        step create "cold chain logistics startups in the Nordics" --results 5
+        check desired_num_results == 5
+
+        say Meanwhile the prompt is yours. Look at the other tasks:
+        step tasks
+
+        say When a task you made, resumed or used ends, a line like
+        say [1a2b3c4d done · 5 of 5 results · 1 min] appears above the prompt, and what you were
+        say typing stays as it was. set notify off turns these lines off.
+        """
+
+    static let scripts = """
+        lesson scripts
+        title Scripts: record, expect, play back
+        about Record what you type, check it with expect, play it back.
+
+        run set done_task f2dc2742-d69d-450d-9ad8-6c34ed7a510f
+        say Everything you type can become a script. record writes each command that works into a
+        say file, from now until record stop:
+        step record $lesson_dir/first.exsh
+        hint record $lesson_dir/first.exsh ($lesson_dir is a folder made for this lesson)
+
+        say Do a little work. Pick the finished task:
+        step use $done_task
+
+        say expect checks a field of the last answer, and fails a script when it does not hold:
+        step expect status == done
+        hint expect status == done
+
+        say It compares numbers and text too: num_results, desired_num_results, results[0].company_name...
+        step expect num_results >= 20
+
+        say Stop recording:
+        step record stop
+
+        say The file is plain text, one command a line. Play it back with source:
+        step source $lesson_dir/first.exsh
+
+        say From a terminal, extruct-shell first.exsh plays a script too; it stops at the first command
+        say or expect that fails, with its file and line (exit status 3 for an expect), and --step
+        say presents it live, one key at a time.
+        """
+}

@@ -1,0 +1,73 @@
+import DeepSearch
+import FoundationEssentials
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// A lesson in progress at the prompt: which step it waits for, how often the learner missed it,
+/// and what to put back when it ends.
+@MainActor
+final class Tutor {
+    let lesson: Lesson
+    /// Its number among the shipped lessons (nil: loaded from a file).
+    let number: Int?
+    /// The step the lesson waits for.
+    var index: Int
+    /// Commands typed for this step that were not it.
+    var misses = 0
+    /// The session to put back when the lesson ends, when the lesson moved it onto a simulator.
+    var savedSession: Session?
+    /// A folder of the lesson's own (`$lesson_dir`), for files it writes.
+    let directory: String
+
+    init(lesson: Lesson, number: Int?, index: Int, directory: String) {
+        self.lesson = lesson
+        self.number = number
+        self.index = index
+        self.directory = directory
+    }
+
+    /// `2`, or the name of a lesson read from a file.
+    var label: String { number.map(String.init) ?? lesson.name }
+    var step: Lesson.Step { lesson.steps[index] }
+    var isFinished: Bool { index >= lesson.steps.count }
+
+    /// Before the prompt: `lesson 2 · 3/6 `.
+    var promptPrefix: String { "lesson \(label) · \(min(index + 1, lesson.steps.count))/\(lesson.steps.count) " }
+
+    /// How a typed line relates to the step.
+    enum Verdict: Equatable {
+        /// The step's command (by name): run it, then check.
+        case attempt
+        /// Another command that only reads: run it, then a hint.
+        case harmless
+        /// Another command that would change something (create, resume, export…): not run.
+        case refused
+        /// Help for the lesson or the shell (`help`, `tutorial`, `exit`): run it, no miss.
+        case aside
+    }
+
+    /// Commands that change things on the API or on disk: not run when they are not the step.
+    static let consequential: Set<String> = ["create", "resume", "raw", "export", "record", "source", "token"]
+    static let asides: Set<String> = ["help", "tutorial", "exit", "quit", "history", "clear"]
+
+    /// Judges `line` against the step; `canonical` maps an alias to its command's name.
+    func verdict(for line: String, canonical: (String) -> String?) -> Verdict {
+        // An unknown command runs too: the shell says what it may have meant.
+        guard let typed = Lesson.commandName(line).flatMap(canonical) else { return .harmless }
+        if Self.asides.contains(typed) { return .aside }
+        let expected = Lesson.commandName(step.command).flatMap(canonical)
+        if typed == expected { return .attempt }
+        return Self.consequential.contains(typed) ? .refused : .harmless
+    }
+
+    /// Makes the lesson's folder (`$TMPDIR/extruct-lesson-XXXXXX`).
+    static func makeDirectory() -> String {
+        let base = Environment.value("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
+        var template = Array((base + "/extruct-lesson-XXXXXX").utf8CString)
+        let made = template.withUnsafeMutableBufferPointer { $0.baseAddress.flatMap { mkdtemp($0) } }
+        guard made != nil else { return base }
+        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+    }
+}

@@ -1,0 +1,184 @@
+import DeepSearchSimulator
+import Foundation
+import TestSupport
+import Testing
+
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// The guided tutorial through the built binary on a real pseudo-terminal: a learner who types
+/// what each shipped lesson asks finishes it; a wrong command gets a hint and the lesson goes on;
+/// progress survives a restart; a session on another API gets a simulator of its own.
+@Suite(.serialized) struct TutorialTests {
+    /// A fast built-in simulator, a private state folder.
+    func environment(_ home: TemporaryDirectory, extra: [String: String] = [:]) -> [String: String] {
+        testEnvironment(home: home.path, extra: ["EXTRUCT_DEMO_SPEED": "2000"].merging(extra) { $1 })
+    }
+
+    /// The steps of shipped lesson `number`, as `tutorial print` shows its file.
+    func steps(of number: Int, home: TemporaryDirectory) async throws -> [String] {
+        let printed = try await runShell(["--demo", "-c", "tutorial print \(number)"], home: home.path, extraEnvironment: environment(home))
+        #expect(printed.status == 0, "\(printed.stderr)")
+        return printed.stdout.split(separator: "\n").filter { $0.hasPrefix("step ") }.map { String($0.dropFirst(5)) }
+    }
+
+    /// Types each step at the prompt that asks for it.
+    func follow(_ steps: [String], lesson: String, on pty: PseudoTerminal, from first: Int = 0, to end: Int? = nil) async throws {
+        for (offset, command) in steps.enumerated().prefix(end ?? steps.count).dropFirst(first) {
+            try await waitForLessonPrompt("lesson \(lesson) · \(offset + 1)/\(steps.count) ", on: pty)
+            let before = pty.mark
+            pty.type(command + "\r")
+            try await pty.wait(for: "\r\n", after: before)
+        }
+    }
+
+    /// Waits until `prompt` is the last thing on the screen and the editor reads keys.
+    func waitForLessonPrompt(_ prompt: String, on pty: PseudoTerminal) async throws {
+        try await pty.wait(for: "'\(prompt)' at the end") { screen in
+            guard let range = screen.range(of: prompt, options: .backwards) else { return false }
+            return screen[range.upperBound...].hasSuffix("> ") && !screen[range.upperBound...].contains("\n")
+        }
+        try await pty.waitForPrompt(after: max(0, pty.mark - 2))
+    }
+
+    @Test(arguments: 1...5)
+    func aLearnerWhoTypesEachStepFinishesTheLesson(_ number: Int) async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let steps = try await steps(of: number, home: home)
+        #expect(steps.count >= 4)
+        let pty = try PseudoTerminal(Binaries.shell, ["--tutorial", "--no-history"], environment: environment(home), columns: 120, rows: 40)
+        defer { pty.terminate() }
+        try await pty.wait(for: "tutorial N starts lesson N")
+        try await pty.run("tutorial \(number)")
+        try await follow(steps, lesson: String(number), on: pty)
+        try await pty.wait(for: "✓ Lesson \(number) done", timeout: 60)
+        #expect(!pty.screen.contains("This step asks for"), "no step was missed: \(pty.screen.suffix(3000))")
+        #expect(pty.screen.components(separatedBy: "✓").count - 1 == steps.count + 1, "each step ticked once, then the lesson")
+
+        let progress = try String(contentsOfFile: home.path + "/state/extruct-shell/tutorial.json", encoding: .utf8)
+        #expect(progress.contains("\"done\": true"))
+        var info = stat()
+        #expect(stat(home.path + "/state/extruct-shell/tutorial.json", &info) == 0 && info.st_mode & 0o777 == 0o600)
+        let mark = try await pty.run("tutorial")
+        try await pty.wait(for: "tutorial N starts", after: mark)
+        #expect(pty.text(since: mark).contains("done"))
+    }
+
+    @Test func aWrongCommandGetsAHintAndTheLessonGoesOn() async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let pty = try PseudoTerminal(
+            Binaries.shell, ["--tutorial", "--no-history", "--no-color"], environment: environment(home), columns: 120, rows: 40)
+        defer { pty.terminate() }
+        try await pty.wait(for: "tutorial N starts lesson N")
+        try await pty.run("tutorial 1")
+        try await waitForLessonPrompt("lesson 1 · 1/5 ", on: pty)
+
+        // Harmless but not the step: it runs, and a hint follows.
+        var mark = pty.mark
+        pty.type("echo not yet\r")
+        try await pty.wait(for: "hint: tasks lists the tasks", after: mark)
+        #expect(pty.text(since: mark).contains("\r\nnot yet\r\n"), "a harmless command still runs")
+        // A second miss, with a command that would change things: not run; the command shown.
+        try await waitForLessonPrompt("lesson 1 · 1/5 ", on: pty)
+        mark = pty.mark
+        pty.type("create \"not now\" --results 5\r")
+        try await pty.wait(for: "This step asks for: tasks", after: mark)
+        #expect(pty.text(since: mark).contains("'create' is not run during this step"))
+        #expect(!pty.text(since: mark).contains("created task"))
+        // hint shows the command; skip does the step and moves on.
+        try await waitForLessonPrompt("lesson 1 · 1/5 ", on: pty)
+        mark = pty.mark
+        pty.type("hint\r")
+        try await pty.wait(for: "type: tasks", after: mark)
+        try await waitForLessonPrompt("lesson 1 · 1/5 ", on: pty)
+        mark = pty.mark
+        pty.type("skip\r")
+        try await pty.wait(for: "sustainable clothing manufacturers", after: mark)
+        try await waitForLessonPrompt("lesson 1 · 2/5 ", on: pty)
+        // A command for this step that fails its check is a miss too.
+        mark = pty.mark
+        pty.type("use af181d0f-3b42-41d0-833e-08e6b53c9f20\r")
+        try await pty.wait(for: "hint: use takes a task id", after: mark)
+        try await waitForLessonPrompt("lesson 1 · 2/5 ", on: pty)
+        // tutorial stop leaves the lesson; the shell goes on.
+        mark = pty.mark
+        pty.type("tutorial stop\r")
+        try await pty.wait(for: "Left lesson 1 at step 2 of 5", after: mark)
+        try await pty.waitForPrompt(after: mark)
+        #expect(!pty.text(since: mark).contains("lesson 1 ·"))
+    }
+
+    @Test func progressSurvivesARestartAndTheSessionIsPlayedBackToWhereItWas() async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let steps = try await steps(of: 1, home: home)
+        do {
+            let pty = try PseudoTerminal(Binaries.shell, ["--tutorial", "--no-history"], environment: environment(home), columns: 120, rows: 40)
+            defer { pty.terminate() }
+            try await pty.wait(for: "tutorial N starts lesson N")
+            try await pty.run("tutorial 1")
+            try await follow(steps, lesson: "1", on: pty, to: 2)
+            // Ctrl-D leaves the lesson, not the shell; a second one leaves the shell.
+            try await waitForLessonPrompt("lesson 1 · 3/5 ", on: pty)
+            let mark = pty.mark
+            pty.type("\u{04}")
+            try await pty.wait(for: "Left lesson 1 at step 3 of 5; tutorial 1 goes on from there", after: mark)
+            try await pty.waitForPrompt(after: mark)
+            pty.type("\u{04}")
+            #expect(try await pty.waitForExit() == 0)
+        }
+        let pty = try PseudoTerminal(Binaries.shell, ["--tutorial", "--no-history"], environment: environment(home), columns: 120, rows: 40)
+        defer { pty.terminate() }
+        try await pty.wait(for: "tutorial N starts lesson N")
+        #expect(pty.screen.contains("at step 3 of 5"))
+        try await pty.run("tutorial 1")
+        try await pty.wait(for: "Going on at step 3")
+        // The task chosen before the restart is current again.
+        try await waitForLessonPrompt("lesson 1 · 3/5 extruct f2dc2742 [", on: pty)
+        try await follow(steps, lesson: "1", on: pty, from: 2)
+        try await pty.wait(for: "✓ Lesson 1 done")
+    }
+
+    @Test func aSessionOnAnotherAPIGetsASimulatorForTheLessonAndComesBack() async throws {
+        try await SimulatorFixture.with { api in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let lesson = try home.write(
+                "ours.lesson",
+                """
+                # A team's own lesson.
+                lesson our-onboarding
+                title Our onboarding
+                about Say hello, then list the tasks.
+                say Say hello first:
+                step echo hello
+                say Now the tasks of this (simulated) account:
+                step tasks
+                check error == 200
+                say Welcome aboard.
+                """)
+            let env = environment(home, extra: api.shellEnvironment)
+            let pty = try PseudoTerminal(Binaries.shell, ["--no-history"], environment: env, columns: 120, rows: 40)
+            defer { pty.terminate() }
+            try await pty.run("tutorial \(lesson)")
+            try await pty.wait(for: "This lesson runs on a simulator of the API at http://127.0.0.1:")
+            #expect(!pty.screen.contains("simulator of the API at \(api.url):"))
+            try await follow(["echo hello", "tasks"], lesson: "our-onboarding", on: pty)
+            try await pty.wait(for: "✓ Lesson our-onboarding done: Our onboarding.")
+            #expect(pty.screen.contains("Welcome aboard."))
+            #expect(api.simulator.journal.total == 0, "nothing of the lesson reached the session's API")
+            // The session is back on its own API.
+            let mark = try await pty.run("tasks")
+            try await pty.waitForPrompt(after: mark)
+            #expect(api.count("GET", "/v1/discovery_tasks") == 1)
+
+            // A lesson file with a mistake is refused with its place.
+            let broken = try home.write("broken.lesson", "lesson broken\nsya hello\nstep tasks\n")
+            let refused = try await pty.run("tutorial \(broken)")
+            try await pty.wait(for: "broken.lesson:2: unknown directive 'sya'", after: refused)
+        }
+    }
+}
