@@ -44,7 +44,10 @@ import Testing
                 record stop
                 """
             try home.write("s.exsh", script)
-            for arguments in [["--record-http", "c.jsonl", "--echo", "s.exsh"], ["--dry-run", "--echo", "s.exsh"], ["--json", "s.exsh"]] {
+            for arguments in [
+                ["--record-http", "c.jsonl", "--echo", "s.exsh"], ["--dry-run", "--echo", "s.exsh"], ["--json", "s.exsh"],
+                ["--cast", "s.cast", "--typing", "0", "s.exsh"],
+            ] {
                 let run = try await runShell(arguments, home: home.path, extraEnvironment: env, directory: home.path)
                 #expect(run.status == 0, "\(arguments): \(run.stderr)")
                 output += run.stdout + run.stderr
@@ -59,7 +62,7 @@ import Testing
 
             // Interactive: the token typed at a prompt that does not echo, then used.
             let pty = try PseudoTerminal(
-                Binaries.shell, ["--debug"],
+                Binaries.shell, ["--debug", "--cast", home.file("i.cast")],
                 environment: testEnvironment(home: home.path, extra: sim.shellEnvironment.filter { $0.key != "EXTRUCT_API_TOKEN" }))
             defer { pty.terminate() }
             var mark = try await pty.run("token --prompt")
@@ -74,6 +77,20 @@ import Testing
             _ = try await pty.waitForExit()
             output += pty.screen
 
+            // A token typed inline at the prompt shows on that screen as typed, but never reaches
+            // the recording of it (the files are searched below).
+            let inline = try PseudoTerminal(
+                Binaries.shell, ["--cast", home.file("inline.cast"), "--no-history"],
+                environment: testEnvironment(home: home.path, extra: sim.shellEnvironment.filter { $0.key != "EXTRUCT_API_TOKEN" }))
+            defer { inline.terminate() }
+            mark = try await inline.run("token \(Self.token)")
+            try await inline.waitForPrompt(after: mark)
+            mark = try await inline.run("tasks")
+            try await inline.waitForPrompt(after: mark)
+            inline.type("\u{04}")
+            _ = try await inline.waitForExit()
+            #expect(FileManager.default.fileExists(atPath: home.file("inline.cast")))
+
             #expect(!output.contains(Self.token), "no byte of output holds the token")
             #expect(output.contains("Bearer …"), "debug logging was on")
             for file in home.allFiles() where !file.hasSuffix("s.exsh") {
@@ -82,6 +99,8 @@ import Testing
             }
             #expect(home.read("rec.exsh")?.contains("token $EXTRUCT_API_TOKEN") == true)
             #expect(home.mode("c.jsonl") == 0o600)
+            #expect(home.mode("s.cast") == 0o600 && home.mode("i.cast") == 0o600 && home.mode("inline.cast") == 0o600)
+            #expect(home.read("inline.cast")?.contains("token …") == true)
             #expect(home.mode("state/extruct-shell/history") == 0o600)
             #expect(home.read("state/extruct-shell/history")?.contains("token --prompt") == true)
         }
