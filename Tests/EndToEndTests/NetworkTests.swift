@@ -51,6 +51,18 @@ import Testing
             let missing = try await shell(["--ca-file", home.file("none.pem"), "-c", "tasks"], home, base)
             #expect(missing.status == 2)
             #expect(missing.stderr == "error: cannot read the CA file \(home.file("none.pem")) (from --ca-file): no such file\n")
+            // Checked at start without parsing (a system bundle would cost every start 3.5 ms): a
+            // file with no certificate at all is refused then; one whose certificate TLS cannot
+            // read is named when the first connection needs it, once.
+            try home.write("empty.pem", "not a certificate\n")
+            let empty = try await shell(["--ca-file", home.file("empty.pem"), "-c", "tasks"], home, base)
+            #expect(empty.status == 2)
+            #expect(empty.stderr == "error: the CA file \(home.file("empty.pem")) (from --ca-file) holds no PEM certificate\n")
+            try home.write("broken.pem", "-----BEGIN CERTIFICATE-----\nZ2FyYmFnZQ==\n-----END CERTIFICATE-----\n")
+            let broken = try await shell(["--ca-file", home.file("broken.pem"), "-c", "tasks"], home, base)
+            #expect(broken.status == 1)
+            #expect(broken.stderr.contains("a CA file given to trust holds a certificate TLS cannot read"), "\(broken.stderr)")
+            #expect(sim.count("GET") == 4, "the three trusted runs and the profile's; nothing was sent with the broken file")
         }
     }
 

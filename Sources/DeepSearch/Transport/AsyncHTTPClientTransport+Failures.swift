@@ -123,6 +123,11 @@ extension AsyncHTTPClientTransport {
         case .uncleanShutdown:
             // The connection ended without TLS's closing message, after the handshake: cut.
             return TransportFailure.closedEarly(request)
+        case .failedToLoadCertificate, .failedToLoadPrivateKey:
+            // A CA file checked at start (it has a PEM certificate marker) that TLS cannot read.
+            return DeepSearchError(
+                .tls, "\(place): a CA file given to trust holds a certificate TLS cannot read",
+                advice: "check the files of --ca-file, EXTRUCT_CA_FILE, the profile's ca_file and SSL_CERT_FILE: each must hold PEM certificates")
         default:
             return DeepSearchError(
                 .tls, "\(place): the TLS connection failed", advice: "check the API URL, and whether a proxy or firewall is in the way")
