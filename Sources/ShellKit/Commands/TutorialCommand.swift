@@ -81,10 +81,8 @@ struct TutorialCommand: ShellCommand {
                 state = style.dim("\(lesson.steps.count) steps")
             }
             let title = lesson.title + String(repeating: " ", count: max(0, titleWidth - TextWidth.of(lesson.title)))
-            let room = max(20, context.width - titleWidth - 24)
-            context.console.out(
-                "\(String(repeating: " ", count: index + 1 < 10 ? 2 : 1))\(index + 1)  \(style.bold(title))  \(TextLayout.truncate(lesson.about, to: room))  \(state)"
-            )
+            context.console.out("\(String(repeating: " ", count: index + 1 < 10 ? 2 : 1))\(index + 1)  \(style.bold(title))  \(state)")
+            if !lesson.about.isEmpty { context.console.out("     " + TextLayout.truncate(lesson.about, to: max(20, context.width - 5))) }
         }
         context.console.out(style.dim("tutorial N starts lesson N (or goes on where you left it); tutorial stop leaves it."))
     }
