@@ -82,6 +82,19 @@ final class SpyTransport: HTTPTransport {
 
     func shutdown() async { await inner.shutdown() }
 
+    /// Runs `body`, then shuts the transport down whether it threw or not: AsyncHTTPClient traps
+    /// in a debug build when a client is dropped without being shut down.
+    func shuttingDown<T>(after body: () async throws -> T) async throws -> T {
+        do {
+            let value = try await body()
+            await shutdown()
+            return value
+        } catch {
+            await shutdown()
+            throw error
+        }
+    }
+
     func concurrencyLimit(for baseURL: String) -> Int { inner.concurrencyLimit(for: baseURL) }
 }
 

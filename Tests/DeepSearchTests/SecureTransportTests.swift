@@ -32,8 +32,7 @@ import Testing
         try await SimulatorFixture.with(scheme: .https) { sim in
             #expect(sim.url.hasPrefix("https://"))
             let (client, spy) = client(sim.url, network: trusting(sim))
-            for _ in 0..<20 { _ = try await client.listTasks() }
-            await spy.shutdown()
+            try await spy.shuttingDown { for _ in 0..<20 { _ = try await client.listTasks() } }
             #expect(sim.count("GET") == 20)
             #expect(sim.simulator.journal.connections == 1, "keep-alive over TLS")
         }
@@ -142,8 +141,7 @@ import Testing
             let proxy = try ConnectProxy(hosts: ["api.extruct.test": "127.0.0.1"])
             defer { proxy.stop() }
             let (client, spy) = try proxied(sim, proxy)
-            for _ in 0..<5 { _ = try await client.listTasks() }
-            await spy.shutdown()
+            try await spy.shuttingDown { for _ in 0..<5 { _ = try await client.listTasks() } }
             #expect(proxy.connects == ["api.extruct.test:\(sim.running.port)"], "one tunnel, to the name: the proxy resolves it")
             #expect(sim.count("GET") == 5)
         }
@@ -154,8 +152,7 @@ import Testing
             let proxy = try ConnectProxy(hosts: ["api.extruct.test": "127.0.0.1"])
             defer { proxy.stop() }
             let (client, spy) = try proxied(sim, proxy)
-            _ = try await client.listTasks()
-            await spy.shutdown()
+            _ = try await spy.shuttingDown { try await client.listTasks() }
             // AsyncHTTPClient tunnels plain http through the proxy as well (CONNECT).
             #expect(proxy.connects == ["api.extruct.test:\(sim.running.port)"])
             #expect(sim.count("GET") == 1)
@@ -181,8 +178,7 @@ import Testing
             #expect(refused?.description.contains("refused the credentials in its URL") == true)
             #expect(refused?.description.contains("wrong") == false)
             let (good, spy3) = try proxied(sim, proxy, user: "alice:s3cret")
-            _ = try await good.listTasks()
-            await spy3.shutdown()
+            _ = try await spy3.shuttingDown { try await good.listTasks() }
             #expect(proxy.authorizations.last == "Basic " + Data("alice:s3cret".utf8).base64EncodedString())
         }
     }
