@@ -72,6 +72,11 @@ public func testEnvironment(home: String, extra: [String: String] = [:]) -> [Str
         "HOME": home, "XDG_STATE_HOME": home + "/state", "XDG_CONFIG_HOME": home + "/config",
         "LANG": "C.UTF-8", "TERM": "xterm-256color", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
     ]
+    // Under scripts/sanitize the binaries are sanitized too: they take its options (the leak
+    // suppressions) from the test process.
+    for name in ["ASAN_OPTIONS", "LSAN_OPTIONS", "TSAN_OPTIONS", "UBSAN_OPTIONS"] {
+        if let value = ProcessInfo.processInfo.environment[name] { env[name] = value }
+    }
     for (k, v) in extra { env[k] = v }
     return env
 }
