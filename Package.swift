@@ -45,7 +45,8 @@ let package = Package(
             providers: [.apt(["libedit-dev"])]
         ),
         // Manual pages as data, rendered to roff and Markdown; options read from ArgumentParser.
-        .target(name: "Manual", swiftSettings: swiftSettings),
+        .target(
+            name: "Manual", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: swiftSettings),
         // Async-signal-safe signal plumbing and the editor's read function, which must be C.
         .target(name: "CLineSupport", dependencies: ["CEditLine"]),
         .target(

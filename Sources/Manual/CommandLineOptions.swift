@@ -1,8 +1,21 @@
+import ArgumentParser
 import FoundationEssentials
 
 /// The options of a program as ArgumentParser describes them (`--experimental-dump-help`), as
 /// manual items: the man page's OPTIONS come from the very parser that reads them.
 public enum CommandLineOptions {
+    /// The OPTIONS items of `command`, as its parser describes them (`--experimental-dump-help`).
+    public static func items(of command: any ParsableCommand.Type) throws -> [ManualPage.Item] {
+        let dump: String
+        do {
+            _ = try command.parseAsRoot(["--experimental-dump-help"])
+            dump = ""
+        } catch {
+            dump = command.fullMessage(for: error)
+        }
+        return try items(fromHelpDump: dump)
+    }
+
     /// The OPTIONS items of the tool described by `dump` (ArgumentParser's JSON, version 0):
     /// every displayed option and flag, then the arguments; `--help` and `--version` last.
     public static func items(fromHelpDump dump: String) throws -> [ManualPage.Item] {

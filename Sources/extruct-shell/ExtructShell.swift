@@ -283,7 +283,7 @@ enum Main {
     @MainActor
     static func manual(_ format: ManualPage.Format) -> Int32 {
         do {
-            let options = try CommandLineOptions.items(fromHelpDump: ExtructShell.helpDump())
+            let options = try CommandLineOptions.items(of: ExtructShell.self)
             print(ShellManual.page(options: options).rendered(as: format), terminator: "")
             return 0
         } catch {
@@ -365,17 +365,5 @@ actor BuiltInSimulator {
     func stop() async {
         await running?.stop()
         running = nil
-    }
-}
-
-extension ParsableCommand {
-    /// ArgumentParser's JSON description of this command's options (`--experimental-dump-help`).
-    static func helpDump() -> String {
-        do {
-            _ = try parseAsRoot(["--experimental-dump-help"])
-            return ""
-        } catch {
-            return fullMessage(for: error)
-        }
     }
 }

@@ -97,7 +97,7 @@ struct ExtructSim: AsyncParsableCommand {
     func run() async throws {
         if let format = generateManual {
             guard let format = ManualPage.Format(rawValue: format) else { throw ValidationError("--generate-manual takes roff or markdown") }
-            let options = try CommandLineOptions.items(fromHelpDump: Self.helpDump())
+            let options = try CommandLineOptions.items(of: Self.self)
             print(SimulatorManual.page(options: options).rendered(as: format), terminator: "")
             return
         }
@@ -161,17 +161,5 @@ struct ExtructSim: AsyncParsableCommand {
             }
         }
         try await app.runService()
-    }
-}
-
-extension ExtructSim {
-    /// ArgumentParser's JSON description of the options (`--experimental-dump-help`).
-    static func helpDump() -> String {
-        do {
-            _ = try parseAsRoot(["--experimental-dump-help"])
-            return ""
-        } catch {
-            return fullMessage(for: error)
-        }
     }
 }

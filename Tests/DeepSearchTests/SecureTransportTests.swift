@@ -53,46 +53,42 @@ import Testing
         }
     }
 
-    @Test func anExpiredCertificateGivesItsDate() async throws {
-        let now = Date()
-        let authority = try ThrowawayCertificateAuthority(
-            names: SimulatorFixture.certificateNames, validity: now.addingTimeInterval(-30 * 86_400)..<now.addingTimeInterval(-86_400))
+    /// The error of one request to a simulator serving `authority`'s certificate, its CA trusted;
+    /// with the simulator's URL and how many requests the transport sent.
+    func firstFailure(servedWith authority: ThrowawayCertificateAuthority) async throws -> (DeepSearchError?, url: String, sent: Int) {
         try await SimulatorFixture.with(configure: { c in
             c.tls = SimulatorTLSIdentity(certificateChainPEM: authority.serverCertificateChainPEM, privateKeyPEM: authority.serverPrivateKeyPEM)
         }) { sim in
-            let path = NSTemporaryDirectory() + "expired-ca-\(UUID().uuidString.prefix(6)).pem"
+            let path = NSTemporaryDirectory() + "ca-\(UUID().uuidString.prefix(6)).pem"
             try authority.writeCACertificate(to: path)
             defer { try? FileManager.default.removeItem(atPath: path) }
             let (client, spy) = client(
                 sim.url, network: NetworkConfiguration(trustedCertificateFiles: [CertificateFile(path: path, origin: "the test")]))
             let error = await expectError { _ = try await client.listTasks() }
             await spy.shutdown()
-            #expect(error?.code == .tls)
-            #expect(error?.message.hasPrefix("cannot reach \(sim.url): its certificate expired on ") == true, "\(error?.description ?? "none")")
-            #expect(error?.advice == "check this machine's date; if it is right, the server must renew its certificate")
-            #expect(spy.requests.count == 1)
+            return (error, sim.url, spy.requests.count)
         }
     }
 
+    @Test func anExpiredCertificateGivesItsDate() async throws {
+        let now = Date()
+        let (error, url, sent) = try await firstFailure(
+            servedWith: ThrowawayCertificateAuthority(
+                names: SimulatorFixture.certificateNames, validity: now.addingTimeInterval(-30 * 86_400)..<now.addingTimeInterval(-86_400)))
+        #expect(error?.code == .tls)
+        #expect(error?.message.hasPrefix("cannot reach \(url): its certificate expired on ") == true, "\(error?.description ?? "none")")
+        #expect(error?.advice == "check this machine's date; if it is right, the server must renew its certificate")
+        #expect(sent == 1)
+    }
+
     @Test func aCertificateForAnotherHostNamesBoth() async throws {
-        let authority = try ThrowawayCertificateAuthority(names: ["api.extruct.test"])
-        try await SimulatorFixture.with(configure: { c in
-            c.tls = SimulatorTLSIdentity(certificateChainPEM: authority.serverCertificateChainPEM, privateKeyPEM: authority.serverPrivateKeyPEM)
-        }) { sim in
-            let path = NSTemporaryDirectory() + "other-ca-\(UUID().uuidString.prefix(6)).pem"
-            try authority.writeCACertificate(to: path)
-            defer { try? FileManager.default.removeItem(atPath: path) }
-            let (client, spy) = client(
-                sim.url, network: NetworkConfiguration(trustedCertificateFiles: [CertificateFile(path: path, origin: "the test")]))
-            let error = await expectError { _ = try await client.listTasks() }
-            await spy.shutdown()
-            #expect(error?.code == .tls)
-            #expect(
-                error?.description
-                    == "cannot reach \(sim.url): its certificate is for api.extruct.test, not 127.0.0.1; check the API URL (--api-url or EXTRUCT_API_URL)"
-            )
-            #expect(spy.requests.count == 1)
-        }
+        let (error, url, sent) = try await firstFailure(servedWith: ThrowawayCertificateAuthority(names: ["api.extruct.test"]))
+        #expect(error?.code == .tls)
+        #expect(
+            error?.description
+                == "cannot reach \(url): its certificate is for api.extruct.test, not 127.0.0.1; check the API URL (--api-url or EXTRUCT_API_URL)"
+        )
+        #expect(sent == 1)
     }
 
     @Test func aServerWithoutTLSOrOneThatHangsUpIsSaidPlainly() async throws {

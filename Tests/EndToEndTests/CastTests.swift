@@ -35,11 +35,6 @@ import Glibc
         return Cast(header: header, events: events)
     }
 
-    func mode(_ path: String) -> mode_t {
-        var info = stat()
-        return stat(path, &info) == 0 ? info.st_mode & 0o777 : 0
-    }
-
     @Test func playbackIsRecordedAsShownWithTypingTimeAndCappedPauses() async throws {
         try await SimulatorFixture.with { sim in
             await sim.simulator.seedDemoTasks()
@@ -71,7 +66,7 @@ import Glibc
             #expect(cast.output == pty.screen, "the cast shows exactly what the terminal showed")
             #expect(cast.output.contains("extruct> tasks\r\n"))
             #expect(!cast.output.contains(SimulatorFixture.token))
-            #expect(mode(castPath) == 0o600)
+            #expect(home.mode("demo.cast") == 0o600)
 
             // Typed key by key, with the time between keys kept; the sleep of 1 s cut to 0.3 s.
             let typed = cast.events.drop { $0.1 != "t" }.prefix(5)
@@ -115,7 +110,7 @@ import Glibc
             // Everything else is as the terminal showed it.
             let screen = pty.screen.replacing("token \(secret)", with: "token …").replacing("tok\(secret.prefix(12))^C", with: "^C")
             #expect(cast.output == screen)
-            #expect(mode(castPath) == 0o600)
+            #expect(home.mode("session.cast") == 0o600)
         }
     }
 

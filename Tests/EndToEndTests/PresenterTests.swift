@@ -44,43 +44,36 @@ import Glibc
             let pty = try stage.presenter(["--step", "--typing", "2", path])
             defer { pty.terminate() }
 
-            try await pty.wait(for: "extruct> ")
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> ")
             #expect(pty.screen.contains("Narration comes first."))
             #expect(!pty.screen.contains("echo one"), "nothing is typed before a key")
 
             pty.type(" ")
-            try await pty.wait(for: "extruct> echo one")
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> echo one")
             #expect(!pty.screen.contains("\r\none\r\n"), "nothing runs before Enter")
             var mark = pty.mark
             pty.type("\r")
             try await pty.wait(for: "\r\none\r\n", after: mark)
 
             // pause: its text, then a key; it is never shown as a command.
-            try await pty.wait(for: "Questions so far?", after: mark)
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "Questions so far?", after: mark)
             #expect(!pty.text(since: mark).contains("echo two"))
             #expect(!pty.screen.contains("pause"))
             mark = pty.mark
             pty.type("x")
 
             // s skips "echo two", before or after it is typed out.
-            try await pty.wait(for: "extruct> ", after: mark)
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> ", after: mark)
             mark = pty.mark
             pty.type("s")
-            try await pty.wait(for: "extruct> ", after: mark)
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> ", after: mark)
             pty.type(" ")
-            try await pty.wait(for: "extruct> echo three", after: mark)
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> echo three", after: mark)
             mark = pty.mark
             pty.type("s")
 
             // q stops where it is: exit 130, the place named.
-            try await pty.wait(for: "extruct> ", after: mark)
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> ", after: mark)
             pty.type("q")
             let status = try await pty.waitForExit()
             #expect(status == 130)
@@ -96,8 +89,7 @@ import Glibc
             let path = try stage.home.write("demo.exsh", "echo one\necho two\n")
             let pty = try stage.presenter(["--step", path])
             defer { pty.terminate() }
-            try await pty.wait(for: "extruct> ")
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> ")
             pty.type(key)
             #expect(try await pty.waitForExit() == 130)
             #expect(pty.screen.contains("stopped at \(path):1"))
@@ -110,16 +102,13 @@ import Glibc
             let path = try stage.home.write("demo.exsh", "set who before\necho who=$who\n")
             let pty = try stage.presenter(["--step", "--typing", "0", "--no-history", path])
             defer { pty.terminate() }
-            try await pty.wait(for: "extruct> ")
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> ")
             pty.type(" ")
-            try await pty.wait(for: "extruct> set who before")
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> set who before")
             var mark = pty.mark
             pty.type("\r")
 
-            try await pty.wait(for: "extruct> ", after: mark)
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> ", after: mark)
             mark = pty.mark
             pty.type("i")
             try await pty.wait(for: "Ctrl-D goes back to \(path):2", after: mark)
@@ -135,11 +124,9 @@ import Glibc
             pty.type("\u{04}")
 
             // Back in the script, at the command it left, with the session as the prompt left it.
-            try await pty.wait(for: "extruct> ", after: mark)
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> ", after: mark)
             pty.type(" ")
-            try await pty.wait(for: "extruct> echo who=$who", after: mark)
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "extruct> echo who=$who", after: mark)
             pty.type("\r")
             try await pty.wait(for: "\r\nwho=changed\r\n", after: mark)
             #expect(try await pty.waitForExit() == 0)
@@ -169,16 +156,14 @@ import Glibc
             defer { pty.terminate() }
             var mark = 0
             for command in ["tasks", "use $last[2].id", "status", "results --limit 3", "PAUSE", "echo done"] {
-                try await pty.wait(for: command == "PAUSE" ? "not shown by echo" : "> ", after: mark)
-                try await pty.waitUntilReadingKeys()
+                try await pty.waitForKeyRead(showing: command == "PAUSE" ? "not shown by echo" : "> ", after: mark)
                 if command == "PAUSE" {
                     mark = pty.mark
                     pty.type(" ")
                     continue
                 }
                 pty.type(" ")
-                try await pty.wait(for: "> " + command, after: mark)
-                try await pty.waitUntilReadingKeys()
+                try await pty.waitForKeyRead(showing: "> " + command, after: mark)
                 mark = pty.mark
                 pty.type("\r")
             }
@@ -232,8 +217,7 @@ import Glibc
             try await pty.waitUntilReadingKeys()
             #expect(!pty.text(since: mark).contains(line), "typed only after a key")
             pty.type(" ")
-            try await pty.wait(for: "> " + line, after: mark)
-            try await pty.waitUntilReadingKeys()
+            try await pty.waitForKeyRead(showing: "> " + line, after: mark)
             mark = pty.mark
             pty.type("\r")
             try await pty.wait(for: "\r\n", after: mark)

@@ -42,6 +42,17 @@ import Glibc
         try await pty.waitForPrompt(after: max(0, pty.mark - 2))
     }
 
+    /// At the lesson prompt `prompt`, types `line` and waits for `reply`; returns what was shown
+    /// from the line on.
+    @discardableResult
+    func answer(_ line: String, at prompt: String, on pty: PseudoTerminal, expecting reply: String) async throws -> String {
+        try await waitForLessonPrompt(prompt, on: pty)
+        let mark = pty.mark
+        pty.type(line + "\r")
+        try await pty.wait(for: reply, after: mark)
+        return pty.text(since: mark)
+    }
+
     @Test(arguments: 1...5)
     func aLearnerWhoTypesEachStepFinishesTheLesson(_ number: Int) async throws {
         let home = try TemporaryDirectory()
@@ -57,10 +68,8 @@ import Glibc
         #expect(!pty.screen.contains("This step asks for"), "no step was missed: \(pty.screen.suffix(3000))")
         #expect(pty.screen.components(separatedBy: "✓").count - 1 == steps.count + 1, "each step ticked once, then the lesson")
 
-        let progress = try String(contentsOfFile: home.path + "/state/extruct-shell/tutorial.json", encoding: .utf8)
-        #expect(progress.contains("\"done\": true"))
-        var info = stat()
-        #expect(stat(home.path + "/state/extruct-shell/tutorial.json", &info) == 0 && info.st_mode & 0o777 == 0o600)
+        #expect(home.read("state/extruct-shell/tutorial.json")?.contains("\"done\": true") == true)
+        #expect(home.mode("state/extruct-shell/tutorial.json") == 0o600)
         let mark = try await pty.run("tutorial")
         try await pty.wait(for: "tutorial N starts", after: mark)
         #expect(pty.text(since: mark).contains("done"))
@@ -74,37 +83,22 @@ import Glibc
         defer { pty.terminate() }
         try await pty.wait(for: "tutorial N starts lesson N")
         try await pty.run("tutorial 1")
-        try await waitForLessonPrompt("lesson 1 · 1/5 ", on: pty)
-
         // Harmless but not the step: it runs, and a hint follows.
-        var mark = pty.mark
-        pty.type("echo not yet\r")
-        try await pty.wait(for: "hint: tasks lists the tasks", after: mark)
-        #expect(pty.text(since: mark).contains("\r\nnot yet\r\n"), "a harmless command still runs")
+        let harmless = try await answer("echo not yet", at: "lesson 1 · 1/5 ", on: pty, expecting: "hint: tasks lists the tasks")
+        #expect(harmless.contains("\r\nnot yet\r\n"), "a harmless command still runs")
         // A second miss, with a command that would change things: not run; the command shown.
-        try await waitForLessonPrompt("lesson 1 · 1/5 ", on: pty)
-        mark = pty.mark
-        pty.type("create \"not now\" --results 5\r")
-        try await pty.wait(for: "This step asks for: tasks", after: mark)
-        #expect(pty.text(since: mark).contains("'create' is not run during this step"))
-        #expect(!pty.text(since: mark).contains("created task"))
+        let refused = try await answer("create \"not now\" --results 5", at: "lesson 1 · 1/5 ", on: pty, expecting: "This step asks for: tasks")
+        #expect(refused.contains("'create' is not run during this step"))
+        #expect(!refused.contains("created task"))
         // hint shows the command; skip does the step and moves on.
-        try await waitForLessonPrompt("lesson 1 · 1/5 ", on: pty)
-        mark = pty.mark
-        pty.type("hint\r")
-        try await pty.wait(for: "type: tasks", after: mark)
-        try await waitForLessonPrompt("lesson 1 · 1/5 ", on: pty)
-        mark = pty.mark
-        pty.type("skip\r")
-        try await pty.wait(for: "sustainable clothing manufacturers", after: mark)
-        try await waitForLessonPrompt("lesson 1 · 2/5 ", on: pty)
+        try await answer("hint", at: "lesson 1 · 1/5 ", on: pty, expecting: "type: tasks")
+        try await answer("skip", at: "lesson 1 · 1/5 ", on: pty, expecting: "sustainable clothing manufacturers")
         // A command for this step that fails its check is a miss too.
-        mark = pty.mark
-        pty.type("use af181d0f-3b42-41d0-833e-08e6b53c9f20\r")
-        try await pty.wait(for: "hint: use takes a task id", after: mark)
-        try await waitForLessonPrompt("lesson 1 · 2/5 ", on: pty)
+        try await answer(
+            "use af181d0f-3b42-41d0-833e-08e6b53c9f20", at: "lesson 1 · 2/5 ", on: pty, expecting: "hint: use takes a task id")
         // tutorial stop leaves the lesson; the shell goes on.
-        mark = pty.mark
+        try await waitForLessonPrompt("lesson 1 · 2/5 ", on: pty)
+        let mark = pty.mark
         pty.type("tutorial stop\r")
         try await pty.wait(for: "Left lesson 1 at step 2 of 5", after: mark)
         try await pty.waitForPrompt(after: mark)

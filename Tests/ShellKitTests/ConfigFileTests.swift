@@ -7,6 +7,20 @@ import Testing
 @Suite struct ConfigFileTests {
     func parse(_ text: String) throws(ConfigFile.Problem) -> ConfigFile { try ConfigFile.parse(text, path: "config.toml") }
 
+    /// The example the README and the manual give.
+    static let documentedExample = """
+        # profiles
+        default_profile = "work"
+
+        [profiles.work]
+        api_url = "https://api.extruct.ai"  # the real one
+        token = "tok-work-123456789"
+
+        [profiles.local]
+        api_url = "http://127.0.0.1:8080"
+        token = "demo"
+        """
+
     /// The problem `text` causes (an issue is recorded if it causes none).
     func problem(_ text: String) -> String {
         do {
@@ -19,19 +33,7 @@ import Testing
     }
 
     @Test func theDocumentedExampleReadsAsBefore() throws {
-        let config = try parse(
-            """
-            # profiles
-            default_profile = "work"
-
-            [profiles.work]
-            api_url = "https://api.extruct.ai"  # the real one
-            token = "tok-work-123456789"
-
-            [profiles.local]
-            api_url = "http://127.0.0.1:8080"
-            token = "demo"
-            """)
+        let config = try parse(Self.documentedExample)
         #expect(try config.profile(nil)?.name == "work")
         #expect(config.profiles["work"] == .init(apiURL: "https://api.extruct.ai", token: "tok-work-123456789"))
         #expect(config.profiles["local"] == .init(apiURL: "http://127.0.0.1:8080", token: "demo"))

@@ -37,17 +37,7 @@ import Testing
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         let path = dir + "/config.toml"
-        let text = """
-            # profiles
-            default_profile = "work"
-
-            [profiles.work]
-            api_url = "https://api.extruct.ai"  # the real one
-            token = "tok-work-123456789"
-
-            [profiles.local]
-            api_url = "http://127.0.0.1:8080"
-            """
+        let text = ConfigFileTests.documentedExample
         _ = FileManager.default.createFile(atPath: path, contents: Data(text.utf8), attributes: [.posixPermissions: 0o600])
         let config = try #require(try ConfigFile.load(path: path))
         #expect(try config.profile(nil)?.name == "work")

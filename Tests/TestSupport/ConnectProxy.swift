@@ -21,8 +21,8 @@ public final class ConnectProxy: Sendable {
         case requireCredentials(user: String, password: String)
     }
 
-    public let port: Int
-    private let listener: Int32
+    public var port: Int { Int(listener.port) }
+    private let listener: LoopbackListener
     private let state = Mutex(State())
 
     private struct State {
@@ -30,30 +30,11 @@ public final class ConnectProxy: Sendable {
         var authorizations: [String] = []
         var mode = Mode.open
         var hosts: [String: String] = [:]
-        var stopped = false
     }
 
     /// A proxy that resolves `hosts` (name → a 127.x address) and answers as `mode` says.
     public init(hosts: [String: String] = [:], mode: Mode = .open) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        guard fd >= 0 else { throw POSIXError(.EIO) }
-        var yes: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &yes, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 64) == 0 else {
-            close(fd)
-            throw POSIXError(.EADDRINUSE)
-        }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        port = Int(UInt16(bigEndian: address.sin_port))
-        listener = fd
+        listener = try LoopbackListener()
         state.withLock {
             $0.hosts = hosts
             $0.mode = mode
@@ -73,28 +54,13 @@ public final class ConnectProxy: Sendable {
     /// Changes how the next CONNECTs are answered.
     public func set(_ mode: Mode) { state.withLock { $0.mode = mode } }
 
-    /// Stops accepting connections.
-    /// Idempotent: a second call (`stop()`, then `deinit`) must not close the descriptor
-    /// number again, which by then may belong to someone else in this process.
-    public func stop() {
-        let first = state.withLock { state in
-            defer { state.stopped = true }
-            return !state.stopped
-        }
-        guard first else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
+    /// Stops accepting connections (the first call; `deinit` calls it too).
+    public func stop() { listener.stop() }
 
     deinit { stop() }
 
     private func acceptLoop() {
-        while true {
-            let client = accept(listener, nil, nil)
-            if client < 0 {
-                if errno == EINTR { continue }
-                return
-            }
+        while let client = listener.accept() {
             Thread { [self] in serve(client) }.start()
         }
     }

@@ -143,23 +143,31 @@ public final class PseudoTerminal: Sendable {
     /// descriptor 0, as `/proc` shows it): everything it meant to show before asking for a key is
     /// on the screen, so what is not there yet was not written.
     public func waitUntilReadingKeys(timeout: Double = 20) async throws {
+        try await waitUntil("a read of the terminal; the screen showed:\n\(screen.suffix(2000))", timeout: timeout) {
+            exitStatus != nil || isReadingTerminal
+        }
+        if let status = exitStatus { throw PTYTimeout(waitingFor: "a read of the terminal", screen: screen.suffix(2000) + "\n[exited \(status)]") }
+    }
+
+    /// Waits for `needle` in the output after `mark`, then until the program reads a key.
+    public func waitForKeyRead(showing needle: String, after mark: Int = 0) async throws {
+        try await wait(for: needle, after: mark)
+        try await waitUntilReadingKeys()
+    }
+
+    /// Whether a thread of the program is in `read(0, …)`.
+    private var isReadingTerminal: Bool {
         #if arch(x86_64)
         let readCall = "0"
         #else
         let readCall = "63"
         #endif
-        let deadline = Date().addingTimeInterval(timeout)
-        while Date() < deadline {
-            let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
-            for task in tasks {
-                guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/task/\(task)/syscall") else { continue }
-                let fields = String(decoding: data, as: UTF8.self).split(separator: " ")
-                if fields.count > 1, fields[0] == readCall, fields[1] == "0x0" { return }
-            }
-            if exitStatus != nil { break }
-            try await Task.sleep(for: .milliseconds(5))
+        let tasks = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/\(pid)/task")) ?? []
+        return tasks.contains { task in
+            guard let data = FileManager.default.contents(atPath: "/proc/\(pid)/task/\(task)/syscall") else { return false }
+            let fields = String(decoding: data, as: UTF8.self).split(separator: " ")
+            return fields.count > 1 && fields[0] == readCall && fields[1] == "0x0"
         }
-        throw PTYTimeout(waitingFor: "a read of the terminal", screen: screen.suffix(2000).description)
     }
 
     /// The pty's current settings (as the program left them).

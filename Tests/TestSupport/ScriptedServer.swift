@@ -28,31 +28,15 @@ public final class ScriptedServer: Sendable {
         public var connection: Int
     }
 
-    public let port: UInt16
-    private let listener: Int32
-    /// Stopped already: the listener is closed once, never a descriptor number reused since.
-    private let stopped = Atomic(false)
+    public var port: UInt16 { listener.port }
+    private let listener: LoopbackListener
     private let received = Mutex<[Request]>([])
     private let connections = Atomic<Int>(0)
     private let closed = Atomic<Int>(0)
 
     /// Starts serving; `reply` is asked for each request in turn.
     public init(_ reply: @escaping @Sendable (Request) -> Reply) throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var one: Int32 = 1
-        setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        address.sin_port = 0
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        port = UInt16(bigEndian: address.sin_port)
-        listener = fd
+        listener = try LoopbackListener(backlog: 8)
         let thread = Thread { [self] in self.serve(reply) }
         thread.start()
     }
@@ -66,16 +50,10 @@ public final class ScriptedServer: Sendable {
     public var closedCount: Int { closed.load(ordering: .relaxed) }
 
     /// Stops accepting; the serving thread ends.
-    public func stop() {
-        guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
+    public func stop() { listener.stop() }
 
     private func serve(_ reply: @Sendable (Request) -> Reply) {
-        while true {
-            let client = accept(listener, nil, nil)
-            guard client >= 0 else { return }
+        while let client = listener.accept() {
             let number = connections.add(1, ordering: .relaxed).oldValue
             var buffer: [UInt8] = []
             connection: while let request = Self.readRequest(client, &buffer, connection: number) {
@@ -137,37 +115,17 @@ public final class ScriptedServer: Sendable {
 /// A TCP server on a loopback port that closes every connection as soon as it is accepted: a
 /// peer that will not talk (a TLS handshake meets the end of the stream).
 public final class HangUpServer: Sendable {
-    public let port: UInt16
-    private let listener: Int32
-    /// Stopped already: the listener is closed once, never a descriptor number reused since.
-    private let stopped = Atomic(false)
+    public var port: UInt16 { listener.port }
+    private let listener: LoopbackListener
 
     public init() throws {
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var address = sockaddr_in()
-        address.sin_family = sa_family_t(AF_INET)
-        address.sin_addr.s_addr = inet_addr("127.0.0.1")
-        let bound = withUnsafePointer(to: &address) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard bound == 0, listen(fd, 8) == 0 else { throw POSIXError(.EADDRINUSE) }
-        var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        _ = withUnsafeMutablePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(fd, $0, &length) } }
-        port = UInt16(bigEndian: address.sin_port)
-        listener = fd
+        let listener = try LoopbackListener(backlog: 8)
+        self.listener = listener
         Thread {
-            while true {
-                let client = accept(fd, nil, nil)
-                if client < 0 { return }
-                close(client)
-            }
+            while let client = listener.accept() { close(client) }
         }.start()
     }
 
     /// Stops accepting.
-    public func stop() {
-        guard !stopped.exchange(true, ordering: .relaxed) else { return }
-        shutdown(listener, Int32(SHUT_RDWR))
-        close(listener)
-    }
+    public func stop() { listener.stop() }
 }

@@ -104,10 +104,7 @@ public struct ProxyServer: Sendable, Hashable {
     }
 
     /// `http://host:port`, never with credentials.
-    public var displayString: String {
-        let bracketed = host.contains(":") ? "[\(host)]" : host
-        return "http://\(bracketed):\(port)"
-    }
+    public var displayString: String { "http://\(URLParts.bracketed(host)):\(port)" }
 
     /// How it is named in messages: `http://proxy:3128 (from HTTPS_PROXY)`.
     public var description: String { "the proxy \(displayString) (from \(origin))" }

@@ -54,7 +54,8 @@ public struct URLParts: Sendable, Hashable {
             host = String(authority)
         }
         host = host.lowercased()
-        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" }) else { return nil }
+        guard !host.isEmpty, !host.contains(where: { $0.isWhitespace || $0 == "/" || $0.asciiValue.map { $0 < 0x20 || $0 == 0x7F } == true })
+        else { return nil }
         if let portText {
             guard let number = Int(portText), (1...65535).contains(number) else { return nil }
             explicitPort = number
@@ -71,9 +72,14 @@ public struct URLParts: Sendable, Hashable {
 
     /// `scheme://host:port`, without credentials: what may be shown.
     public var displayString: String {
-        let bracketed = host.contains(":") ? "[\(host)]" : host
-        return "\(scheme)://\(bracketed)" + (port.map { ":\($0)" } ?? "")
+        "\(scheme)://\(Self.bracketed(host))" + (port.map { ":\($0)" } ?? "")
     }
+
+    /// `host[:port]` as the URL gives them (an IPv6 host in brackets): a `Host` header.
+    public var authority: String { Self.bracketed(host) + (explicitPort.map { ":\($0)" } ?? "") }
+
+    /// `host`, in brackets when it is an IPv6 address.
+    static func bracketed(_ host: String) -> String { host.contains(":") ? "[\(host)]" : host }
 }
 
 /// An IPv4 or IPv6 address, as bytes, for loopback checks and NO_PROXY address ranges.

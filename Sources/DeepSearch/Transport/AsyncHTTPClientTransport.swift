@@ -90,9 +90,6 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     public func concurrencyLimit(for baseURL: String) -> Int { DefaultTransport.concurrentRequests }
 
-    /// Waits at most a second: a connection attempt still in flight (a server that accepts TCP
-    /// and never answers the TLS handshake) holds a graceful shutdown until its 10 s connect
-    /// timeout, and whoever shuts the transport down is leaving.
     /// Puts a new client in place of `client` (unless that happened already).
     private func retire(_ client: HTTPClient) {
         current.withLock { current in
@@ -102,6 +99,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
+    /// Waits at most a second: a connection attempt still in flight (a server that accepts TCP
+    /// and never answers the TLS handshake) holds a graceful shutdown until its 10 s connect
+    /// timeout, and whoever shuts the transport down is leaving.
     public func shutdown() async {
         let clients = [current.withLock { $0 }] + retired.withLock { $0 }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in

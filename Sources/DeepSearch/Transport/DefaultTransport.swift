@@ -15,6 +15,9 @@ public final class DefaultTransport: HTTPTransport {
     /// Whether every request goes through AsyncHTTPClient (the background transport).
     private let clientOnly: Bool
     private let background = Mutex<DefaultTransport?>(nil)
+    /// The route of the last base URL asked about: a shell sends to one URL at a time, and the
+    /// URL need not be parsed again for every request of a playback.
+    private let lastRoute = Mutex<(baseURL: String, route: Route)?>(nil)
     /// How many requests of one command may be in flight at once over AsyncHTTPClient.
     public static let concurrentRequests = 4
 
@@ -76,15 +79,17 @@ public final class DefaultTransport: HTTPTransport {
         for client in made { await client.shutdown() }
     }
 
-    private enum Route {
+    private enum Route: Sendable {
         case socket
         case client(ProxyServer?)
     }
 
     private func route(_ baseURL: String) -> Route {
+        if let last = lastRoute.withLock({ $0 }), last.baseURL == baseURL { return last.route }
         let proxy = network.proxy(for: baseURL)
-        if proxy == nil, HTTPRequest.isPlainHTTP(baseURL), !clientOnly { return .socket }
-        return .client(proxy)
+        let route: Route = proxy == nil && HTTPRequest.isPlainHTTP(baseURL) && !clientOnly ? .socket : .client(proxy)
+        lastRoute.withLock { $0 = (baseURL, route) }
+        return route
     }
 
     private func client(through proxy: ProxyServer?) -> AsyncHTTPClientTransport {

@@ -102,42 +102,14 @@ struct Endpoint: Hashable, Sendable {
     var hostHeader: String
     var pathPrefix: String
 
-    /// Parses `http://host[:port][/prefix]`; nil for anything else (another scheme, user info, a bad port).
+    /// `http://host[:port][/prefix]` as ``URLParts`` reads it; nil for anything else (another
+    /// scheme, user info, a bad port).
     init?(baseURL: String) {
-        guard HTTPRequest.isPlainHTTP(baseURL) else { return nil }
-        var rest = baseURL.dropFirst(7)
-        var prefix = ""
-        if let slash = rest.firstIndex(of: "/") {
-            prefix = String(rest[slash...])
-            rest = rest[..<slash]
-        }
-        guard !rest.isEmpty, !rest.contains("@"), !rest.contains(where: { $0.isWhitespace || $0.asciiValue.map { $0 < 0x20 } ?? false }) else {
-            return nil
-        }
-        hostHeader = String(rest)
-        var portText: Substring?
-        if rest.hasPrefix("[") {
-            guard let close = rest.firstIndex(of: "]") else { return nil }
-            host = String(rest[rest.index(after: rest.startIndex)..<close])
-            let after = rest[rest.index(after: close)...]
-            if !after.isEmpty {
-                guard after.hasPrefix(":") else { return nil }
-                portText = after.dropFirst()
-            }
-        } else if let colon = rest.firstIndex(of: ":") {
-            host = String(rest[..<colon])
-            portText = rest[rest.index(after: colon)...]
-        } else {
-            host = String(rest)
-        }
-        if let portText {
-            guard let number = UInt16(portText), number > 0 else { return nil }
-            port = number
-        } else {
-            port = 80
-        }
-        guard !host.isEmpty else { return nil }
-        pathPrefix = prefix
+        guard HTTPRequest.isPlainHTTP(baseURL), let url = URLParts(baseURL), url.user == nil, let port = url.port else { return nil }
+        host = url.host
+        self.port = UInt16(port)
+        hostHeader = url.authority
+        pathPrefix = url.path
     }
 }
 

@@ -69,7 +69,7 @@ struct TutorialCommand: ShellCommand {
         let progress = TutorialProgress.load(path: TutorialProgress.defaultPath())
         let style = context.style
         let lessons = ShippedLessons.lessons
-        let titleWidth = lessons.map { TextWidth.of($0.title) }.max() ?? 0
+        let titleWidth = lessons.map { TextLayout.width($0.title) }.max() ?? 0
         for (index, lesson) in lessons.enumerated() {
             let entry = progress.lessons[lesson.name]
             let state: String
@@ -80,8 +80,8 @@ struct TutorialCommand: ShellCommand {
             } else {
                 state = style.dim("\(lesson.steps.count) steps")
             }
-            let title = lesson.title + String(repeating: " ", count: max(0, titleWidth - TextWidth.of(lesson.title)))
-            context.console.out("\(String(repeating: " ", count: index + 1 < 10 ? 2 : 1))\(index + 1)  \(style.bold(title))  \(state)")
+            let number = TextLayout.pad(String(index + 1), to: 3, alignRight: true)
+            context.console.out("\(number)  \(style.bold(TextLayout.pad(lesson.title, to: titleWidth)))  \(state)")
             if !lesson.about.isEmpty { context.console.out("     " + TextLayout.truncate(lesson.about, to: max(20, context.width - 5))) }
         }
         context.console.out(style.dim("tutorial N starts lesson N (or goes on where you left it); tutorial stop leaves it."))

@@ -28,9 +28,6 @@ final class TaskNotifier {
         list.saw(id, status: status, at: environment.clock.now)
     }
 
-    /// The ids watched now (for tests of the bookkeeping, and `--debug`).
-    var watched: [String] { list.watches.keys.sorted() }
-
     /// Asks about each watched task when it is due until cancelled (the user pressed Enter);
     /// posts a notice for each that ended and hands it to `ended`, which returns the prompt as it
     /// should now read (the current task's status changed).

@@ -37,36 +37,34 @@ final class Presenter {
     func present(_ command: String, prompt: String, toStandardError: Bool) async -> Decision {
         TerminalKeys.discardTypeAhead()
         console.type(prompt, toStandardError: toStandardError)
-        switch await key() {
-        case .character("s"), .character("S"):
-            console.type(Self.eraseLine, toStandardError: toStandardError)
-            return .skip
-        case .character("q"), .character("Q"), .interrupt, .endOfInput:
-            console.type("\n", toStandardError: toStandardError)
-            return .stop
-        case .character("i"), .character("I"):
-            console.type(Self.eraseLine, toStandardError: toStandardError)
-            return .interactive
-        default:
-            break
-        }
-        guard await Self.typeOut(command, delay: typingDelay, console: console, interrupts: interrupts, toStandardError: toStandardError) else {
-            return .interrupted
-        }
+        var typed = false
         while true {
-            switch await key() {
-            case .enter:
-                console.type("\n", toStandardError: toStandardError)
-                return .run
-            case .character("s"), .character("S"):
+            guard let decision = Self.decision(for: await key(), typed: typed) else { continue }
+            switch decision {
+            case .run where !typed:
+                guard
+                    await Self.typeOut(command, delay: typingDelay, console: console, interrupts: interrupts, toStandardError: toStandardError)
+                else { return .interrupted }
+                typed = true
+            case .skip, .interactive:
                 console.type(Self.eraseLine, toStandardError: toStandardError)
-                return .skip
-            case .character("q"), .character("Q"), .interrupt, .endOfInput:
+                return decision
+            case .run, .stop, .interrupted:
                 console.type("\n", toStandardError: toStandardError)
-                return .stop
-            default:
-                continue
+                return decision
             }
+        }
+    }
+
+    /// What `key` means while a command waits, before it is typed out and after (nil: nothing).
+    /// Before, any key that is not `s`, `q` or `i` types it out; after, only Enter runs it.
+    static func decision(for key: TerminalKeys.Key, typed: Bool) -> Decision? {
+        switch key {
+        case .character("s"), .character("S"): .skip
+        case .character("q"), .character("Q"), .interrupt, .endOfInput: .stop
+        case .character("i"), .character("I"): typed ? nil : .interactive
+        case .enter: .run
+        default: typed ? nil : .run
         }
     }
 
@@ -76,10 +74,7 @@ final class Presenter {
         if !text.isEmpty { console.type(text, toStandardError: toStandardError) }
         let pressed = await key()
         if !text.isEmpty { console.type("\n", toStandardError: toStandardError) }
-        switch pressed {
-        case .character("q"), .character("Q"), .interrupt, .endOfInput: return false
-        default: return true
-        }
+        return Self.decision(for: pressed, typed: false) != .stop
     }
 
     /// Types `text` out at `delay` ms a key, then a short pause; false when Ctrl-C stopped it.

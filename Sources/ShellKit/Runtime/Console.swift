@@ -18,12 +18,12 @@ public final class Console: Sendable {
         var outputClosed = false
         var liveLine = false
         var muted = false
+        /// Sees every write after it reached its descriptor (the asciicast recorder).
+        var tap: (@Sendable ([UInt8]) -> Void)?
     }
 
     private let state = Mutex(State())
     private let secrets = Mutex<[String]>([])
-    /// Sees every write after it reached its descriptor (the asciicast recorder).
-    private let tap = Mutex<(@Sendable ([UInt8]) -> Void)?>(nil)
     private let outFD: Int32
     private let errFD: Int32
     /// Whether standard output is a terminal.
@@ -54,7 +54,7 @@ public final class Console: Sendable {
 
     /// Shows every later write, as written (tokens already left out), to `observer`.
     public func setTap(_ observer: (@Sendable ([UInt8]) -> Void)?) {
-        tap.withLock { $0 = observer }
+        state.withLock { $0.tap = observer }
     }
 
     /// Runs `body` with nothing written (a lesson's set-up, a check it makes quietly); what it
@@ -140,18 +140,8 @@ public final class Console: Sendable {
 
     /// Columns of the terminal (standard output's, else standard error's, else `COLUMNS`, else 100).
     public var terminalWidth: Int {
-        if !outputIsTerminal && !errorIsTerminal { return widthWithoutTerminal }
-        for fd in [outFD, errFD] {
-            var size = winsize()
-            if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return Int(size.ws_col) }
-        }
-        return widthWithoutTerminal
-    }
-
-    /// `COLUMNS`, else 100 (no terminal to ask: spares two failing `ioctl`s a table).
-    private var widthWithoutTerminal: Int {
-        if let columns = Environment.value("COLUMNS").flatMap(Int.init), columns > 0 { return columns }
-        return 100
+        if !outputIsTerminal && !errorIsTerminal { return Self.environmentNumber("COLUMNS") ?? 100 }
+        return windowSize([outFD, errFD])?.columns ?? Self.environmentNumber("COLUMNS") ?? 100
     }
 
     /// Whether colour is used for `settings` on standard output.
@@ -174,21 +164,30 @@ public final class Console: Sendable {
 
     @discardableResult
     private func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
-        if state.withLock({ $0.muted }) { return true }
+        let (muted, tap) = state.withLock { ($0.muted, $0.tap) }
+        if muted { return true }
         let written = FileContents.writeAll(fd, bytes) == nil
-        tap.withLock { $0 }?(bytes)
+        tap?(bytes)
         return written
     }
 
     /// Columns and rows of the terminal (standard output's, standard error's or standard
     /// input's), else `COLUMNS` and `LINES`, else 80 × 24.
     public var terminalSize: (columns: Int, rows: Int) {
-        for fd in [outFD, errFD, 0] where isatty(fd) == 1 {
+        windowSize([outFD, errFD, 0]) ?? (Self.environmentNumber("COLUMNS") ?? 80, Self.environmentNumber("LINES") ?? 24)
+    }
+
+    /// The window size of the first of `descriptors` that is a terminal and says.
+    private func windowSize(_ descriptors: [Int32]) -> (columns: Int, rows: Int)? {
+        for fd in descriptors {
             var size = winsize()
-            if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0, size.ws_row > 0 { return (Int(size.ws_col), Int(size.ws_row)) }
+            if ioctl(fd, UInt(TIOCGWINSZ), &size) == 0, size.ws_col > 0 { return (Int(size.ws_col), Int(size.ws_row)) }
         }
-        let columns = Environment.value("COLUMNS").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 80
-        let rows = Environment.value("LINES").flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil } ?? 24
-        return (columns, rows)
+        return nil
+    }
+
+    /// A positive number from the environment (`COLUMNS`, `LINES`).
+    private static func environmentNumber(_ name: String) -> Int? {
+        Environment.value(name).flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
     }
 }

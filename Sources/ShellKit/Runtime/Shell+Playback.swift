@@ -167,10 +167,19 @@ extension Shell {
     /// output (standard error with JSON output, which must stay one document per command), the
     /// token never.
     func shownCommand(_ text: String, session: Session) -> (prompt: String, text: String, toStandardError: Bool) {
+        let channel = showingChannel(session)
+        return (
+            Prompt.text(for: session, style: channel.style, forEditor: false), Self.historyText(text, secrets: environment.secrets),
+            channel.toStandardError
+        )
+    }
+
+    /// Where commands and narration are shown as they play, and in what style: standard output,
+    /// or standard error with JSON output (which must stay one document per command).
+    private func showingChannel(_ session: Session) -> (toStandardError: Bool, style: Style) {
         let toStandardError = session.settings.output == .json
-        let style = Style(
-            enabled: toStandardError ? environment.console.colorOnError(session.settings) : environment.console.colorOnOutput(session.settings))
-        return (Prompt.text(for: session, style: style, forEditor: false), Self.historyText(text, secrets: environment.secrets), toStandardError)
+        let console = environment.console
+        return (toStandardError, Style(enabled: toStandardError ? console.colorOnError(session.settings) : console.colorOnOutput(session.settings)))
     }
 
     /// Whether commands are shown as they play (and so narration with them).
@@ -181,10 +190,8 @@ extension Shell {
     /// A `#:` line: shown dimmed where commands are shown, else nothing.
     func narrate(_ text: String, session: Session) {
         guard showsCommands else { return }
-        let toStandardError = session.settings.output == .json
-        let console = environment.console
-        let style = Style(enabled: toStandardError ? console.colorOnError(session.settings) : console.colorOnOutput(session.settings))
-        if toStandardError { console.err(style.dim(text)) } else { console.out(style.dim(text)) }
+        let channel = showingChannel(session)
+        if channel.toStandardError { environment.console.err(channel.style.dim(text)) } else { environment.console.out(channel.style.dim(text)) }
     }
 
     /// Whether the line is a `pause`, a presenter's stop rather than a command to show.

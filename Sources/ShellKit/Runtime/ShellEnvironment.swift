@@ -30,8 +30,8 @@ public final class ShellEnvironment {
     public var cast: AsciicastRecorder?
     /// What the last `tutorial` command asked of the prompt.
     var tutorialRequest: TutorialRequest?
-    /// The simulator a lesson started (the tutorial's; `--demo`'s is in the options).
-    var lessonSimulatorURL: String?
+    /// The built-in simulator's URL once it runs (`--demo`, `--tutorial`, or started by a lesson).
+    var simulatorURL: String?
     /// Paces playback under `--step` (nil otherwise, and while the presenter is at the prompt).
     var presenter: Presenter?
     /// Set by `exit`.
@@ -50,6 +50,7 @@ public final class ShellEnvironment {
         self.clock = clock
         self.logger = logger
         self.registry = CommandRegistry.standard
+        self.simulatorURL = options.simulatorURL
     }
 
     /// A client for `session`'s URL, token and settings, over the shared transport (or `transport`).

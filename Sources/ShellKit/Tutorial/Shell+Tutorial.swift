@@ -33,7 +33,8 @@ extension Shell {
         let resumeAt = (entry?.done ?? true) ? 0 : min(entry?.step ?? 0, lesson.steps.count - 1)
         let tutor = Tutor(lesson: lesson, number: number, index: resumeAt, directory: Tutor.makeDirectory())
         let style = Style(enabled: environment.console.colorOnError(session.settings))
-        if !isOnSimulator(session.apiURL) {
+        // Lessons run on the built-in simulator (`--demo`, `--tutorial`, or one started here).
+        if session.apiURL != environment.simulatorURL {
             guard let start = environment.options.startSimulator else {
                 environment.console.err(
                     ErrorPresenter.line(
@@ -48,7 +49,7 @@ extension Shell {
                 environment.console.err(ErrorPresenter.line(for: CommandFailure.local("the lesson's simulator could not start: \(error)")))
                 return
             }
-            environment.lessonSimulatorURL = url
+            environment.simulatorURL = url
             tutor.savedSession = session
             var lessonSession = Session(apiURL: url, apiURLOrigin: "the tutorial", token: "demo", tokenOrigin: "the tutorial's simulator")
             lessonSession.settings = session.settings
@@ -71,11 +72,6 @@ extension Shell {
             }
         }
         await introduceStep()
-    }
-
-    /// Whether `url` is a simulator this process started (`--demo`, `--tutorial`, a lesson).
-    private func isOnSimulator(_ url: String) -> Bool {
-        url == environment.options.simulatorURL || url == environment.lessonSimulatorURL
     }
 
     /// Shows the step the lesson waits for: its `run` lines done quietly, its `say` lines said.
@@ -171,8 +167,9 @@ extension Shell {
             for case .run(let command, _) in tutor.lesson.closing { _ = await quietly(command) }
             let style = Style(enabled: environment.console.colorOnError(session.settings))
             var done = "✓ Lesson \(tutor.label) done: \(tutor.lesson.title)."
-            if let number = tutor.number, number < ShippedLessons.sources.count, let next = ShippedLessons.lessons[safe: number] {
-                done += " Next: tutorial \(number + 1) (\(next.title))."
+            let shipped = ShippedLessons.lessons
+            if let number = tutor.number, number < shipped.count {
+                done += " Next: tutorial \(number + 1) (\(shipped[number].title))."
             } else if tutor.number != nil {
                 done += " That was the last lesson: tutorial lists them all."
             }
@@ -221,14 +218,14 @@ extension Shell {
         return status
     }
 
-    /// The step's command with the lesson's variables filled in, as the learner would type it.
+    /// The step's command with its variables filled in (by the shell's own resolver), as the
+    /// learner would type it.
     private func expandedStepCommand() -> String {
         guard let tutor else { return "" }
-        var text = tutor.step.command
-        for (name, value) in session.variables.sorted(by: { $0.key.count > $1.key.count }) {
-            text = text.replacing("${\(name)}", with: value).replacing("$\(name)", with: value)
+        let resolve = resolver(for: session)
+        return tutor.step.command.replacing(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/) { match in
+            resolve(String(match.output.1)) ?? String(match.output.0)
         }
-        return text
     }
 }
 
@@ -237,8 +234,4 @@ extension ShippedLessons {
     @MainActor static let lessons: [Lesson] = sources.compactMap { source in
         try? Lesson.parse(source) { CommandRegistry.standard.command(named: $0) != nil }
     }
-}
-
-extension Array {
-    subscript(safe index: Int) -> Element? { indices.contains(index) ? self[index] : nil }
 }
