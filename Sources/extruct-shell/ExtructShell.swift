@@ -61,7 +61,7 @@ struct ExtructShell: AsyncParsableCommand {
     @Flag(help: "Start the guided tutorial: the built-in simulator (as --demo) and the list of lessons.")
     var tutorial = false
 
-    @Flag(help: "Print responses as JSON, one document per command.")
+    @Flag(help: "Print responses as JSON, one document per command: indented on a terminal, else compact, one a line (JSON Lines).")
     var json = false
 
     @Flag(name: .customLong("no-color"), help: "No ANSI colour (also when NO_COLOR is set or output is not a terminal).")

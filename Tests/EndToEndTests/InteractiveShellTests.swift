@@ -57,6 +57,16 @@ import Glibc
         }
     }
 
+    @Test func jsonIsPrettyOnATerminal() async throws {
+        try await withShell(["--json"]) { s in
+            try await s.pty.waitForPrompt()
+            let mark = try await s.pty.run("token")
+            try await s.pty.waitForPrompt(after: mark)
+            // Indented, one member a line, for people; a pipe gets one compact line instead.
+            #expect(s.pty.text(since: mark).contains("{\r\n  \"token\": \"…77e2\",\r\n  \"source\": "), "\(s.pty.text(since: mark))")
+        }
+    }
+
     @Test func interactiveAfterPlaybackWithDashI() async throws {
         try await withShell(["-c", "set q played-first", "-i"]) { s in
             try await s.pty.waitForPrompt()

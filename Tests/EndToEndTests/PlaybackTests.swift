@@ -272,6 +272,22 @@ import Glibc
         }
     }
 
+    @Test func dryRunKeepsTheSessionGoing() async throws {
+        try await withRun { r in
+            let run = try await r.shell(
+                ["--dry-run", "--echo"],
+                input: "use 3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e\nstatus\ncreate \"dry\" --results 7\nresults --limit 3\n")
+            #expect(run.status == 0, "\(run.stderr)")
+            #expect(r.sim.simulator.journal.total == 0)
+            // use makes its task current, though no answer came.
+            #expect(run.stdout.contains("extruct 3f2a8c1e> status\nGET \(r.sim.url)/v1/discovery_tasks/3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e\n"))
+            // After create, a placeholder that says what it stands for.
+            #expect(run.stdout.contains("# NEW-TASK-ID stands for the id the API would return for this task\n"))
+            #expect(run.stdout.contains("extruct NEW-TASK> results --limit 3\nGET \(r.sim.url)/v1/discovery_tasks/NEW-TASK-ID/results?"))
+            #expect(!run.stderr.contains("no current task"))
+        }
+    }
+
     @Test func watchInAScriptPrintsOneLinePerChange() async throws {
         try await withRun(speed: 20) { r in
             let run = try await r.shell([], input: "set poll_interval 0.05\ncreate \"watch lines\" --results 5\nwatch\n")
@@ -284,21 +300,15 @@ import Glibc
         }
     }
 
-    @Test func jsonOutputIsOneDocumentPerCommand() async throws {
+    @Test func jsonOutputIsJSONLinesWhenNotATerminal() async throws {
         try await withRun { r in
             let run = try await r.shell(["--json"], input: "create \"json out\" --results 2\nstatus\ntasks\ntoken\n")
             #expect(run.status == 0)
             #expect(!run.stdout.contains("\u{1B}"))
-            var documents: [JSONValue] = []
-            var current: [Substring] = []
-            for line in run.stdout.split(separator: "\n") {
-                current.append(line)
-                if line == "}" || line == "]" {
-                    documents.append(try JSONParser.parse(current.joined(separator: "\n")))
-                    current = []
-                }
-            }
-            #expect(current.isEmpty)
+            // One compact document a line: a file of it is read line by line (JSON Lines).
+            let lines = run.stdout.split(separator: "\n", omittingEmptySubsequences: false)
+            #expect(lines.last == "")
+            let documents = try lines.dropLast().map { try JSONParser.parse(String($0)) }
             #expect(documents.count == 4)
             #expect(documents[0]["status"] == "created")
             #expect(documents[2].arrayValue?.count == 1)

@@ -48,6 +48,31 @@ import Testing
         } catch {}
     }
 
+    @Test func aRedirectionOrAJSONOptionSaysWhatToDoInstead() {
+        func message(_ spec: CommandSpec, _ text: String) -> String? {
+            do {
+                _ = try parse(spec, text)
+                return nil
+            } catch let error as CommandFailure {
+                return error.message
+            } catch {
+                return nil
+            }
+        }
+        #expect(
+            message(ResultsCommand.spec, "--all > all.json")
+                == "results: the shell has no > redirection; export FILE writes every result to a file (csv, json or jsonl), and extruct-shell -c 'results …' --json > FILE does it from your shell"
+        )
+        #expect(message(StatusCommand.spec, "f2dc2742 >out")?.hasPrefix("status: the shell has no > redirection") == true)
+        #expect(
+            message(ResultsCommand.spec, "--all --json")
+                == "results: unknown option --json; it takes --offset, --limit, --all (help results); for JSON, set output json first (or start the shell with --json)"
+        )
+        // A quoted '>' is an argument like any other, and a query may hold one.
+        #expect(message(StatusCommand.spec, "f2dc2742 '>'") == "status: unexpected argument '>'; usage: status [ID]")
+        #expect(message(CreateCommand.spec, "revenue > 10M") == nil)
+    }
+
     @Test func everyCommandHasHelpWithAnExample() {
         for command in CommandRegistry.standard.commands {
             let spec = command.spec

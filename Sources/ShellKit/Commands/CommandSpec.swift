@@ -91,8 +91,11 @@ public struct CommandSpec: Sendable {
                 }
                 guard let flag = flags.first(where: { $0.name == name }) else {
                     let known = flags.map(\.name).joined(separator: ", ")
+                    // JSON is a setting of the session, not an option of each command.
+                    let json = name == "--json" ? "; for JSON, set output json first (or start the shell with --json)" : ""
                     throw .usage(
-                        "\(self.name): unknown option \(name)" + (known.isEmpty ? "; it takes none" : "; it takes \(known)") + " (help \(self.name))")
+                        "\(self.name): unknown option \(name)" + (known.isEmpty ? "; it takes none" : "; it takes \(known)") + " (help \(self.name))"
+                            + json)
                 }
                 if !flag.repeatable, arguments.values[flag.name] != nil {
                     throw .usage("\(self.name): \(flag.name) given twice")
@@ -120,7 +123,15 @@ public struct CommandSpec: Sendable {
             throw .usage("\(name): missing argument; usage: \(synopsis)")
         }
         if count > positionals.upperBound {
-            let extra = arguments.positionals[positionals.upperBound].text
+            let word = arguments.positionals[positionals.upperBound]
+            if !word.isQuoted, !word.isExpansion, word.text.hasPrefix(">") {
+                // No redirection in the shell (a > in a query is a word like any other): say
+                // what writes a file instead.
+                throw .usage(
+                    "\(name): the shell has no > redirection; export FILE writes every result to a file (csv, json or jsonl), and extruct-shell -c '\(name) …' --json > FILE does it from your shell"
+                )
+            }
+            let extra = word.text
             throw .usage("\(name): unexpected argument '\(extra)'; usage: \(synopsis)")
         }
         return arguments

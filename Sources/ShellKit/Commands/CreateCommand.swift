@@ -38,7 +38,17 @@ struct CreateCommand: ShellCommand {
             query: query, desiredNumResults: try arguments.int("--results", in: Int.min...Int.max), criteria: criteria,
             dataSources: arguments.all("--source").map(DataSource.init(rawValue:)), excludeDomains: arguments.all("--exclude"),
             excludeTaskIDs: excludedTasks)
-        let response = try await context.client().createTask(request)
+        let response: DeepSearchClient.Response<DiscoveryTask>
+        do {
+            response = try await context.client().createTask(request)
+        } catch let error as DeepSearchError where error.code == .notSent {
+            // A dry run goes on with a placeholder that says what it stands for.
+            let placeholder = DryRunTransport.createdTaskPlaceholder
+            context.session.currentTask = placeholder
+            context.session.see(placeholder)
+            context.console.out("# \(placeholder) stands for the id the API would return for this task")
+            throw error
+        }
         let task = response.value
         context.remember(response.raw, status: response.status)
         context.session.currentTask = task.id

@@ -5,9 +5,12 @@ struct ResultsCommand: ShellCommand {
     static let spec = CommandSpec(
         "results", synopsis: "results [--offset N] [--limit N] [--all]",
         abstract: "Show the current task's results, best first, in a table fitted to the terminal.",
-        discussion:
-            "The page size is the page_size setting (50). --all reads everything, several pages at once over HTTPS. show N prints one row in full.",
-        examples: ["results", "results --offset 50 --limit 25", "results --all --json > all.json"],
+        discussion: """
+            The page size is the page_size setting (50). --all reads everything, several pages at once over HTTPS. \
+            show N prints one row in full. To keep results in a file, export FILE writes every one (CSV, JSON or JSON Lines): \
+            the shell has no > redirection, so a > is a word like any other (in a query too).
+            """,
+        examples: ["results", "results --offset 10 --limit 5", "results --all"],
         flags: [
             FlagSpec("--offset", "N", help: "rows to skip (default 0)"),
             FlagSpec("--limit", "N", help: "rows to show (default: page_size)"),

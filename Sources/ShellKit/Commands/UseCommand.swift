@@ -9,6 +9,9 @@ struct UseCommand: ShellCommand {
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         let id = try context.resolveTaskID(arguments.positionals[0].text)
+        // Current before the answer: a failure drops the session's changes anyway, and a dry run
+        // (which sends nothing and keeps them) goes on with this task.
+        context.session.currentTask = id
         let response = try await context.client().task(id: id)
         context.remember(response.raw, status: response.status)
         context.session.currentTask = response.value.id

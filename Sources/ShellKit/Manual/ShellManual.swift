@@ -49,7 +49,7 @@ public enum ShellManual {
             "The API URL comes from `--api-url`, else `EXTRUCT_API_URL`, else the profile of the configuration file, else https://api.extruct.ai. The token comes from `--token`, else `EXTRUCT_API_TOKEN`, else the profile. `--demo` needs neither: it starts a simulator of the API inside the shell."
         ),
         .paragraph(
-            "Results go to standard output; prompts, progress and `error:` lines to standard error, so `extruct-shell -c 'results --all' --json > all.json` holds only JSON. Every error is one line that says what happened and what to do; the session stays as it was before the failed command."
+            "Results go to standard output; prompts, progress and `error:` lines to standard error, so `extruct-shell -c 'use f2dc2742' -c 'results --all' --json > results.jsonl` holds only JSON: with `--json` (or `set output json`) each command prints one document, indented on a terminal and otherwise compact on one line (JSON Lines), which `jq` and any JSON Lines reader take line by line. Every error is one line that says what happened and what to do; the session stays as it was before the failed command."
         ),
     ]
 
@@ -180,7 +180,7 @@ public enum ShellManual {
             ),
             .init(
                 "Demos",
-                "`--echo` prints each command as it would appear at the prompt; `--typing MS` types it out key by key; `sleep` and `echo` pace a script; `--dry-run` prints the HTTP request each command would send and sends nothing."
+                "`--echo` prints each command as it would appear at the prompt; `--typing MS` types it out key by key; `sleep` and `echo` pace a script; `--dry-run` prints the HTTP request each command would send and sends nothing, and the session goes on as if each were answered: `use ID` makes the task current, and after `create` the placeholder `NEW-TASK-ID` stands for the id the API would return."
             ),
             .init(
                 "Casts",

@@ -53,9 +53,10 @@ public final class CommandContext {
         return id
     }
 
-    /// Prints `json` on standard output as one pretty document.
+    /// Prints `json` on standard output: pretty on a terminal, else one compact document a line
+    /// (JSON Lines), so the output of several commands is read line by line and by jq.
     public func printJSON(_ json: JSONValue) {
-        console.out(JSONWriter.pretty(json))
+        console.out(console.outputIsTerminal ? JSONWriter.pretty(json) : JSONWriter.compact(json))
     }
 
     /// Records a successful API answer as the last response.

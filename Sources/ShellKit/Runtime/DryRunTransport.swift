@@ -2,6 +2,10 @@ import DeepSearch
 
 /// `--dry-run`: prints each request as it would be sent (the token shown as `…`) and sends nothing.
 final class DryRunTransport: HTTPTransport {
+    /// What a dry run's `create` makes current instead of the id the API would return: later
+    /// requests show it in their paths (the prompt shows `NEW-TASK`).
+    static let createdTaskPlaceholder = "NEW-TASK-ID"
+
     private let console: Console
 
     init(console: Console) {

@@ -185,13 +185,9 @@ public final class Shell {
                 return ExitStatus.interrupted
             }
             if let e = error as? DeepSearchError, e.code == .notSent {
+                // A dry run: the command did all it could without an answer; the session goes on
+                // as it left it (use's task current, create's placeholder).
                 session = context.session
-                if spec.name == "create" {
-                    // A stand-in, so the commands after a dry-run create still show their requests.
-                    let placeholder = "00000000-dry0-run0-0000-000000000000"
-                    session.currentTask = placeholder
-                    session.see(placeholder)
-                }
                 return ExitStatus.success
             }
             if spec.name == "source" { session = context.session }
