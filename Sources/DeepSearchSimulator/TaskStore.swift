@@ -264,7 +264,7 @@ actor TaskStore {
         let now = self.now
         for id in excludedTasks {
             guard let other = tasks[id] ?? tasks.first(where: { $0.key.lowercased() == id })?.value else {
-                return .failure(ReplyError(.detail(400, "Task \(id) in exclude_task_ids was not found")))
+                return .failure(ReplyError(.detail(404, "Task \(id) in exclude_task_ids was not found")))
             }
             guard other.snapshot(at: now).status == .done else {
                 return .failure(ReplyError(.detail(400, "Task \(id) in exclude_task_ids is not done; only finished tasks can be excluded")))

@@ -114,23 +114,89 @@ struct Validator {
 
     mutating func uuid(_ value: JSONValue, at loc: [JSONValue]) -> String? {
         guard let s = string(value, at: loc) else { return nil }
-        guard Validator.isUUID(s) else {
-            fail(
-                "uuid_parsing", loc,
-                "Input should be a valid UUID, invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\(s.first.map(String.init) ?? "")` at 1",
-                value)
+        switch Self.parseUUID(s) {
+        case .success(let id):
+            return id
+        case .failure(let problem):
+            fail("uuid_parsing", loc, "Input should be a valid UUID, \(problem.text)", value, ["error": .string(problem.text)])
             return nil
         }
-        return s.lowercased()
     }
 
-    static func isUUID(_ s: String) -> Bool {
-        let hex = s.filter { $0 != "-" }
-        guard hex.count == 32, hex.allSatisfy(\.isHexDigit) else { return false }
-        if s.contains("-") {
-            let groups = s.split(separator: "-", omittingEmptySubsequences: false).map(\.count)
-            return groups == [8, 4, 4, 4, 12]
+    /// Why a string is not a UUID, in the words of the Rust `uuid` crate that Pydantic's UUID
+    /// type parses with (so the API's 422 reads the same): a character, the length of a simple
+    /// UUID, the count of groups, or the length of one.
+    struct UUIDProblem: Error, Equatable {
+        var text: String
+    }
+
+    /// `s` as a lower-case hyphenated UUID: 32 hex digits, hyphenated 8-4-4-4-12, in braces or
+    /// after `urn:uuid:`, as Pydantic accepts; else the problem.
+    static func parseUUID(_ s: String) -> Result<String, UUIDProblem> {
+        let bytes = Array(s.utf8)
+        func hex(_ b: ArraySlice<UInt8>) -> Bool { b.allSatisfy { ($0 >= 48 && $0 <= 57) || ($0 | 0x20 >= 97 && $0 | 0x20 <= 102) } }
+        func hyphenated(_ b: ArraySlice<UInt8>) -> [UInt8]? {
+            let b = Array(b)
+            guard b.count == 36, [8, 13, 18, 23].allSatisfy({ b[$0] == UInt8(ascii: "-") }) else { return nil }
+            let digits = b.enumerated().filter { ![8, 13, 18, 23].contains($0.offset) }.map(\.element)
+            return hex(digits[...]) ? digits : nil
         }
-        return true
+        var digits: [UInt8]?
+        switch bytes.count {
+        case 32: digits = hex(bytes[...]) ? bytes : nil
+        case 36: digits = hyphenated(bytes[...])
+        case 38 where bytes.first == UInt8(ascii: "{") && bytes.last == UInt8(ascii: "}"): digits = hyphenated(bytes.dropFirst().dropLast())
+        case 45 where s.hasPrefix("urn:uuid:"): digits = hyphenated(bytes.dropFirst(9))
+        default: digits = nil
+        }
+        if let digits {
+            let text = String(decoding: digits, as: UTF8.self).lowercased()
+            let groups = [0..<8, 8..<12, 12..<16, 16..<20, 20..<32].map { Array(text.utf8)[$0] }
+            return .success(groups.map { String(decoding: $0, as: UTF8.self) }.joined(separator: "-"))
+        }
+        return .failure(uuidProblem(s))
+    }
+
+    /// The crate's diagnosis of a string that did not parse (`InvalidUuid::into_err`).
+    private static func uuidProblem(_ s: String) -> UUIDProblem {
+        var body = Substring(s)
+        var offset = 0
+        var simple = true
+        if s.utf8.count >= 2, s.hasPrefix("{"), s.hasSuffix("}") {
+            body = s.dropFirst().dropLast()
+            offset = 1
+            simple = false
+        } else if s.hasPrefix("urn:uuid:") {
+            body = s.dropFirst(9)
+            offset = 9
+            simple = false
+        }
+        var hyphens = 0
+        var bounds = [0, 0, 0, 0]
+        var index = 0
+        for scalar in body.unicodeScalars {
+            if scalar == "-" {
+                if hyphens < 4 { bounds[hyphens] = index }
+                hyphens += 1
+            } else if !scalar.isASCII || !Character(scalar).isHexDigit {
+                return UUIDProblem(
+                    text:
+                        "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `\(Character(scalar))` at \(index + offset + 1)"
+                )
+            }
+            index += String(scalar).utf8.count
+        }
+        if hyphens == 0, simple {
+            return UUIDProblem(text: "invalid length: expected length 32 for simple format, found \(s.utf8.count)")
+        }
+        if hyphens != 4 {
+            return UUIDProblem(text: "invalid group count: expected 5, found \(hyphens + 1)")
+        }
+        let starts = [0, 9, 14, 19, 24]
+        let lengths = [8, 4, 4, 4, 12]
+        for group in 0..<4 where bounds[group] != starts[group + 1] - 1 {
+            return UUIDProblem(text: "invalid group length in group \(group): expected \(lengths[group]), found \(bounds[group] - starts[group])")
+        }
+        return UUIDProblem(text: "invalid group length in group 4: expected 12, found \(s.utf8.count - starts[4])")
     }
 }

@@ -124,6 +124,44 @@ import Testing
         }
     }
 
+    /// What Pydantic's UUID type (the Rust uuid crate) says of each way a task id goes wrong.
+    static let malformedIDs: [(String, String)] = [
+        ("3f2a8c1e", "invalid length: expected length 32 for simple format, found 8"),
+        ("3f2a8c1e-5b7d", "invalid group count: expected 5, found 2"),
+        ("3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1", "invalid group length in group 4: expected 12, found 11"),
+        ("3f2a8c1-e5b7d-4c1e-9a0b-2d4e6f8a0c1e", "invalid group length in group 0: expected 8, found 7"),
+        (
+            "3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1g",
+            "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `g` at 36"
+        ),
+        ("not-a-uuid", "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `n` at 1"),
+        (
+            "{3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1x}",
+            "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `x` at 37"
+        ),
+        ("3f2a8c1é", "invalid character: expected an optional prefix of `urn:uuid:` followed by [0-9a-fA-F-], found `é` at 8"),
+        ("", "invalid length: expected length 32 for simple format, found 0"),
+    ]
+
+    @Test func aMalformedTaskIDIsWordedAsPydanticWordsIt() async throws {
+        try await SimulatorFixture.with { sim in
+            for (id, error) in Self.malformedIDs {
+                let answer = try await RawHTTP(sim.url).post("/v1/discovery_tasks", #"{"query": "x", "exclude_task_ids": ["\#(id)"]}"#)
+                #expect(answer.status == 422, "\(id)")
+                let issue = try answer.json()["detail"]?[0]
+                #expect(issue?["msg"]?.stringValue == "Input should be a valid UUID, \(error)", "\(id)")
+                #expect(issue?["ctx"]?["error"]?.stringValue == error, "\(id)")
+                #expect(issue?["input"]?.stringValue == id)
+            }
+            // The forms Pydantic accepts: simple, hyphenated in any case, braced, URN.
+            let done = try #require(await sim.simulator.seedDemoTasks().first { $0.status == .done }).id
+            for id in [done.filter { $0 != "-" }, done.uppercased(), "{\(done)}", "urn:uuid:\(done)"] {
+                let answer = try await RawHTTP(sim.url).post("/v1/discovery_tasks", #"{"query": "x", "exclude_task_ids": ["\#(id)"]}"#)
+                #expect(answer.status == 200, "\(id): \(answer.text)")
+            }
+        }
+    }
+
     @Test func tooManyCriteriaOrExclusionsAre422() async throws {
         try await SimulatorFixture.with(configure: { $0.maximumCriteria = 2 }) { sim in
             let criteria = (0..<3).map { #"{"key": "k\#($0)", "name": "N", "criterion": "long enough text"}"# }.joined(separator: ",")
@@ -210,11 +248,12 @@ import Testing
             let task = try DiscoveryTask(json: created.json())
             #expect(task.excludeDomains == ["acme.com", "beta.co.uk"])
 
-            // A running task cannot be excluded; an unknown one neither.
+            // A running task cannot be excluded (400); an unknown one is not found (404).
             let running = try await http.post("/v1/discovery_tasks", #"{"query": "x", "exclude_task_ids": ["\#(task.id)"]}"#)
             #expect(running.status == 400)
             let unknown = try await http.post("/v1/discovery_tasks", #"{"query": "x", "exclude_task_ids": ["00000000-0000-4000-8000-000000000000"]}"#)
-            #expect(unknown.status == 400)
+            #expect(unknown.status == 404)
+            #expect(try unknown.json()["detail"] == "Task 00000000-0000-4000-8000-000000000000 in exclude_task_ids was not found")
 
             // Once done, its visible companies join the new task's exclusions, and the new task
             // never returns them.

@@ -82,6 +82,38 @@ import Testing
         }
     }
 
+    @Test func anUnknownExcludedTaskIsNamedNotBlamedOnTheURL() async throws {
+        try await ClientFixture.with { f in
+            let unknown = "00000000-0000-4000-8000-000000000000"
+            let error = await expectError { _ = try await f.client.createTask(CreateTaskRequest(query: "x", excludeTaskIDs: [unknown])) }
+            #expect(error?.code == .notFound)
+            #expect(
+                error?.description
+                    == "excluded task \(unknown) not found (404: Task \(unknown) in exclude_task_ids was not found); --exclude-task takes a finished task of this workspace; check the id with tasks"
+            )
+        }
+    }
+
+    @Test(arguments: [
+        // An API that names the task in other words, or not at all: the id comes from the request.
+        ("Task 3f2a8c1e not found", "/v1/discovery_tasks", ["3f2a8c1e"], "excluded task 3f2a8c1e not found"),
+        ("The task ID is invalid or unavailable in your workspace", "/v1/discovery_tasks", ["3f2a8c1e"], "excluded task 3f2a8c1e not found"),
+        ("Task abcd1234 not found", "/v1/discovery_tasks", ["3f2a8c1e", "abcd1234"], "excluded task abcd1234 not found"),
+        ("Task not found", "/v1/discovery_tasks", ["3f2a8c1e", "abcd1234"], "one of the excluded tasks 3f2a8c1e, abcd1234 not found"),
+        ("Task not found", "/v1/discovery_tasks/3f2a8c1e/results", [], "task 3f2a8c1e not found"),
+        ("Task 3f2a8c1e not found", "/v1/other", [], "task 3f2a8c1e not found"),
+        ("Not Found", "/v1/discovery_tasks", ["3f2a8c1e"], "POST /v1/discovery_tasks not found"),
+    ])
+    func aNotFoundThatSpeaksOfATaskReadsAsOne(_ detail: String, _ path: String, _ excluded: [String], _ says: String) {
+        let body = excluded.isEmpty ? nil : JSONWriter.compactBytes(.object(["exclude_task_ids": .array(excluded.map(JSONValue.string))]))
+        let request = HTTPRequest(method: "POST", baseURL: "https://api.extruct.ai", path: path, body: body)
+        let response = HTTPResponse(status: 404, headers: [], body: Array(JSONWriter.compact(.object(["detail": .string(detail)])).utf8))
+        let operation: DeepSearchClient.Operation = path == "/v1/discovery_tasks" ? .createTask : .raw(method: "POST")
+        let error = DeepSearchError(response: response, request: request, operation: operation, tokenOrigin: "x")
+        #expect(error.description.hasPrefix(says), "\(error.description)")
+        #expect(!error.description.contains("API URL") || says.hasPrefix("POST"), "\(error.description)")
+    }
+
     @Test func validationListsEachLocationAndMessage() async throws {
         try await ClientFixture.with { f in
             let error = await expectError {

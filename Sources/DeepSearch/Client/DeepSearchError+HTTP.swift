@@ -65,6 +65,11 @@ extension DeepSearchError {
                 self.init(
                     .notFound, "task \(taskID.withoutControlCharacters) not found (404)",
                     advice: "check the id with tasks; tasks of other workspaces are not visible", status: status, body: body)
+            } else if let tasks = Self.tasksNamed(by: detailText, request: request) {
+                // The answer speaks of a task (one a create excluded, one a raw path names): the
+                // id is wrong, not the URL.
+                let (what, advice) = Self.unknownTasks(tasks, excluded: operation == .createTask)
+                self.init(.notFound, "\(what) (404\(Self.colon(detailText)))", advice: advice, status: status, body: body)
             } else {
                 // The API answers 404 only for unknown tasks: anything else came from somewhere else.
                 self.init(
