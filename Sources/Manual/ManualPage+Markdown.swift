@@ -41,8 +41,8 @@ extension ManualPage {
                         out += inner.map { $0.isEmpty ? "" : "  " + $0 }
                     }
                 }
-            case .example(let lines):
-                out += ["", "```"] + lines + ["```"]
+            case .example(let lines, let info):
+                out += ["", "```" + info] + lines + ["```"]
             case .subsection(let title, let inner):
                 out += ["", String(repeating: "#", count: level) + " " + title]
                 render(inner, into: &out, level: level + 1)

@@ -32,9 +32,9 @@ extension ManualPage {
                     render(item.blocks, into: &out, nested: true)
                 }
                 if nested { out.append(".RE") }
-            case .example(let lines) where nested:
+            case .example(let lines, _) where nested:
                 out += [".IP", ".nf"] + lines.map { literal($0) } + [".fi"]
-            case .example(let lines):
+            case .example(let lines, _):
                 out += [".PP", ".nf", ".RS 4"] + lines.map { literal($0) } + [".RE", ".fi"]
             case .subsection(let title, let inner):
                 out.append(".SS \(quoted(title))")

@@ -44,8 +44,9 @@ public struct ManualPage: Sendable, Hashable {
         case paragraph(String)
         /// Terms, each with its description: options, commands, settings, files.
         case items([Item])
-        /// Lines shown as they are, in a fixed-width font.
-        case example([String])
+        /// Lines shown as they are, in a fixed-width font; `info` is the Markdown fence's info
+        /// string (`toml`, `sh needs a presenter at a terminal`), which the docs' checks read.
+        case example([String], info: String = "")
         /// A heading inside a section, with what belongs to it.
         case subsection(String, [Block])
     }
@@ -79,7 +80,7 @@ public struct ManualPage: Sendable, Hashable {
                 switch block {
                 case .paragraph(let p): [p]
                 case .items(let items): items.flatMap { [$0.term] + text($0.blocks) }
-                case .example(let lines): lines
+                case .example(let lines, _): lines
                 case .subsection(let title, let inner): [title] + text(inner)
                 }
             }

@@ -71,16 +71,18 @@ enum SimulatorManual {
 
     static let examples: [ManualPage.Block] = [
         .paragraph("A simulator for a session of the shell, with three sample tasks, ten times faster than real:"),
-        .example([
-            "extruct-sim --port 8080 --token demo --speed 10 --demo-tasks",
-            "EXTRUCT_API_URL=http://127.0.0.1:8080 EXTRUCT_API_TOKEN=demo extruct-shell",
-        ]),
+        .example(
+            [
+                "extruct-sim --port 8080 --token demo --speed 10 --demo-tasks",
+                "EXTRUCT_API_URL=http://127.0.0.1:8080 EXTRUCT_API_TOKEN=demo extruct-shell",
+            ], info: "sh"),
         .paragraph("HTTPS with a throwaway CA, the shell trusting it:"),
-        .example([
-            "extruct-sim --tls --port 8443 --tls-ca-file /tmp/sim-ca.pem",
-            "extruct-shell --api-url https://127.0.0.1:8443 --ca-file /tmp/sim-ca.pem --token demo",
-        ]),
+        .example(
+            [
+                "extruct-sim --tls --port 8443 --tls-ca-file sim-ca.pem",
+                "extruct-shell --api-url https://127.0.0.1:8443 --ca-file sim-ca.pem --token demo",
+            ], info: "sh"),
         .paragraph("Every results page answers 503 twice, then normally:"),
-        .example(["extruct-sim --fault 503,count=2,path=/results"]),
+        .example(["extruct-sim --fault 503,count=2,path=/results"], info: "sh"),
     ]
 }

@@ -15,7 +15,7 @@ struct CreateCommand: ShellCommand {
         examples: [
             #"create "vertical SaaS companies serving freight forwarding" --results 50"#,
             #"create ai startups building llm search --criterion b2b "B2B focus" "Sells mainly to businesses""#,
-            "create \"cold chain logistics\" --exclude-task 3f2a8c1e --exclude acme.com",
+            "create \"cold chain logistics\" --exclude-task f2dc2742 --exclude acme.com",
         ],
         flags: [
             FlagSpec("--results", "N", help: "target number of results, 1…250 (default 100)"),

@@ -15,7 +15,9 @@ struct ExpectCommand: ShellCommand {
             error (the last HTTP status: 200, 400…; 0 when no answer came), or a value such as $last.query.
             OP is ==, !=, <, <=, >, >= (numbers) or ~ (contains; /regex/ for a regular expression).
             """,
-        examples: ["expect status == done", "expect num_results >= 40", "expect error == 400", "expect results[0].company_name ~ /^[A-Z]/"],
+        examples: [
+            "expect status == done", "expect num_results >= 20", "expect is_exhausted == false", "expect query ~ /freight|logistics/",
+        ],
         positionals: 3...3)
 
     static let operators = ["==", "!=", "<", "<=", ">", ">=", "~"]

@@ -5,7 +5,7 @@ struct ShowCommand: ShellCommand {
     static let spec = CommandSpec(
         "show", synopsis: "show N",
         abstract: "Show result N (its rank in results) in full: descriptions, every grade, explanation and sources.",
-        examples: ["show 1", "show 12"], positionals: 1...1)
+        examples: ["results --limit 20", "show 1", "show 12"], positionals: 1...1)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         let rank = try Arguments.int(arguments.positionals[0].text, what: "show", in: 1...100_000)

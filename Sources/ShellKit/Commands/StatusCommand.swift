@@ -5,7 +5,7 @@ struct StatusCommand: ShellCommand {
     static let spec = CommandSpec(
         "status", synopsis: "status [ID]",
         abstract: "Show a task: query, status, target against the cap, the funnel, criteria.",
-        examples: ["status", "status 3f2a8c1e"],
+        examples: ["status", "status af181d0f"],
         positionals: 0...1, positionalCompletion: .taskID, talksToAPI: true)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {

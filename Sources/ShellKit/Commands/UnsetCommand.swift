@@ -4,7 +4,7 @@ import Synchronization
 struct UnsetCommand: ShellCommand {
     static let spec = CommandSpec(
         "unset", synopsis: "unset NAME", abstract: "Forget a variable, or put a setting back to its default.",
-        examples: ["unset q", "unset output"], positionals: 1...1, positionalCompletion: .setting)
+        examples: ["set q \"ai startups\"", "unset q", "unset output"], positionals: 1...1, positionalCompletion: .setting)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         let name = arguments.positionals[0].text

@@ -4,7 +4,7 @@ import DeepSearch
 struct UseCommand: ShellCommand {
     static let spec = CommandSpec(
         "use", synopsis: "use ID", abstract: "Make a task the current one (a unique prefix of a task seen this session will do).",
-        examples: ["use 3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e", "use 3f2a"],
+        examples: ["use af181d0f-3b42-41d0-833e-08e6b53c9f20", "use af18"],
         positionals: 1...1, positionalCompletion: .taskID, talksToAPI: true)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {

@@ -122,17 +122,18 @@ public enum ShellManual {
             "A profile is a `[profiles.NAME]` table (`[profile.NAME]` and `[NAME]` work too, as do dotted keys and inline tables); keys at the top level are the profile `default`. A profile takes:"
         ),
         .items(ConfigFile.profileKeys.map { ManualPage.Item("`\($0.name)`", sentence($0.help)) }),
-        .example([
-            "default_profile = \"work\"",
-            "",
-            "[profiles.work]",
-            "api_url = \"https://api.extruct.ai\"",
-            "token = \"…\"",
-            "",
-            "[profiles.local]",
-            "api_url = \"http://127.0.0.1:8080\"",
-            "token = \"demo\"",
-        ]),
+        .example(
+            [
+                "default_profile = \"work\"",
+                "",
+                "[profiles.work]",
+                "api_url = \"https://api.extruct.ai\"",
+                "token = \"…\"",
+                "",
+                "[profiles.local]",
+                "api_url = \"http://127.0.0.1:8080\"",
+                "token = \"demo\"",
+            ], info: "toml"),
         .paragraph(
             "A syntax error names the line and column; an unknown key or a value of the wrong type names the line and the key. A file that holds a token must not be readable by group or others: the shell refuses it and says to run chmod 600."
         ),
@@ -248,20 +249,22 @@ public enum ShellManual {
 
     static let examples: [ManualPage.Block] = [
         .paragraph("Try it without a token, on the built-in simulator, or learn it lesson by lesson:"),
-        .example(["extruct-shell --demo", "extruct-shell --tutorial"]),
+        .example(["extruct-shell --demo", "extruct-shell --tutorial"], info: "sh"),
         .paragraph("Present a demo live, one key at a time, and keep a recording of it:"),
-        .example(["extruct-shell --demo --step --cast demo.cast demo.exsh"]),
+        .example(["extruct-shell --demo --step --cast demo.cast demo.exsh"], info: "sh needs a presenter at a terminal"),
         .paragraph("Start a task, follow it, and keep the results:"),
-        .example([
-            "export EXTRUCT_API_TOKEN=…",
-            "extruct-shell -c 'create \"vertical SaaS for freight forwarding\" --results 50' -c watch -c 'export saas.csv'",
-        ]),
+        .example(
+            [
+                "export EXTRUCT_API_TOKEN=…",
+                "extruct-shell -c 'create \"vertical SaaS for freight forwarding\" --results 50' -c watch -c 'export saas.csv'",
+            ], info: "sh"),
         .paragraph("A script that stops when an expectation fails:"),
-        .example([
-            "#!/usr/bin/env extruct-shell",
-            "use $TASK",
-            "expect status == done",
-            "results --limit 10",
-        ]),
+        .example(
+            [
+                "#!/usr/bin/env extruct-shell",
+                "use $TASK",
+                "expect status == done",
+                "results --limit 10",
+            ], info: "sh"),
     ]
 }
