@@ -191,5 +191,15 @@ let package = Package(
             dependencies: ["TestSupport"],
             swiftSettings: swiftSettings
         ),
+        // The docs are tests: every example of README.md and docs/ run, or parsed by the parsers
+        // the programs use (scripts/test --docs).
+        .testTarget(
+            name: "DocTests",
+            dependencies: [
+                "DeepSearch", "DeepSearchSimulator", "LineEditing", "Manual", "ShellKit", "TestSupport", "extruct-shell", "extruct-sim",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
     ]
 )
