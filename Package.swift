@@ -196,7 +196,7 @@ let package = Package(
         .testTarget(
             name: "DocTests",
             dependencies: [
-                "DeepSearch", "DeepSearchSimulator", "LineEditing", "Manual", "ShellKit", "TestSupport", "extruct-shell", "extruct-sim",
+                "DeepSearch", "LineEditing", "ShellKit", "TestSupport", "extruct-shell", "extruct-sim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

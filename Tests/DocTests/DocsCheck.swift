@@ -10,7 +10,7 @@ enum DocsCheck {
     nonisolated static var root: String { Binaries.packageRoot }
 
     /// How many examples run at once: most of their time is spent waiting for a task.
-    static let parallel = 6
+    static let parallel = 4
 
     /// What a check of the docs found.
     struct Report {

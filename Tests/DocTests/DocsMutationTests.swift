@@ -1,4 +1,3 @@
-import DeepSearch
 import Foundation
 import Testing
 

@@ -1,5 +1,3 @@
-import DeepSearch
-import DeepSearchSimulator
 import Foundation
 import TestSupport
 
@@ -102,7 +100,7 @@ enum TerminalCheck {
         if needsAnAPI(parsed), ports.isEmpty {
             // Nothing started a simulator: the example gets one, on the port it names if any.
             if line.contains("127.0.0.1:") {
-                ports.map(line, to: try await workspace.startSimulator().port)
+                ports.map(line, to: try await workspace.startSimulator())
             } else if workspace.environment["EXTRUCT_API_URL"] == nil {
                 _ = try await workspace.startSimulator()
             }

@@ -1,5 +1,4 @@
 import DeepSearch
-import DeepSearchSimulator
 import Foundation
 import TestSupport
 
@@ -84,7 +83,7 @@ enum TranscriptCheck {
         }
         if TerminalCheck.needsAnAPI(parsed), ports.isEmpty, workspace.environment["EXTRUCT_API_URL"] == nil {
             if step.line.contains("127.0.0.1:") {
-                ports.map(step.line, to: try await workspace.startSimulator().port)
+                ports.map(step.line, to: try await workspace.startSimulator())
             } else {
                 _ = try await workspace.startSimulator()
             }

@@ -1,4 +1,3 @@
-import DeepSearchSimulator
 import Foundation
 import Synchronization
 import TestSupport
@@ -11,7 +10,6 @@ final class Workspace: @unchecked Sendable {
     // Safe: used by one example's check at a time.
     let folder: TemporaryDirectory
     var environment: [String: String]
-    private var simulators: [RunningSimulator] = []
     private var servers: [Process] = []
 
     /// The finished sample task of every fresh simulator (`--demo`, and each example's own).
@@ -41,21 +39,19 @@ final class Workspace: @unchecked Sendable {
 
     var path: String { folder.path }
 
-    /// A simulator of this example's own, in this process (seed 1, the three sample tasks, as
-    /// `--demo` has them); its URL. The environment points the shell at it.
-    func startSimulator() async throws -> RunningSimulator {
-        var configuration = SimulatorConfiguration(port: 0, tokens: Self.tokens, seed: 1, speed: Self.speed)
-        configuration.host = "127.0.0.1"
-        let simulator = Simulator(configuration: configuration)
-        await simulator.seedDemoTasks()
-        let running = try await simulator.start()
-        simulators.append(running)
+    /// A simulator of this example's own: `extruct-sim` on a free port, with the three sample
+    /// tasks of `--demo` (seed 1); its port. The environment points the shell at it.
+    func startSimulator() async throws -> Int {
+        let tokens = Self.tokens.map { "--token '\($0)'" }.joined(separator: " ")
+        let printed = try await startServer("extruct-sim --port 0 --seed 1 --speed \(Self.speed) --demo-tasks \(tokens)", lines: 1)
+        guard let url = printed.first?.components(separatedBy: "listening on ").last, let port = url.split(separator: ":").last.flatMap({ Int($0) })
+        else { throw ServerFailed(description: "extruct-sim said \(printed)") }
         if environment["EXTRUCT_API_URL"] == nil {
-            environment["EXTRUCT_API_URL"] = running.url
+            environment["EXTRUCT_API_URL"] = url
             // A token the example exported stays (`…` is one this simulator takes).
             if environment["EXTRUCT_API_TOKEN"] == nil { environment["EXTRUCT_API_TOKEN"] = "demo" }
         }
-        return running
+        return port
     }
 
     /// Starts `command` (an extruct-sim line) in the background, as an example shows a server
@@ -90,9 +86,10 @@ final class Workspace: @unchecked Sendable {
     func close() async {
         for server in servers where server.isRunning {
             server.interrupt()
-            server.waitUntilExit()
+            if (try? await waitUntil("the simulator stopped on Ctrl-C", timeout: 10) { !server.isRunning }) == nil {
+                kill(server.processIdentifier, SIGKILL)
+            }
         }
-        for running in simulators { await running.stop() }
         folder.remove()
     }
 }
