@@ -3,12 +3,12 @@ import DeepSearch
 /// `use ID`: makes a task current.
 struct UseCommand: ShellCommand {
     static let spec = CommandSpec(
-        "use", synopsis: "use ID", abstract: "Make a task the current one (a unique prefix of a task seen this session will do).",
-        examples: ["use af181d0f-3b42-41d0-833e-08e6b53c9f20", "use af18"],
+        "use", synopsis: "use ID", abstract: "Make a task the current one (the start of its id will do, as tasks shows it).",
+        examples: ["use af181d0f", "use af18"],
         positionals: 1...1, positionalCompletion: .taskID, talksToAPI: true)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
-        let id = try context.resolveTaskID(arguments.positionals[0].text)
+        let id = try await context.resolveTaskID(arguments.positionals[0].text, for: "use")
         // Current before the answer: a failure drops the session's changes anyway, and a dry run
         // (which sends nothing and keeps them) goes on with this task.
         context.session.currentTask = id
