@@ -9,7 +9,8 @@ import TestSupport
 enum DocsCheck {
     nonisolated static var root: String { Binaries.packageRoot }
 
-    /// How many examples run at once: most of their time is spent waiting for a task.
+    /// How many examples run at once, in the whole test process: most of their time is spent
+    /// waiting for a task, but each runs a shell and a simulator.
     static let parallel = 4
 
     /// What a check of the docs found.
@@ -69,23 +70,39 @@ enum DocsCheck {
     static func check(_ examples: [Example]) async -> [Outcome] {
         var outcomes = [Outcome?](repeating: nil, count: examples.count)
         await withTaskGroup(of: (Int, Outcome).self) { group in
-            var next = 0
-            while next < examples.count || !group.isEmpty {
-                while next < examples.count, next < parallel + outcomes.count(where: { $0 != nil }) {
-                    let example = examples[next]
-                    let index = next
-                    group.addTask { await numbered(index, example) }
-                    next += 1
-                }
-                guard let (index, outcome) = await group.next() else { break }
-                outcomes[index] = outcome
+            for (index, example) in examples.enumerated() {
+                group.addTask { await numbered(index, example) }
             }
+            for await (index, outcome) in group { outcomes[index] = outcome }
         }
         return outcomes.map { $0! }
     }
 
+    /// Examples running now, across every test of the process: the docs' checks share a busy
+    /// machine with the rest of the suite.
+    private static var running = 0
+    private static var waiting: [CheckedContinuation<Void, Never>] = []
+
+    private static func takeSlot() async {
+        if running < parallel {
+            running += 1
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    private static func freeSlot() {
+        if waiting.isEmpty {
+            running -= 1
+        } else {
+            waiting.removeFirst().resume()
+        }
+    }
+
     private static func numbered(_ index: Int, _ example: Example) async -> (Int, Outcome) {
-        (index, await check(example))
+        await takeSlot()
+        defer { freeSlot() }
+        return (index, await check(example))
     }
 
     /// Checks one example by its kind.

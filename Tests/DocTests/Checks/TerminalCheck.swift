@@ -168,8 +168,12 @@ enum TerminalCheck {
     /// Starts the interactive shell on a pseudo-terminal: it must show a prompt, then leave on
     /// Ctrl-D with status 0.
     static func interactive(_ line: String, in workspace: Workspace) async throws -> String? {
+        // exec, so the shell is the child the terminal belongs to (and ends with it).
+        let command = try ShellLine(line).commands[0]
+        let words = command.assignments.map { "\($0.name)=\($0.value)" } + command.words
         let pty = try PseudoTerminal(
-            "/bin/sh", ["-c", "cd '\(workspace.path)' && \(line)"], environment: workspace.environment, columns: SessionCheck.columns, rows: 50)
+            "/bin/sh", ["-c", "cd '\(workspace.path)' && exec env " + words.map(quoted).joined(separator: " ")],
+            environment: workspace.environment, columns: SessionCheck.columns, rows: 50)
         defer { pty.terminate() }
         do {
             try await SessionCheck.waitForPrompt(pty, after: 0)
