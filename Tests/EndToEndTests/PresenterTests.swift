@@ -111,7 +111,10 @@ import Glibc
             try await pty.waitForKeyRead(showing: "extruct> ", after: mark)
             mark = pty.mark
             pty.type("i")
-            try await pty.wait(for: "Ctrl-D goes back to \(path):2", after: mark)
+            // Said in words wrapped to the terminal's width.
+            try await pty.wait(for: "Ctrl-D goes back to \(path):2", after: mark) {
+                strippingEscapes($0).replacing("\r\n", with: " ").contains("Ctrl-D goes back to \(path):2")
+            }
             try await pty.waitForPrompt(after: mark)
             mark = pty.mark
             pty.type("echo now $who\r")

@@ -70,6 +70,6 @@ import Testing
         #expect(tutor.verdict(for: "export a.csv", canonical: canonical) == .refused)
         #expect(tutor.verdict(for: "help resume", canonical: canonical) == .aside)
         #expect(tutor.verdict(for: "nonsense", canonical: canonical) == .harmless, "the shell says what it may have meant")
-        #expect(tutor.promptPrefix == "lesson x · 1/1 ")
+        #expect(tutor.promptLesson == Prompt.Lesson(label: "x", step: "1/1"))
     }
 }

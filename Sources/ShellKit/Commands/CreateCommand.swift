@@ -49,8 +49,11 @@ struct CreateCommand: ShellCommand {
         if context.wantsJSON {
             context.printJSON(response.raw)
         } else {
-            context.console.out(TaskCard.summary(task, style: context.style))
-            context.progress(context.errorStyle.dim("created task \(task.id); follow it with watch, read it with results"))
+            context.console.out(TaskCard.summary(task, width: context.width, style: context.style))
+            let note = "created task \(task.id); follow it with watch, read it with results"
+            context.progress(
+                context.errorStyle.dim(
+                    TextLayout.first(fitting: context.console.terminalWidth - 1, [note, "created task \(task.id); watch follows it", task.id])))
         }
     }
 }

@@ -25,7 +25,7 @@ struct ResumeCommand: ShellCommand {
         } else {
             var previous = response.value
             previous.desiredNumResults = before ?? max(1, response.value.desiredNumResults - count)
-            context.console.out(TaskCard.resumed(before: previous, after: response.value, style: context.style))
+            context.console.out(TaskCard.resumed(before: previous, after: response.value, width: context.width, style: context.style))
         }
     }
 }

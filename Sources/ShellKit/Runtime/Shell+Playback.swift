@@ -169,7 +169,8 @@ extension Shell {
     func shownCommand(_ text: String, session: Session) -> (prompt: String, text: String, toStandardError: Bool) {
         let channel = showingChannel(session)
         return (
-            Prompt.text(for: session, style: channel.style, forEditor: false), Self.historyText(text, secrets: environment.secrets),
+            Prompt.text(for: session, columns: environment.console.terminalWidth, style: channel.style, forEditor: false),
+            Self.historyText(text, secrets: environment.secrets),
             channel.toStandardError
         )
     }
@@ -254,6 +255,12 @@ extension Shell {
     /// shared pools is held while the user thinks.
     static func readOffMain(_ reader: any LineReader, prompt: String) async -> LineReadResult {
         await InputThread.shared.read(ReaderBox(reader), prompt: prompt)
+    }
+
+    /// Reads a line on the input thread after the prompt `layout` gives for the terminal's width.
+    static func readOffMain(_ reader: any LineReader, promptFor layout: @escaping @Sendable (Int) -> String) async -> LineReadResult {
+        let box = ReaderBox(reader)
+        return await InputThread.shared.perform { box.reader.readLine(promptFor: layout) }
     }
 }
 

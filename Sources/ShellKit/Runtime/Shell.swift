@@ -67,6 +67,8 @@ public final class Shell {
     /// Runs everything the options ask for; returns the exit status.
     public func run() async -> Int32 {
         SignalMonitor.shared.start { [interrupts] signal in interrupts.handle(signal) }
+        // A live line (watch) is laid out again for the new width.
+        interrupts.onResize { [console = environment.console] in Task { @MainActor in console.redrawLiveLine() } }
         let options = environment.options
         var status = ExitStatus.success
         let interactiveInput = isatty(0) == 1
@@ -179,6 +181,9 @@ public final class Shell {
         case .failure(let error):
             console.endLiveLine()
             console.flush()
+            // The session is as it was, but what the command saw of a task is kept (the prompt
+            // shows the status watch last saw when Ctrl-C stopped it).
+            for task in context.observed where session.seenTasks.contains(task.id) { session.see(task) }
             if interrupted || error is CancellationError || (Task.isCancelled && interrupts.termination != nil) {
                 if interrupts.termination == nil {
                     console.err(Self.paint(spec.name == "watch" ? "stopped watching" : "interrupted", environment, session, dim: true))

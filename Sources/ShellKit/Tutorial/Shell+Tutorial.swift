@@ -8,9 +8,6 @@ enum TutorialRequest {
 }
 
 extension Shell {
-    /// The prompt's prefix while a lesson runs (`lesson 2 · 3/6 `).
-    var tutorPrefix: String { tutor?.promptPrefix ?? "" }
-
     /// Acts on what a `tutorial` command asked, after it ran at the prompt.
     func handleTutorialRequest() async {
         guard let request = environment.tutorialRequest else { return }
@@ -103,7 +100,7 @@ extension Shell {
         }
         if words == ["skip"] {
             environment.console.err(style.dim("skipped; the lesson runs it for you:"))
-            environment.console.err(Prompt.text(for: session, style: style, forEditor: false) + expandedStepCommand())
+            environment.console.err(promptLayout(forEditor: false)(environment.console.terminalWidth) + expandedStepCommand())
             var working = session
             _ = await execute(tutor.step.command, place: nil, session: &working)
             session = working

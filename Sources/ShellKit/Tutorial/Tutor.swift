@@ -33,8 +33,8 @@ final class Tutor {
     var step: Lesson.Step { lesson.steps[index] }
     var isFinished: Bool { index >= lesson.steps.count }
 
-    /// Before the prompt: `lesson 2 · 3/6 `.
-    var promptPrefix: String { "lesson \(label) · \(min(index + 1, lesson.steps.count))/\(lesson.steps.count) " }
+    /// For the prompt: `lesson 2 · 3/6 ` (`2·3/6 ` on a narrow terminal).
+    var promptLesson: Prompt.Lesson { Prompt.Lesson(label: label, step: "\(min(index + 1, lesson.steps.count))/\(lesson.steps.count)") }
 
     /// How a typed line relates to the step.
     enum Verdict: Equatable {
