@@ -12,7 +12,7 @@ import Glibc
 /// 200 columns, with and without colour and on `TERM=dumb`, and everything it wrote played
 /// through a real terminal emulator (pyte). The screen, not the byte stream, is asserted on: no
 /// row the terminal had to wrap, no stale copy of a redrawn line, no number cut.
-@Suite struct ScreenTests {
+@Suite(.serialized) struct ScreenTests {
     /// A terminal people use.
     struct Terminal: Sendable, CustomTestStringConvertible {
         var columns: Int
@@ -155,6 +155,74 @@ import Glibc
             // status: one card row each, the funnel's numbers whole.
             #expect(screen.rows(containing: "Exhausted").count == 1, "\(screen.text)")
             #expect(screen.rows(containing: "discovered").contains { $0.firstMatch(of: /discovered\s+\d+/) != nil })
+        }
+    }
+
+    @Test(arguments: terminals)
+    func theLessonPromptAndItsText(_ terminal: Terminal) async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        var extra = terminal.environment
+        extra["EXTRUCT_DEMO_SPEED"] = "2000"
+        let pty = try PseudoTerminal(
+            Binaries.shell, ["--tutorial", "--no-history"], environment: testEnvironment(home: home.path, extra: extra),
+            columns: UInt16(terminal.columns), rows: 30)
+        defer { pty.terminate() }
+        try await pty.wait(for: "tutorial continue")
+        var mark = try await run("tutorial 1", on: pty, terminal, after: 0)
+        for line in ["tasks", "use f2dc", "status"] {
+            try await pty.wait(for: "the step's text", after: mark) { strippingEscapes($0).contains("·") && $0.hasSuffix("> ") }
+            mark = try await run(line, on: pty, terminal, after: mark)
+            try await pty.wait(for: "✓", after: mark)
+        }
+        try await prompt(pty, terminal, after: mark)
+        let bytes = pty.bytes
+        let screen = try await TerminalScreen.render(bytes, columns: terminal.columns)
+        expectLaidOut(screen, bytes, terminal)
+        // The lesson's place is on every lesson prompt, however narrow.
+        let prompts = screen.rows.filter { $0.firstMatch(of: #/\d/5 .*>( |$)/#) != nil }
+        #expect(prompts.count >= 4, "\(screen.text)")
+        for row in prompts {
+            let prompt = row[..<(row.range(of: "> ")?.upperBound ?? row.endIndex)]
+            #expect(prompt.count <= max(terminal.columns / 2, terminal.columns - 32), "\(row)")
+        }
+        // Said in whole words: the paragraph reads the same at every width.
+        let said = screen.rows.joined(separator: " ").split(separator: " ").joined(separator: " ")
+        #expect(said.contains("and those that fit best become high-fit results."), "\(screen.text)")
+    }
+
+    @Test(arguments: terminals.filter { !$0.isPlain })
+    func aPresentedDemo(_ terminal: Terminal) async throws {
+        try await SimulatorFixture.with { sim in
+            let sample = await sim.simulator.seedDemoTasks()
+            let use = "use " + (sample.last?.id.prefix(4) ?? "")
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let script = try home.write(
+                "demo.exsh",
+                """
+                #: A narrated line, long enough that it has to be wrapped at forty columns and at sixty too.
+                tasks
+                \(use)
+                status
+                """)
+            let pty = try start(terminal, ["--step", "--typing", "0", "--no-history", script], sim: sim, home: home)
+            defer { pty.terminate() }
+            for (index, command) in ["tasks", use, "status"].enumerated() {
+                try await pty.waitForKeyRead(showing: "> ", after: index == 0 ? 0 : pty.mark - 2)
+                var mark = pty.mark
+                pty.type(" ")
+                try await pty.waitForKeyRead(showing: command, after: mark)
+                mark = pty.mark
+                pty.type("\r")
+                try await pty.wait(for: ["tasks": "exhausted: no more", use: "high-fit", "status": "Excluded"][command]!, after: mark)
+            }
+            #expect(try await pty.waitForExit() == 0)
+            let bytes = pty.bytes
+            let screen = try await TerminalScreen.render(bytes, columns: terminal.columns)
+            expectLaidOut(screen, bytes, terminal)
+            let said = screen.rows.joined(separator: " ").split(separator: " ").joined(separator: " ")
+            #expect(said.contains("wrapped at forty columns and at sixty too."), "\(screen.text)")
         }
     }
 }

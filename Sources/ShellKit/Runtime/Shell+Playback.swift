@@ -192,7 +192,14 @@ extension Shell {
     func narrate(_ text: String, session: Session) {
         guard showsCommands else { return }
         let channel = showingChannel(session)
-        if channel.toStandardError { environment.console.err(channel.style.dim(text)) } else { environment.console.out(channel.style.dim(text)) }
+        let console = environment.console
+        // On a terminal, wrapped at words to its width; elsewhere as written.
+        let onTerminal = channel.toStandardError ? console.errorIsTerminal : console.outputIsTerminal
+        let columns = max(20, console.terminalWidth - 1)
+        let lines = onTerminal && TextLayout.width(text) > columns ? TextLayout.wrap(text, to: columns) : [text]
+        for line in lines {
+            if channel.toStandardError { console.err(channel.style.dim(line)) } else { console.out(channel.style.dim(line)) }
+        }
     }
 
     /// Whether the line is a `pause`, a presenter's stop rather than a command to show.

@@ -58,11 +58,13 @@ extension Shell {
         }
         session.variables["lesson_dir"] = tutor.directory
         self.tutor = tutor
+        saveProgress(tutor, done: false)
         let title = "Lesson \(tutor.label) · \(lesson.title) · \(lesson.steps.count) steps"
-        environment.console.err(style.bold(title))
-        environment.console.err(style.dim("hint shows the command a step asks for, skip does it for you, tutorial stop or Ctrl-D leaves the lesson"))
+        environment.console.err(
+            style.bold(TextLayout.first(fitting: environment.console.terminalWidth - 1, [title, "Lesson \(tutor.label) · \(lesson.title)"])))
+        say("hint shows the command a step asks for, skip does it for you, tutorial stop or Ctrl-D leaves the lesson")
         if resumeAt > 0 {
-            environment.console.err(style.dim("Going on at step \(resumeAt + 1), where you left it: the steps before are played again quietly."))
+            say("Going on at step \(resumeAt + 1), where you left it: the steps before are played again quietly.")
             for step in lesson.steps[..<resumeAt] {
                 for case .run(let command, _) in step.before { _ = await quietly(command) }
                 _ = await quietly(step.command)
@@ -71,14 +73,25 @@ extension Shell {
         await introduceStep()
     }
 
-    /// Shows the step the lesson waits for: its `run` lines done quietly, its `say` lines said.
+    /// Shows the step the lesson waits for: its `run` lines done quietly, its `say` lines said
+    /// (a paragraph of them wrapped to the terminal's width, their variables filled in).
     private func introduceStep() async {
         guard let tutor, !tutor.isFinished else { return }
+        var paragraph: [String] = []
         for action in tutor.step.before {
             switch action {
             case .say(let text):
-                environment.console.err(text)
+                if text.trimmingSpaces.isEmpty {
+                    // `say` alone: the paragraph ends, and an empty line follows it.
+                    tell(paragraph)
+                    paragraph = []
+                    environment.console.err("")
+                } else {
+                    paragraph.append(text)
+                }
             case .run(let command, let line):
+                tell(paragraph)
+                paragraph = []
                 if await quietly(command) != ExitStatus.success {
                     environment.console.err(
                         ErrorPresenter.line(
@@ -87,6 +100,15 @@ extension Shell {
                 }
             }
         }
+        tell(paragraph)
+    }
+
+    /// Says a paragraph of a lesson: its lines joined, their variables filled in, wrapped at words
+    /// to the terminal's width.
+    func tell(_ paragraph: [String]) {
+        guard !paragraph.isEmpty else { return }
+        let text = expandingVariables(paragraph.map(\.trimmingSpaces).joined(separator: " "))
+        for line in TextLayout.wrap(text, to: max(20, environment.console.terminalWidth - 1)) { environment.console.err(line) }
     }
 
     /// A line typed while a lesson waits for a step.
@@ -108,29 +130,53 @@ extension Shell {
             return
         }
         let registry = environment.registry
-        let verdict = tutor.verdict(for: line) { registry.command(named: $0)?.spec.name }
+        let resolve = resolver(for: session)
+        let verdict = tutor.verdict(
+            for: line, canonical: { registry.command(named: $0)?.spec.name },
+            words: { try? WordSplitter.split($0, resolve: resolve).map(\.text) })
         var working = session
         switch verdict {
         case .aside:
             _ = await execute(line, place: nil, session: &working)
             session = working
         case .attempt:
-            var status = await execute(line, place: nil, session: &working)
+            let status = await execute(line, place: nil, session: &working)
             session = working
-            if status == ExitStatus.interrupted, Lesson.commandName(tutor.step.command) == "watch" { status = ExitStatus.success }
-            if status == ExitStatus.success, await checkHolds() {
+            if status == ExitStatus.interrupted {
+                // Ctrl-C (say, in watch) is no miss: the step is done if its check holds anyway.
+                if await checkHolds() {
+                    environment.console.err(style.green("✓"))
+                    await advance()
+                } else {
+                    let check = tutor.step.check.map { " (\($0))" } ?? ""
+                    tell(["Stopped. The step is done when its check holds\(check); type \(expandedStepCommand()) again to go on."])
+                }
+            } else if status == ExitStatus.success, await checkHolds() {
                 environment.console.err(style.green("✓"))
                 await advance()
             } else {
                 miss(style: style, reason: nil)
             }
         case .harmless:
+            // It runs, but it is not the step: a recording the lesson makes does not keep it, and
+            // the step's check still sees the answer it would have seen (`expect` reads the last).
+            let recorder = environment.recorder
+            environment.recorder = nil
             _ = await execute(line, place: nil, session: &working)
+            if environment.recorder == nil { environment.recorder = recorder }
+            (working.lastResponse, working.lastHTTPStatus) = (session.lastResponse, session.lastHTTPStatus)
             session = working
             miss(style: style, reason: nil)
         case .refused:
             let name = Lesson.commandName(line).map { "'\(TextLayout.safe($0))'" } ?? "that"
-            miss(style: style, reason: "\(name) is not run during this step: it would change things the lesson relies on.")
+            let why =
+                Tutor.redirecting.contains(Lesson.commandName(line) ?? "")
+                ? "the lesson relies on the current task" : "it would change things the lesson relies on"
+            miss(style: style, reason: "\(name) is not run during this step: \(why).")
+        case .refusedVariant:
+            miss(
+                style: style, reason: "Not run: the steps after this one count on the values it asks for.",
+                exact: true)
         }
     }
 
@@ -140,15 +186,18 @@ extension Shell {
         return await quietly("expect " + check) == ExitStatus.success
     }
 
-    private func miss(style: Style, reason: String?) {
+    /// A line that was not the step: the reason, if any, then a hint; the whole line the step
+    /// asks for after a second miss, or at once when only exact values will do.
+    private func miss(style: Style, reason: String?, exact: Bool = false) {
         guard let tutor else { return }
         tutor.misses += 1
         if let reason { environment.console.err(style.yellow(reason)) }
-        if tutor.misses >= 2 {
+        if tutor.misses >= 2 || exact {
             environment.console.err(style.yellow("This step asks for: ") + expandedStepCommand())
         } else {
             let hint =
-                tutor.step.hint ?? "This step asks for \(Lesson.commandName(tutor.step.command) ?? "another command"); hint shows the whole line."
+                tutor.step.hint.map(expandingVariables)
+                ?? "This step asks for \(Lesson.commandName(tutor.step.command) ?? "another command"); hint shows the whole line."
             environment.console.err(style.yellow("hint: ") + hint)
         }
     }
@@ -160,7 +209,7 @@ extension Shell {
         tutor.misses = 0
         saveProgress(tutor, done: tutor.isFinished)
         if tutor.isFinished {
-            for case .say(let text) in tutor.lesson.closing { environment.console.err(text) }
+            tell(tutor.lesson.closing.compactMap { if case .say(let text) = $0 { text } else { nil } }.filter { !$0.trimmingSpaces.isEmpty })
             for case .run(let command, _) in tutor.lesson.closing { _ = await quietly(command) }
             let style = Style(enabled: environment.console.colorOnError(session.settings))
             var done = "✓ Lesson \(tutor.label) done: \(tutor.lesson.title)."
@@ -194,6 +243,7 @@ extension Shell {
     private func saveProgress(_ tutor: Tutor, done: Bool) {
         let path = TutorialProgress.defaultPath()
         var progress = TutorialProgress.load(path: path)
+        if tutor.number != nil { progress.last = tutor.lesson.name }
         let before = progress.lessons[tutor.lesson.name]
         progress.lessons[tutor.lesson.name] = .init(step: done ? tutor.lesson.steps.count : tutor.index, done: done || (before?.done ?? false))
         do {
@@ -215,12 +265,17 @@ extension Shell {
         return status
     }
 
-    /// The step's command with its variables filled in (by the shell's own resolver), as the
-    /// learner would type it.
+    /// The step's command with its variables filled in, as the learner would type it.
     private func expandedStepCommand() -> String {
         guard let tutor else { return "" }
+        return expandingVariables(tutor.step.command)
+    }
+
+    /// `text` with its `$NAME` and `${NAME}` filled in by the shell's own resolver (a name it
+    /// does not know is left as written).
+    func expandingVariables(_ text: String) -> String {
         let resolve = resolver(for: session)
-        return tutor.step.command.replacing(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/) { match in
+        return text.replacing(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/) { match in
             resolve(String(match.output.1)) ?? String(match.output.0)
         }
     }
