@@ -33,6 +33,7 @@ import Testing
             let error = await expectError { _ = try await f.client.resume(id: id, desiredNewResults: 10) }
             #expect(error?.code == .badRequest)
             #expect(error?.description.contains("250-result cap") == true)
+            #expect(error?.description.components(separatedBy: "cap").count == 2, "said once: \(String(describing: error))")
         }
     }
 

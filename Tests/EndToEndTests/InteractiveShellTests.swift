@@ -187,11 +187,11 @@ import Glibc
             try await s.pty.wait(for: "extruct \(id.prefix(8))", after: mark)
             for (line, expected) in [
                 ("use 00000000-0000-4000-8000-000000000000", "not found (404)"),
-                ("create x --results 999", "between 1 and 250"),
+                ("create x --results 999", "create --results takes 1…250 (got 999)"),
                 ("frobnicate", "unknown command"),
                 ("echo \"unterminated", "unterminated double quote"),
                 ("results", "503"),
-                ("resume 300", "desired_new_results must be between 0 and 250"),
+                ("resume 300", "resume takes 0…250 (got 300)"),
                 ("show 5", "no results loaded"),
                 ("set page_size 0", "page_size takes"),
                 ("expect status == nope", "expected status == nope"),

@@ -9,8 +9,8 @@ struct ResultsCommand: ShellCommand {
             "The page size is the page_size setting (50). --all reads everything, several pages at once over HTTPS. show N prints one row in full.",
         examples: ["results", "results --offset 50 --limit 25", "results --all --json > all.json"],
         flags: [
-            FlagSpec("--offset", "N", help: "rows to skip (default 0)"),
-            FlagSpec("--limit", "N", help: "rows to show (default: page_size)"),
+            FlagSpec("--offset", "N", apiField: "offset", help: "rows to skip (default 0)"),
+            FlagSpec("--limit", "N", apiField: "limit", help: "rows to show (default: page_size)"),
             FlagSpec("--all", arity: 0, help: "page through every result"),
         ],
         talksToAPI: true)

@@ -110,16 +110,22 @@ extension Shell {
         return { columns in Prompt.text(for: session, lesson: lesson, columns: columns, style: style, forEditor: forEditor) }
     }
 
-    /// The banner under the prompt's first line.
+    /// The banner before the first prompt; without a token (and not on the built-in simulator),
+    /// the ways to start.
     private func banner() -> [String] {
-        ["extruct-shell \(environment.options.version) · \(session.apiURL) · token \(session.maskedToken) · help lists the commands, Ctrl-D leaves"]
+        let version = "extruct-shell \(environment.options.version) · \(session.apiURL)"
+        guard session.token?.isEmpty ?? true, session.apiURL != environment.simulatorURL else {
+            return ["\(version) · token \(session.maskedToken) · help lists the commands, Ctrl-D leaves"]
+        }
+        return ["\(version) · no token yet. To start:"] + GettingStarted.lines.map { "  " + $0 } + ["help lists the commands, Ctrl-D leaves"]
     }
 
     /// A line for the person at the terminal, dimmed, wrapped at words to the terminal's width.
     func say(_ text: String) {
         let console = environment.console
         let style = Style(enabled: console.colorOnError(session.settings))
-        for line in TextLayout.wrap(text, to: max(20, console.terminalWidth - 1)) { console.err(style.dim(line)) }
+        let columns = max(20, console.terminalWidth - 1)
+        for line in TextLayout.width(text) > columns ? TextLayout.wrap(text, to: columns) : [text] { console.err(style.dim(line)) }
     }
 
     /// Ends a line in the cast: a line typed as history keeps it is kept as drawn; any other

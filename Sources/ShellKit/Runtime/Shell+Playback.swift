@@ -52,7 +52,10 @@ extension Shell {
             throw .usage("\(path) is already playing, a cycle: \(chain)")
         }
         if environment.scriptStack.count >= Self.nestingLimit {
-            throw .usage("scripts nested more than \(Self.nestingLimit) deep; is there a cycle?")
+            // Not a cycle (that is caught above): a chain of different files, too long.
+            throw .usage(
+                "source nests at most \(Self.nestingLimit) scripts deep, and this would be the \(Self.nestingLimit + 1)th (no cycle: every file differs)"
+            )
         }
         return await playFile(path, session: &session, nested: true)
     }
@@ -133,9 +136,11 @@ extension Shell {
     }
 
     private func chainSuffix() -> String {
-        let outer = environment.scriptStack.dropLast()
+        let outer = Array(environment.scriptStack.dropLast().reversed().map(Self.fileName))
         guard !outer.isEmpty else { return "" }
-        return " (sourced from \(outer.reversed().map(Self.fileName).joined(separator: " ← ")))"
+        // A long chain is told by its ends: the scripts nearest, and the one that began it.
+        let chain = outer.count > 4 ? outer.prefix(2) + ["… \(outer.count - 3) more …", outer.last!] : outer[...]
+        return " (sourced from \(chain.joined(separator: " ← ")))"
     }
 
     /// Shows (with `--echo` or `--typing`; paced by the presenter with `--step`) and runs one

@@ -152,6 +152,10 @@ public final class Shell {
             return tolerant ? ExitStatus.success : status
         }
 
+        if let refusal = tokenRefusal(spec, session) {
+            let status = report(refusal, label)
+            return tolerant ? ExitStatus.success : status
+        }
         let context = CommandContext(session: session, environment: environment, line: line)
         let result: Result<Void, any Error>
         if let cancelPlayback = playbackCancel {
@@ -178,7 +182,8 @@ public final class Shell {
             record(line, spec: spec, session: session, resolvedTaskIDs: context.resolvedTaskIDs)
             console.flush()
             return ExitStatus.success
-        case .failure(let error):
+        case .failure(let failure):
+            let error = (failure as? DeepSearchError)?.naming(fieldsOf: spec) ?? failure
             console.endLiveLine()
             console.flush()
             // The session is as it was, but what the command saw of a task is kept (the prompt
@@ -208,6 +213,16 @@ public final class Shell {
             let status = report(error, label)
             return tolerant ? ExitStatus.success : status
         }
+    }
+
+    /// A command that needs the token, with none: refused before anything is sent, with the ways
+    /// to start (not for `raw`, which reaches anything, nor a dry run or a cassette's replay).
+    private func tokenRefusal(_ spec: CommandSpec, _ session: Session) -> CommandFailure? {
+        let options = environment.options
+        guard spec.talksToAPI, spec.name != "raw", session.token?.isEmpty ?? true, !options.dryRun, options.replayHTTP == nil else { return nil }
+        return .usage(
+            "no API token, and \(spec.name) needs one: set EXTRUCT_API_TOKEN (from https://app.extruct.ai/api-tokens) or run token --prompt; to try the shell without one: extruct-shell --demo or --tutorial"
+        )
     }
 
     /// The error line in red on a colour terminal.
