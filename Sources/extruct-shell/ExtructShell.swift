@@ -78,7 +78,7 @@ struct ExtructShell: AsyncParsableCommand {
 
     @Flag(
         help: ArgumentHelp(
-            "Present a script live: each command waits for a key, is typed out (at --typing MS, default 40), then waits for Enter; s skips it, q stops, i opens the prompt until Ctrl-D."
+            "Present a script live: each command waits for a key, is typed out (at --typing MS, default 40), then waits for Enter; s skips it, q stops, i opens the prompt until Ctrl-D (after which a failed command asks: r retry, c continue, q stop)."
         ))
     var step = false
 

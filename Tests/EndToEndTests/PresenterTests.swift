@@ -1,3 +1,4 @@
+import DeepSearch
 import DeepSearchSimulator
 import Foundation
 import TestSupport
@@ -79,6 +80,10 @@ import Glibc
             #expect(status == 130)
             #expect(pty.screen.contains("stopped at \(path):6"), "\(pty.screen)")
             for skipped in ["two", "three", "four"] { #expect(!pty.screen.contains("\r\n\(skipped)\r\n")) }
+            // A skipped command is shown as skipped, whether it was typed out or not.
+            let screen = strippingEscapes(pty.screen)
+            #expect(screen.contains("extruct> echo two  (skipped)\r\n"), "\(screen)")
+            #expect(screen.contains("extruct> echo three  (skipped)\r\n"), "\(screen)")
             #expect(pty.terminalSettings.map { $0.c_lflag & tcflag_t(ICANON | ECHO) == tcflag_t(ICANON | ECHO) } == true, "the terminal is put back")
         }
     }
@@ -94,6 +99,63 @@ import Glibc
             #expect(try await pty.waitForExit() == 130)
             #expect(pty.screen.contains("stopped at \(path):1"))
             #expect(!pty.screen.contains("one\r\n"))
+        }
+    }
+
+    /// A script's check that fails after the presenter changed the session at the prompt: the
+    /// presenter is asked (r retry, c continue, q stop), the live demo is not ended.
+    @Test(arguments: ["c", "q"])
+    func aFailedExpectAfterThePromptLetsThePresenterChoose(_ last: String) async throws {
+        try await withStage { stage in
+            let tasks = try await RawHTTP(stage.sim).get("/v1/discovery_tasks").json().arrayValue ?? []
+            let done = try #require(tasks.first { $0["status"] == "done" && $0["is_exhausted"] == false }?["id"]?.stringValue)
+            let running = try #require(tasks.first { $0["status"] != "done" }?["id"]?.stringValue)
+            let path = try stage.home.write("demo.exsh", "use \(done)\nexpect status == done\necho after\n")
+            let pty = try stage.presenter(["--step", "--typing", "0", "--no-history", "--no-color", path])
+            defer { pty.terminate() }
+            try await pty.waitForKeyRead(showing: "extruct> ")
+            pty.type(" ")
+            try await pty.waitForKeyRead(showing: "> use ")
+            var mark = pty.mark
+            pty.type("\r")
+            // At the expect, the presenter opens the prompt and makes another task current.
+            try await pty.waitForKeyRead(showing: "[done]> ", after: mark)
+            mark = pty.mark
+            pty.type("i")
+            try await pty.waitForPrompt(after: mark)
+            mark = pty.mark
+            pty.type("use \(running)\r")
+            try await pty.waitForPrompt(after: mark + 5)
+            pty.type("\u{04}")
+            try await pty.waitForKeyRead(showing: "> ", after: mark + 5)
+            pty.type(" ")
+            try await pty.waitForKeyRead(showing: "> expect status == done", after: mark)
+            mark = pty.mark
+            pty.type("\r")
+            try await pty.waitForKeyRead(showing: "r retry · c continue · q stop", after: mark)
+            #expect(pty.text(since: mark).contains("error: \(path):2: expect status == done"), "the failure is reported")
+            #expect(pty.exitStatus == nil, "the demo goes on")
+            // r: the same command again, and again it fails.
+            mark = pty.mark
+            pty.type("r")
+            try await pty.waitForKeyRead(showing: "> ", after: mark)
+            pty.type(" ")
+            try await pty.waitForKeyRead(showing: "> expect status == done", after: mark)
+            pty.type("\r")
+            try await pty.waitForKeyRead(showing: "r retry · c continue · q stop", after: mark)
+            mark = pty.mark
+            pty.type(last)
+            if last == "c" {
+                try await pty.waitForKeyRead(showing: "> ", after: mark)
+                pty.type(" ")
+                try await pty.waitForKeyRead(showing: "> echo after", after: mark)
+                pty.type("\r")
+                #expect(try await pty.waitForExit() == 0, "continued past the failure")
+                #expect(pty.text(since: mark).contains("\r\nafter\r\n"))
+            } else {
+                #expect(try await pty.waitForExit() == 3, "stopped with the expect's status")
+                #expect(pty.text(since: mark).contains("stopped at \(path):2"))
+            }
         }
     }
 

@@ -191,7 +191,7 @@ import Glibc
         #expect(said.contains("and those that fit best become high-fit results."), "\(screen.text)")
     }
 
-    @Test(arguments: terminals.filter { !$0.isPlain })
+    @Test(arguments: terminals)
     func aPresentedDemo(_ terminal: Terminal) async throws {
         try await SimulatorFixture.with { sim in
             let sample = await sim.simulator.seedDemoTasks()
@@ -205,6 +205,7 @@ import Glibc
                 tasks
                 \(use)
                 status
+                echo left out
                 """)
             let pty = try start(terminal, ["--step", "--typing", "0", "--no-history", script], sim: sim, home: home)
             defer { pty.terminate() }
@@ -217,12 +218,89 @@ import Glibc
                 pty.type("\r")
                 try await pty.wait(for: ["tasks": "exhausted: no more", use: "high-fit", "status": "Excluded"][command]!, after: mark)
             }
+            // s leaves the last one out, and says so.
+            try await pty.waitForKeyRead(showing: "> ", after: pty.mark - 2)
+            pty.type("s")
             #expect(try await pty.waitForExit() == 0)
             let bytes = pty.bytes
             let screen = try await TerminalScreen.render(bytes, columns: terminal.columns)
             expectLaidOut(screen, bytes, terminal)
             let said = screen.rows.joined(separator: " ").split(separator: " ").joined(separator: " ")
             #expect(said.contains("wrapped at forty columns and at sixty too."), "\(screen.text)")
+            // (A prompt and the line after it may run past the margin, as typed lines do.)
+            #expect(screen.rows.joined().contains("> echo left out  (skipped)"), "\(screen.text)")
+        }
+    }
+}
+
+/// The parts of the screen that wait on the wall clock (a notice comes at most once in 5 s a
+/// task), in parallel: they sleep more than they work.
+@Suite struct WaitingScreenTests {
+    @Test(arguments: ScreenTests.terminals.filter { !$0.isPlain })
+    func aNoticeOverAHalfTypedLine(_ terminal: ScreenTests.Terminal) async throws {
+        try await SimulatorFixture.with { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let screens = ScreenTests()
+            let pty = try screens.start(terminal, sim: sim, home: home)
+            defer { pty.terminate() }
+            let query = sim.query(atLeast: 60, prefix: "notice screen")
+            var mark = try await screens.run("create \"\(query)\" --results 5", on: pty, terminal, after: 0)
+            let created = try await pty.wait(for: "the new task's id", after: mark) { $0.firstMatch(of: /[0-9a-f]{8}-[0-9a-f-]{27}/) != nil }
+            let id = String(try #require(created.firstMatch(of: /[0-9a-f]{8}-[0-9a-f-]{27}/)).output)
+            sim.advance(100_000)
+            try await screens.prompt(pty, terminal, after: mark)
+            mark = pty.mark
+            pty.type("echo hal")
+            try await pty.wait(for: "the notice", after: mark, timeout: 30) { strippingEscapes($0).contains("[\(id.prefix(8)) done") }
+            // The half-typed line is drawn again after it; the line goes on.
+            try await pty.wait(for: "the line drawn again", after: mark) { strippingEscapes($0).hasSuffix("> echo hal") }
+            pty.type("f\r")
+            try await pty.wait(for: "\r\nhalf\r\n", after: mark)
+            try await screens.prompt(pty, terminal, after: mark)
+
+            let bytes = pty.bytes
+            let screen = try await TerminalScreen.render(bytes, columns: terminal.columns)
+            screens.expectLaidOut(screen, bytes, terminal)
+            let notices = screen.rows(containing: "[\(id.prefix(8)) done")
+            #expect(notices.count == 1, "\(screen.text)")
+            #expect(notices.first?.firstMatch(of: #/ 5(/| of )5/#) != nil, "the counts whole: \(notices)")
+            #expect(screen.rows.contains { $0.hasSuffix("> echo half") }, "\(screen.text)")
+        }
+    }
+
+    @Test func watchIsLaidOutAgainWhenTheWindowNarrows() async throws {
+        try await SimulatorFixture.with { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let screens = ScreenTests()
+            let terminal = ScreenTests.Terminal(columns: 120, colour: true)
+            let pty = try screens.start(terminal, sim: sim, home: home)
+            defer { pty.terminate() }
+            let query = sim.query(atLeast: 400, prefix: "resize screen")
+            var mark = try await screens.run("create \"\(query)\" --results 100", on: pty, terminal, after: 0)
+            let created = try await pty.wait(for: "the new task's id", after: mark) { $0.firstMatch(of: /[0-9a-f]{8}-[0-9a-f-]{27}/) != nil }
+            let id = String(try #require(created.firstMatch(of: /[0-9a-f]{8}-[0-9a-f-]{27}/)).output)
+            sim.advance(30)
+            // Polls 30 s apart: a redraw in between is the window's doing, not a poll's.
+            mark = try await screens.run("watch --interval 30", on: pty, terminal, after: mark)
+            try await pty.wait(for: "the bar", after: mark) { $0.contains("█") || $0.contains("·····") }
+            let polls = sim.count("GET", "/v1/discovery_tasks/\(id)")
+            // The window narrows: the line is drawn again at once, for 40 columns.
+            let resized = pty.mark
+            pty.resize(columns: 40, rows: 30)
+            let redrawn = try await pty.wait(for: "a narrower line", after: resized, timeout: 10) { strippingEscapes($0).contains("%") }
+            #expect(strippingEscapes(redrawn).split(separator: "\r").allSatisfy { TextWidthProbe.of(String($0)) < 40 }, "\(redrawn.debugDescription)")
+            #expect(sim.count("GET", "/v1/discovery_tasks/\(id)") == polls, "no poll came between")
+            pty.type("\u{03}")
+            try await pty.wait(for: "stopped watching", after: resized)
+            try await screens.prompt(pty, terminal, after: resized)
+
+            let bytes = pty.bytes
+            let screen = try await TerminalScreen.render(bytes, columns: 120, resizes: [(after: resized, columns: 40)])
+            screens.expectLaidOut(screen, bytes, terminal)
+            let progress = screen.rows.filter { $0.hasPrefix(String(id.prefix(8)) + " ") && $0.hasSuffix("%") }
+            #expect(progress.count == 1, "one watch line, laid out for 40 columns:\n\(screen.text)")
         }
     }
 }

@@ -11,19 +11,33 @@ public struct TerminalScreen: Sendable {
     public let wrappedRows: [String]
     public let columns: Int
 
-    /// `bytes` (as written to the terminal) on a `columns` × `rows` screen.
-    public static func render(_ bytes: [UInt8], columns: Int, rows: Int = 30) async throws -> TerminalScreen {
+    /// `bytes` (as written to the terminal) on a `columns` × `rows` screen; `resizes` changes the
+    /// width after so many bytes, as a window made narrower or wider does.
+    public static func render(
+        _ bytes: [UInt8], columns: Int, rows: Int = 30, resizes: [(after: Int, columns: Int)] = []
+    ) async throws -> TerminalScreen {
         let python = try await TerminalEmulator.python()
-        let run = try await runProcess(
-            python, ["-c", TerminalEmulator.program, String(columns), String(rows)], input: bytes,
-            environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"], timeout: 120)
+        let points = resizes.map { "\($0.after):\($0.columns)" }
+        // One emulator at a time: pyte takes about half a second of CPU a session, and tests
+        // that render together would crowd out the tests that measure time on a two-core machine.
+        await TerminalEmulator.turns.take()
+        let run: ProcessResult
+        do {
+            run = try await runProcess(
+                python, ["-c", TerminalEmulator.program, String(columns), String(rows)] + points, input: bytes,
+                environment: ["PATH": "/usr/bin:/bin", "LANG": "C.UTF-8"], timeout: 120)
+        } catch {
+            await TerminalEmulator.turns.give()
+            throw error
+        }
+        await TerminalEmulator.turns.give()
         guard run.status == 0, let data = run.stdout.data(using: .utf8),
             let object = try JSONSerialization.jsonObject(with: data) as? [String: Any],
             let lines = object["rows"] as? [String], let wrapped = object["wrapped"] as? [String]
         else {
             throw TerminalEmulator.Failure(message: "pyte could not render the screen (status \(run.status)): \(run.stderr.suffix(2000))")
         }
-        return TerminalScreen(rows: lines, wrappedRows: wrapped, columns: columns)
+        return TerminalScreen(rows: lines, wrappedRows: wrapped, columns: resizes.last?.columns ?? columns)
     }
 
     /// The rows as one text, for messages.
@@ -45,6 +59,8 @@ public enum TerminalEmulator {
     public static let pyteVersion = "0.8.2"
 
     private static let found = PythonBox()
+    /// Renders take turns.
+    static let turns = Turns()
 
     public static func python() async throws -> String {
         try await found.python()
@@ -82,13 +98,38 @@ public enum TerminalEmulator {
 
         screen = Screen(columns, lines, history=100000, ratio=0.001)
         stream = pyte.ByteStream(screen)
-        stream.feed(sys.stdin.buffer.read())
+        data = sys.stdin.buffer.read()
+        done = 0
+        for point in sys.argv[3:]:
+            offset, width = (int(part) for part in point.split(":"))
+            stream.feed(data[done:offset])
+            done = offset
+            screen.resize(lines, width)
+        stream.feed(data[done:])
         rows = [screen.row_text(line) for line in screen.history.top]
         rows += [screen.row_text(screen.buffer[y]) for y in range(screen.lines)]
         while rows and rows[-1] == "":
             rows.pop()
         json.dump({"rows": rows, "wrapped": screen.wrapped}, sys.stdout)
         """#
+}
+
+/// One at a time, in the order asked.
+actor Turns {
+    private var busy = false
+    private var waiting: [CheckedContinuation<Void, Never>] = []
+
+    func take() async {
+        guard busy else {
+            busy = true
+            return
+        }
+        await withCheckedContinuation { waiting.append($0) }
+    }
+
+    func give() {
+        if waiting.isEmpty { busy = false } else { waiting.removeFirst().resume() }
+    }
 }
 
 /// Looks for the Python once per test process; installs pyte into `.venv` if it must.
