@@ -33,7 +33,7 @@ import Testing
                 let run = try await runShell(["-c", line], home: home.path, extraEnvironment: environment)
                 #expect(run.status == 1, "\(line): \(run.stderr)")
                 #expect(run.stderr.contains("no API token"), "\(run.stderr)")
-                #expect(run.stderr.contains("EXTRUCT_API_TOKEN") && run.stderr.contains("--demo") && run.stderr.contains("--tutorial"))
+                #expect(run.stderr.contains("EXTRUCT_API_TOKEN") && run.stderr.contains("token --prompt") && run.stderr.contains("--demo"))
                 #expect(run.stderr.split(separator: "\n").count == 1, "one error line")
             }
             #expect(sim.simulator.journal.total == 0, "nothing was sent")

@@ -175,6 +175,12 @@ import Glibc
             mark = try await run(line, on: pty, terminal, after: mark)
             try await pty.wait(for: "✓", after: mark)
         }
+        // A slip, and the hint after it (wrapped at spaces), then the line hint shows.
+        try await pty.wait(for: "the step's text", after: mark) { strippingEscapes($0).contains("4/5") && $0.hasSuffix("> ") }
+        mark = try await run("tasks", on: pty, terminal, after: mark)
+        try await pty.wait(for: "shows the first", after: mark) { strippingEscapes($0).contains("five rows.") }
+        mark = try await run("hint", on: pty, terminal, after: mark)
+        try await pty.wait(for: "results --limit 5", after: mark)
         try await prompt(pty, terminal, after: mark)
         let bytes = pty.bytes
         let screen = try await TerminalScreen.render(bytes, columns: terminal.columns)
@@ -189,6 +195,7 @@ import Glibc
         // Said in whole words: the paragraph reads the same at every width.
         let said = screen.rows.joined(separator: " ").split(separator: " ").joined(separator: " ")
         #expect(said.contains("and those that fit best become high-fit results."), "\(screen.text)")
+        #expect(said.contains("hint: results --limit 5 shows the first five rows."), "\(screen.text)")
     }
 
     @Test(arguments: terminals)

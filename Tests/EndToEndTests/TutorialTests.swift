@@ -123,8 +123,9 @@ import Glibc
                 // Missed: hint shows the line; the learner types it.
                 mark = pty.mark
                 pty.type("hint\r")
-                let shown = try await pty.wait(for: "type: ", after: mark) { strippingEscapes($0).contains("type: ") && $0.hasSuffix("> ") }
-                let line = try #require(strippingEscapes(shown).firstMatch(of: /type: ([^\r\n]+)\r\n/)?.output.1)
+                let shown = try await pty.wait(for: "type: ", after: mark) { strippingEscapes($0).contains("type:") && $0.hasSuffix("> ") }
+                // The command after "type:", or on the line after it when both do not fit.
+                let line = try #require(strippingEscapes(shown).firstMatch(of: /type:(?:\r\n| )([^\r\n]+)\r\n/)?.output.1)
                 try await pty.waitForPrompt(after: max(mark, pty.mark - 2))
                 mark = pty.mark
                 pty.type(String(line) + "\r")

@@ -220,9 +220,8 @@ public final class Shell {
     private func tokenRefusal(_ spec: CommandSpec, _ session: Session) -> CommandFailure? {
         let options = environment.options
         guard spec.talksToAPI, spec.name != "raw", session.token?.isEmpty ?? true, !options.dryRun, options.replayHTTP == nil else { return nil }
-        return .usage(
-            "no API token, and \(spec.name) needs one: set EXTRUCT_API_TOKEN (from https://app.extruct.ai/api-tokens) or run token --prompt; to try the shell without one: extruct-shell --demo or --tutorial"
-        )
+        // Short enough for one row of 80 columns with its `error: `.
+        return .usage("no API token: set EXTRUCT_API_TOKEN or run token --prompt (or try --demo)")
     }
 
     /// The error line in red on a colour terminal.

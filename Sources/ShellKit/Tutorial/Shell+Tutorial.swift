@@ -86,6 +86,11 @@ extension Shell {
                     tell(paragraph)
                     paragraph = []
                     environment.console.err("")
+                } else if text.hasPrefix("  ") {
+                    // Indented: a line to show as it is (a command to type), never broken.
+                    tell(paragraph)
+                    paragraph = []
+                    environment.console.err(expandingVariables(text))
                 } else {
                     paragraph.append(text)
                 }
@@ -103,6 +108,24 @@ extension Shell {
         tell(paragraph)
     }
 
+    /// A line of the tutor's (which may be coloured), wrapped at spaces when the terminal is
+    /// narrower than it.
+    private func advise(_ text: String) {
+        for line in TextLayout.wrapStyled(text, to: max(20, environment.console.terminalWidth - 1)) { environment.console.err(line) }
+    }
+
+    /// A command to type, after `label`: on the label's line when both fit, else on a line of its
+    /// own, never broken (a line copied from the screen must be the whole command).
+    private func adviseCommand(_ label: String, _ command: String) {
+        let line = label + " " + command
+        if TextLayout.visibleWidth(line) <= environment.console.terminalWidth - 1 {
+            environment.console.err(line)
+        } else {
+            environment.console.err(label)
+            environment.console.err(command)
+        }
+    }
+
     /// Says a paragraph of a lesson: its lines joined, their variables filled in, wrapped at words
     /// to the terminal's width.
     func tell(_ paragraph: [String]) {
@@ -117,7 +140,7 @@ extension Shell {
         let style = Style(enabled: environment.console.colorOnError(session.settings))
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         if words == ["hint"] {
-            environment.console.err(style.yellow("type: ") + expandedStepCommand())
+            adviseCommand(style.yellow("type:"), expandedStepCommand())
             return
         }
         if words == ["skip"] {
@@ -191,14 +214,14 @@ extension Shell {
     private func miss(style: Style, reason: String?, exact: Bool = false) {
         guard let tutor else { return }
         tutor.misses += 1
-        if let reason { environment.console.err(style.yellow(reason)) }
+        if let reason { advise(style.yellow(reason)) }
         if tutor.misses >= 2 || exact {
-            environment.console.err(style.yellow("This step asks for: ") + expandedStepCommand())
+            adviseCommand(style.yellow("This step asks for:"), expandedStepCommand())
         } else {
             let hint =
                 tutor.step.hint.map(expandingVariables)
                 ?? "This step asks for \(Lesson.commandName(tutor.step.command) ?? "another command"); hint shows the whole line."
-            environment.console.err(style.yellow("hint: ") + hint)
+            advise(style.yellow("hint: ") + hint)
         }
     }
 
@@ -219,7 +242,7 @@ extension Shell {
             } else if tutor.number != nil {
                 done += " That was the last lesson: tutorial lists them all."
             }
-            environment.console.err(style.green(done))
+            advise(style.green(done))
             leaveLesson(finished: true)
         } else {
             await introduceStep()

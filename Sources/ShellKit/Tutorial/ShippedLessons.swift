@@ -54,7 +54,7 @@ enum ShippedLessons {
         run set poll_interval 0.5
         say create starts a task: the query describes the companies you want, --results says how
         say many. Type this line:
-        say create "vertical SaaS companies serving freight forwarding" --results 20
+        say   create "vertical SaaS companies serving freight forwarding" --results 20
         step create "vertical SaaS companies serving freight forwarding" --results 20
         check desired_num_results == 20
         hint Type the whole line: create, the query in quotes, --results 20.
@@ -97,7 +97,7 @@ enum ShippedLessons {
         run set exhausted_task af181d0f-3b42-41d0-833e-08e6b53c9f20
         say Some searches run dry: the candidates run out before the target. The task still ends
         say done, with fewer results, and is_exhausted says so. Make the exhausted task current:
-        say use af181d0f
+        say   use af181d0f
         step use $exhausted_task
         check id == $exhausted_task
         hint use af181d0f (Tab completes the id once tasks has listed it).
@@ -113,7 +113,7 @@ enum ShippedLessons {
 
         say To search again around the same idea without the companies you already have, start a new
         say task that leaves out what this one returned. Type this line:
-        say create "sustainable clothing manufacturers in Dongguan" --results 10 --exclude-task af181d0f
+        say   create "sustainable clothing manufacturers in Dongguan" --results 10 --exclude-task af181d0f
         step create "sustainable clothing manufacturers in Dongguan" --results 10 --exclude-task $exhausted_task
         check desired_num_results == 10
         hint create "sustainable clothing manufacturers in Dongguan" --results 10 --exclude-task af181d0f
@@ -130,7 +130,7 @@ enum ShippedLessons {
         run set poll_interval 0.5
         say watch follows a task while it runs. Start a big one, so there is something to follow
         say (it takes a minute or so here). Type this line:
-        say create "cybersecurity firms for hospitals" --results 250
+        say   create "cybersecurity firms for hospitals" --results 250
         step create "cybersecurity firms for hospitals" --results 250
         check desired_num_results == 250
         hint Type the whole line: create, the query in quotes, --results 250.
@@ -139,8 +139,8 @@ enum ShippedLessons {
         say stops watching (never the task); let it finish or stop it, either is fine.
         step watch
 
-        say You do not have to watch. Start a small task and go on working: type
-        say create "cold chain logistics startups in the Nordics" --results 5
+        say You do not have to watch. Start a small task and go on working; type this line:
+        say   create "cold chain logistics startups in the Nordics" --results 5
         step create "cold chain logistics startups in the Nordics" --results 5
         check desired_num_results == 5
 
@@ -159,7 +159,8 @@ enum ShippedLessons {
 
         run set done_task f2dc2742-d69d-450d-9ad8-6c34ed7a510f
         say Everything you type can become a script. record writes each command that works into a
-        say file, from now until record stop. Type record $lesson_dir/first.exsh
+        say file, from now until record stop. Type this line:
+        say   record $lesson_dir/first.exsh
         step record $lesson_dir/first.exsh
         hint record $lesson_dir/first.exsh (a folder made for this lesson)
 
@@ -168,7 +169,7 @@ enum ShippedLessons {
         check id == $done_task
 
         say expect checks a field of the last answer, and fails a script when it does not hold:
-        say expect status == done
+        say   expect status == done
         step expect status == done
         hint expect status == done
 
@@ -180,7 +181,7 @@ enum ShippedLessons {
         step record stop
 
         say The file is plain text, one command a line. Play it back with source:
-        say source $lesson_dir/first.exsh
+        say   source $lesson_dir/first.exsh
         step source $lesson_dir/first.exsh
 
         say From a terminal, extruct-shell first.exsh plays a script too; it stops at the first command
