@@ -102,6 +102,18 @@ import Glibc
         }
     }
 
+    /// At the next command's prompt after `mark`: a key types `command` out, Enter runs it.
+    /// Returns the mark before Enter.
+    @discardableResult
+    func present(_ command: String, on pty: PseudoTerminal, after mark: Int) async throws -> Int {
+        try await pty.waitForKeyRead(showing: "> ", after: mark)
+        pty.type(" ")
+        try await pty.waitForKeyRead(showing: "> " + command, after: mark)
+        let before = pty.mark
+        pty.type("\r")
+        return before
+    }
+
     /// A script's check that fails after the presenter changed the session at the prompt: the
     /// presenter is asked (r retry, c continue, q stop), the live demo is not ended.
     @Test(arguments: ["c", "q"])
@@ -113,11 +125,7 @@ import Glibc
             let path = try stage.home.write("demo.exsh", "use \(done)\nexpect status == done\necho after\n")
             let pty = try stage.presenter(["--step", "--typing", "0", "--no-history", "--no-color", path])
             defer { pty.terminate() }
-            try await pty.waitForKeyRead(showing: "extruct> ")
-            pty.type(" ")
-            try await pty.waitForKeyRead(showing: "> use ")
-            var mark = pty.mark
-            pty.type("\r")
+            var mark = try await present("use ", on: pty, after: 0)
             // At the expect, the presenter opens the prompt and makes another task current.
             try await pty.waitForKeyRead(showing: "[done]> ", after: mark)
             mark = pty.mark
@@ -127,29 +135,19 @@ import Glibc
             pty.type("use \(running)\r")
             try await pty.waitForPrompt(after: mark + 5)
             pty.type("\u{04}")
-            try await pty.waitForKeyRead(showing: "> ", after: mark + 5)
-            pty.type(" ")
-            try await pty.waitForKeyRead(showing: "> expect status == done", after: mark)
-            mark = pty.mark
-            pty.type("\r")
+            mark = try await present("expect status == done", on: pty, after: mark + 5)
             try await pty.waitForKeyRead(showing: "r retry · c continue · q stop", after: mark)
             #expect(pty.text(since: mark).contains("error: \(path):2: expect status == done"), "the failure is reported")
             #expect(pty.exitStatus == nil, "the demo goes on")
             // r: the same command again, and again it fails.
             mark = pty.mark
             pty.type("r")
-            try await pty.waitForKeyRead(showing: "> ", after: mark)
-            pty.type(" ")
-            try await pty.waitForKeyRead(showing: "> expect status == done", after: mark)
-            pty.type("\r")
+            mark = try await present("expect status == done", on: pty, after: mark)
             try await pty.waitForKeyRead(showing: "r retry · c continue · q stop", after: mark)
             mark = pty.mark
             pty.type(last)
             if last == "c" {
-                try await pty.waitForKeyRead(showing: "> ", after: mark)
-                pty.type(" ")
-                try await pty.waitForKeyRead(showing: "> echo after", after: mark)
-                pty.type("\r")
+                try await present("echo after", on: pty, after: mark)
                 #expect(try await pty.waitForExit() == 0, "continued past the failure")
                 #expect(pty.text(since: mark).contains("\r\nafter\r\n"))
             } else {
@@ -164,11 +162,7 @@ import Glibc
             let path = try stage.home.write("demo.exsh", "set who before\necho who=$who\n")
             let pty = try stage.presenter(["--step", "--typing", "0", "--no-history", path])
             defer { pty.terminate() }
-            try await pty.waitForKeyRead(showing: "extruct> ")
-            pty.type(" ")
-            try await pty.waitForKeyRead(showing: "extruct> set who before")
-            var mark = pty.mark
-            pty.type("\r")
+            var mark = try await present("set who before", on: pty, after: 0)
 
             try await pty.waitForKeyRead(showing: "extruct> ", after: mark)
             mark = pty.mark
