@@ -149,12 +149,18 @@ import Glibc
             try await s.pty.waitForPrompt()
             var mark = try await s.pty.run("create \"watch me\" --results 50")
             try await s.pty.wait(for: "created task", after: mark)
+            try await s.pty.waitForPrompt(after: mark)
+            #expect(strippingEscapes(s.pty.text(since: mark)).contains("[created]> "))
+            s.sim.advance(20)
             mark = try await s.pty.run("watch --interval 0.05")
-            try await s.pty.wait(for: "created", after: mark)
+            try await s.pty.wait(for: "in_progress", after: mark)
             let polls = s.sim.count("GET", "/v1/discovery_tasks/")
             try await s.pty.wait(for: "more polls", after: mark) { _ in s.sim.count("GET", "/v1/discovery_tasks/") > polls + 2 }
             s.pty.type("\u{03}")
             try await s.pty.wait(for: "stopped watching", after: mark)
+            // The prompt shows the status watch last saw, not the one before it.
+            try await s.pty.waitForPrompt(after: mark)
+            #expect(strippingEscapes(s.pty.text(since: mark)).contains("[in_progress]> "), "\(s.pty.text(since: mark))")
             mark = try await s.pty.run("echo alive")
             try await s.pty.wait(for: "\nalive\r\n", after: mark)
             // The current task is still there.
