@@ -5,7 +5,7 @@ import Testing
 
 /// A first run, as a stranger makes it: no token, no `--demo`. The shell says how to start, in
 /// its banner and at the top of `--help`, and refuses what needs the token before sending it.
-@Suite struct FirstRunTests {
+@Suite(.serialized) struct FirstRunTests {
     static let ways = ["extruct-shell --tutorial", "extruct-shell --demo", "EXTRUCT_API_TOKEN="]
 
     @Test func helpLeadsWithTheWaysToStart() async throws {

@@ -160,14 +160,13 @@ import Glibc
             process.standardError = Pipe()
             process.standardInput = Pipe()
             try process.run()
-            let handle = out.fileHandleForReading
-            var seen = Data()
-            while !String(decoding: seen, as: UTF8.self).contains("start") { seen += handle.availableData }
+            let output = PipeReader(out.fileHandleForReading)
+            try await waitUntil("the script started", timeout: 30) { output.text.contains("start") }
             // Whether it lands during `sleep 30` or just before it, Ctrl-C stops the playback.
             kill(process.processIdentifier, SIGINT)
-            process.waitUntilExit()
+            try await waitUntil("the shell ended", timeout: 30) { !process.isRunning && output.isAtEnd }
             #expect(process.terminationStatus == 130)
-            #expect(!String(decoding: seen + handle.readDataToEndOfFile(), as: UTF8.self).contains("never"))
+            #expect(!output.text.contains("never"))
         }
     }
 

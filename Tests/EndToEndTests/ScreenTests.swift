@@ -241,8 +241,9 @@ import Glibc
 }
 
 /// The parts of the screen that wait on the wall clock (a notice comes at most once in 5 s a
-/// task), in parallel: they sleep more than they work.
-@Suite struct WaitingScreenTests {
+/// task) or on a window changing size. One at a time, as every suite here: on a two-core machine
+/// many shells at once would crowd out the tests that measure time.
+@Suite(.serialized) struct WaitingScreenTests {
     @Test(arguments: ScreenTests.terminals.filter { !$0.isPlain })
     func aNoticeOverAHalfTypedLine(_ terminal: ScreenTests.Terminal) async throws {
         try await SimulatorFixture.with { sim in

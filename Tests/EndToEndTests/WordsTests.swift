@@ -6,7 +6,7 @@ import Testing
 
 /// Errors in the user's words, through the binary: the command and flag as typed, the API's
 /// refusals named by the flag they concern, each thing said once, hints that work when followed.
-@Suite struct WordsTests {
+@Suite(.serialized) struct WordsTests {
     func shell(_ sim: SimulatorFixture, _ lines: [String], home: TemporaryDirectory) async throws -> ProcessResult {
         try await runShell(lines.flatMap { ["-c", $0] }, home: home.path, extraEnvironment: sim.shellEnvironment, directory: home.path)
     }
