@@ -54,7 +54,7 @@ import Testing
         #expect(cache.load().count == TaskIDCache.apiLimit)
         let mode = try FileManager.default.attributesOfItem(atPath: cache.path)[.posixPermissions] as? Int
         #expect(mode == 0o600)
-        FileManager.default.createFile(atPath: cache.path, contents: Data("not json".utf8))
+        _ = FileManager.default.createFile(atPath: cache.path, contents: Data("not json".utf8))
         #expect(cache.load().isEmpty, "a file that cannot be read is an empty cache")
     }
 
