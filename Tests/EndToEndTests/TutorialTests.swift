@@ -85,8 +85,10 @@ import Glibc
         try await pty.waitForPrompt(after: max(mark, pty.mark - 2))
         let plain = strippingEscapes(pty.text(since: mark))
         if plain.contains("✓ Lesson \(lesson) done") { return nil }
-        let prompts = plain.matches(of: #/lesson \d+ · (\d+)/\d+ /#)
-        return try #require(prompts.last.flatMap { Int($0.output.1) })
+        guard let last = plain.matches(of: #/lesson \d+ · (\d+)/\d+ /#).last, let step = Int(last.output.1) else {
+            throw NoLessonPrompt(screen: String(plain.suffix(2000)))
+        }
+        return step
     }
 
     /// A slip a learner makes at `step` (as `tutorial print` shows it): another number where it
@@ -275,4 +277,9 @@ import Glibc
             try await pty.wait(for: "broken.lesson:2: unknown directive 'sya'", after: refused)
         }
     }
+}
+
+/// The shell waited at a prompt that was not a lesson's.
+struct NoLessonPrompt: Error {
+    var screen: String
 }
