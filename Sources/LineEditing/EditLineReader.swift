@@ -25,6 +25,10 @@ public final class EditLineReader: LineReader {
 
     /// Completes the word before the cursor; gets the text before the cursor.
     public var completer: ((String) -> Completion)?
+    /// Lays the prompt out for the terminal's width, again whenever the width changes.
+    private var promptLayout: (@Sendable (Int) -> String)?
+    /// The width the prompt was last laid out for.
+    private var promptColumns = 0
 
     /// An editor on standard input and standard error, or nil when standard input is not a terminal.
     public init?(programName: String, historySize: Int = 2000) {
@@ -56,7 +60,15 @@ public final class EditLineReader: LineReader {
                     defer { prompt = nil }
                     return prompt
                 }) {
-                    reader.setPrompt(changed)
+                    reader.promptLayout = changed
+                    reader.promptColumns = 0
+                }
+                if let layout = reader.promptLayout {
+                    let columns = Int(ex_el_get_columns(editor))
+                    if columns != reader.promptColumns {
+                        reader.promptColumns = columns
+                        reader.setPrompt(layout(columns))
+                    }
                 }
                 return reader.promptBuffer
             }, 1)
@@ -84,14 +96,22 @@ public final class EditLineReader: LineReader {
 
     /// Shows `text` on a line of its own above the line being typed, which stays as it was
     /// (at once if the editor waits for a key, else when it next does); with `prompt`, the line
-    /// is drawn again after that prompt (a task's status changed). Any thread.
-    public static func postNotice(_ text: String, prompt: String? = nil) {
+    /// is drawn again after that prompt, laid out for the width (a task's status changed). Any
+    /// thread.
+    public static func postNotice(_ text: String, prompt: (@Sendable (Int) -> String)? = nil) {
         if let prompt { changedPrompt.withLock { $0 = prompt } }
         ex_editor_post_notice(text)
     }
 
+    /// The terminal's width as the editor knows it (any thread; 80 when it cannot say).
+    public static var columns: Int {
+        var size = winsize()
+        for fd: Int32 in [2, 1, 0] where ioctl(fd, UInt(TIOCGWINSZ), &size) == 0 && size.ws_col > 0 { return Int(size.ws_col) }
+        return 80
+    }
+
     /// A prompt to show from the next redraw on (set with a notice).
-    private static let changedPrompt = Mutex<String?>(nil)
+    private static let changedPrompt = Mutex<(@Sendable (Int) -> String)?>(nil)
 
     deinit {
         close()
@@ -115,6 +135,15 @@ public final class EditLineReader: LineReader {
     }
 
     public var isInteractive: Bool { true }
+
+    /// Shows the prompt `layout` gives for the terminal's width (asked again when the window
+    /// changes); ANSI sequences in it must be wrapped in `\u{1}` so they take no width.
+    public func readLine(promptFor layout: @escaping @Sendable (Int) -> String) -> LineReadResult {
+        promptLayout = layout
+        promptColumns = Int(ex_el_get_columns(editor))
+        defer { promptLayout = nil }
+        return readLine(prompt: layout(promptColumns))
+    }
 
     /// Shows `prompt`; ANSI sequences in it must be wrapped in `\u{1}` so they take no width.
     public func readLine(prompt: String) -> LineReadResult {

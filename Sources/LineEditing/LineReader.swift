@@ -15,12 +15,20 @@ public enum LineReadResult: Sendable, Equatable {
 public protocol LineReader: AnyObject {
     /// Shows `prompt` (a terminal only) and reads one line.
     func readLine(prompt: String) -> LineReadResult
+    /// Shows the prompt `layout` gives for the terminal's width, and reads one line.
+    func readLine(promptFor layout: @escaping @Sendable (Int) -> String) -> LineReadResult
     /// Makes `line` available to Up/Down and Ctrl-R in this session.
     func addToHistory(_ line: String)
     /// Whether a person is typing at a terminal.
     var isInteractive: Bool { get }
     /// Puts the terminal back as it was found; safe to call more than once.
     func close()
+}
+
+extension LineReader {
+    public func readLine(promptFor layout: @escaping @Sendable (Int) -> String) -> LineReadResult {
+        readLine(prompt: layout(EditLineReader.columns))
+    }
 }
 
 /// Completion candidates for the word before the cursor.

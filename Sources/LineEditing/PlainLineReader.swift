@@ -11,15 +11,22 @@ public final class PlainLineReader: LineReader {
     private var buffer: [UInt8] = []
     private var start = 0
     private var atEnd = false
+    /// Whether a person types at a plain terminal (`TERM=dumb`): the prompt is shown on standard
+    /// error, and the terminal's own line editing does the rest.
+    private let showsPrompt: Bool
 
-    /// A reader of `fd` (standard input by default).
-    public init(fd: Int32 = 0) {
+    /// A reader of `fd` (standard input by default); `showsPrompt` for a plain terminal.
+    public init(fd: Int32 = 0, showsPrompt: Bool = false) {
         self.fd = fd
+        self.showsPrompt = showsPrompt
     }
 
-    public var isInteractive: Bool { false }
+    public var isInteractive: Bool { showsPrompt }
 
     public func readLine(prompt: String) -> LineReadResult {
+        if showsPrompt, !prompt.isEmpty, !buffer[start...].contains(UInt8(ascii: "\n")) {
+            FileContents.writeToStandardError(prompt)
+        }
         while true {
             if let newline = buffer[start...].firstIndex(of: UInt8(ascii: "\n")) {
                 var end = newline
@@ -30,7 +37,11 @@ public final class PlainLineReader: LineReader {
                 return .line(line)
             }
             if atEnd {
-                guard start < buffer.count else { return .endOfInput }
+                guard start < buffer.count else {
+                    // Ctrl-D at a terminal ends this read, not the terminal.
+                    if showsPrompt { atEnd = false }
+                    return .endOfInput
+                }
                 var end = buffer.count
                 if buffer[end - 1] == UInt8(ascii: "\r") { end -= 1 }
                 let line = String(decoding: buffer[start..<end], as: UTF8.self)

@@ -18,6 +18,9 @@ struct ExtructShell: AsyncParsableCommand {
         commandName: "extruct-shell",
         abstract: "An interactive shell for Extruct's Deep Search API.",
         discussion: """
+            To start:
+            \(GettingStarted.lines.map { "  " + $0 }.joined(separator: "\n"))
+
             Without a script, on a terminal: the interactive shell. With SCRIPT, -f or -c, or with standard input that is not a terminal: playback, then exit.
 
             Inside the shell, help lists the commands and help COMMAND explains one; man extruct-shell is the whole manual.
@@ -75,7 +78,7 @@ struct ExtructShell: AsyncParsableCommand {
 
     @Flag(
         help: ArgumentHelp(
-            "Present a script live: each command waits for a key, is typed out (at --typing MS, default 40), then waits for Enter; s skips it, q stops, i opens the prompt until Ctrl-D."
+            "Present a script live: each command waits for a key, is typed out (at --typing MS, default 40), then waits for Enter; s skips it, q stops, i opens the prompt until Ctrl-D (after which a failed command asks: r retry, c continue, q stop)."
         ))
     var step = false
 
@@ -87,7 +90,7 @@ struct ExtructShell: AsyncParsableCommand {
 
     @Option(
         name: .customLong("cast-idle-limit"),
-        help: ArgumentHelp("The longest pause a --cast recording keeps, in seconds (default 2; 0 keeps every pause).", valueName: "S"))
+        help: ArgumentHelp("The longest pause a --cast recording keeps, in seconds; 0 keeps every pause.", valueName: "S"))
     var castIdleLimit: Double = 2
 
     @Flag(name: .customLong("continue-on-error"), help: "In playback, go on after a failed command (the exit status still says it failed).")

@@ -39,7 +39,9 @@ struct ClientFixture {
 
     static func with<T: Sendable>(
         transport kind: TransportKind = .asyncHTTPClient, token: String? = SimulatorFixture.token, retry: RetryPolicy = RetryPolicy(jitter: false),
-        timeout: Duration = .seconds(10),
+        // Generous: on a busy two-core machine an answer can take seconds; tests of the timeout
+        // set their own.
+        timeout: Duration = .seconds(30),
         configure: (inout SimulatorConfiguration) -> Void = { _ in }, _ body: (ClientFixture) async throws -> T
     ) async throws -> T {
         try await SimulatorFixture.with(configure: configure) { sim in

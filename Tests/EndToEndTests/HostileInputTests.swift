@@ -68,11 +68,10 @@ import Testing
         #expect(run.status == 1)
         #expect(run.stderr.components(separatedBy: "error:").count == 2)
         // The source that went past the limit, by file and line, and the chain that led there.
+        // The chain is told by its ends; the limit is not mistaken for a cycle.
         #expect(
-            run.stderr.hasPrefix("error: n63.exsh:1 (sourced from n62.exsh ← n61.exsh ← "),
-            "\(run.stderr)")
-        #expect(
-            run.stderr.hasSuffix("← n0.exsh): source n64.exsh: scripts nested more than 64 deep; is there a cycle?\n"),
+            run.stderr
+                == "error: n63.exsh:1 (sourced from n62.exsh ← n61.exsh ← … 60 more … ← n0.exsh): source n64.exsh: nests at most 64 scripts deep, and this would be the 65th (no cycle: every file differs)\n",
             "\(run.stderr)")
     }
 

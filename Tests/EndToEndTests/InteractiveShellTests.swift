@@ -159,12 +159,18 @@ import Glibc
             try await s.pty.waitForPrompt()
             var mark = try await s.pty.run("create \"watch me\" --results 50")
             try await s.pty.wait(for: "created task", after: mark)
+            try await s.pty.waitForPrompt(after: mark)
+            #expect(strippingEscapes(s.pty.text(since: mark)).contains("[created]> "))
+            s.sim.advance(20)
             mark = try await s.pty.run("watch --interval 0.05")
-            try await s.pty.wait(for: "created", after: mark)
+            try await s.pty.wait(for: "in_progress", after: mark)
             let polls = s.sim.count("GET", "/v1/discovery_tasks/")
             try await s.pty.wait(for: "more polls", after: mark) { _ in s.sim.count("GET", "/v1/discovery_tasks/") > polls + 2 }
             s.pty.type("\u{03}")
             try await s.pty.wait(for: "stopped watching", after: mark)
+            // The prompt shows the status watch last saw, not the one before it.
+            try await s.pty.waitForPrompt(after: mark)
+            #expect(strippingEscapes(s.pty.text(since: mark)).contains("[in_progress]> "), "\(s.pty.text(since: mark))")
             mark = try await s.pty.run("echo alive")
             try await s.pty.wait(for: "\nalive\r\n", after: mark)
             // The current task is still there.
@@ -197,11 +203,11 @@ import Glibc
             try await s.pty.wait(for: "extruct \(id.prefix(8))", after: mark)
             for (line, expected) in [
                 ("use 00000000-0000-4000-8000-000000000000", "not found (404)"),
-                ("create x --results 999", "between 1 and 250"),
+                ("create x --results 999", "create --results takes 1…250 (got 999)"),
                 ("frobnicate", "unknown command"),
                 ("echo \"unterminated", "unterminated double quote"),
                 ("results", "503"),
-                ("resume 300", "desired_new_results must be between 0 and 250"),
+                ("resume 300", "resume takes 0…250 (got 300)"),
                 ("show 5", "no results loaded"),
                 ("set page_size 0", "page_size takes"),
                 ("expect status == nope", "expected status == nope"),

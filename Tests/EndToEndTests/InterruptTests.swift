@@ -99,7 +99,10 @@ import Glibc
 
     @Test(arguments: Scheme.allCases, [SIGTERM, SIGHUP])
     func aSignalMidRequestEndsTheShellWithTheTerminalSane(_ scheme: Scheme, _ signal: Int32) async throws {
-        try await SimulatorFixture.with(scheme: scheme, configure: { $0.faults = [FaultRule(.latency, milliseconds: 15_000, count: 1)] }) { sim in
+        // The slow answer is the command's: over HTTPS the shell opens its connection ahead with a
+        // request of its own (/v1/healthcheck), which must not be the one that waits.
+        let slow = FaultRule(.latency, milliseconds: 15_000, path: "/v1/discovery_tasks", count: 1)
+        try await SimulatorFixture.with(scheme: scheme, configure: { $0.faults = [slow] }) { sim in
             let home = try TemporaryDirectory()
             defer { home.remove() }
             let pty = try PseudoTerminal(Binaries.shell, [], environment: testEnvironment(home: home.path, extra: sim.shellEnvironment))

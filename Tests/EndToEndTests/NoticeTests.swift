@@ -54,7 +54,9 @@ import Glibc
             try await waitUntil("a poll of the running task", timeout: 30) { sim.count("GET", running) >= before.running + 1 }
             let first = ContinuousClock.now
             try await waitUntil("another poll of the running task", timeout: 30) { sim.count("GET", running) >= before.running + 2 }
-            #expect(ContinuousClock.now - first >= .milliseconds(4900), "at most one request per task per 5 s")
+            // Seen from here, each poll is noticed a little after it arrives (later still on a busy
+            // machine), so the gap seen may be shorter than the shell's by that much.
+            #expect(ContinuousClock.now - first >= .milliseconds(4500), "at most one request per task per 5 s")
             #expect(sim.count("GET", ending) == before.ending + 1)
             #expect(sim.count("GET", unwatched) == before.unwatched)
 

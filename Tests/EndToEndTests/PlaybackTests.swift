@@ -160,14 +160,13 @@ import Glibc
             process.standardError = Pipe()
             process.standardInput = Pipe()
             try process.run()
-            let handle = out.fileHandleForReading
-            var seen = Data()
-            while !String(decoding: seen, as: UTF8.self).contains("start") { seen += handle.availableData }
+            let output = PipeReader(out.fileHandleForReading)
+            try await waitUntil("the script started", timeout: 30) { output.text.contains("start") }
             // Whether it lands during `sleep 30` or just before it, Ctrl-C stops the playback.
             kill(process.processIdentifier, SIGINT)
-            process.waitUntilExit()
+            try await waitUntil("the shell ended", timeout: 30) { !process.isRunning && output.isAtEnd }
             #expect(process.terminationStatus == 130)
-            #expect(!String(decoding: seen + handle.readDataToEndOfFile(), as: UTF8.self).contains("never"))
+            #expect(!output.text.contains("never"))
         }
     }
 
@@ -290,8 +289,25 @@ import Glibc
     }
 
     @Test func watchInAScriptPrintsOneLinePerChange() async throws {
-        try await withRun(speed: 20) { r in
-            let run = try await r.shell([], input: "set poll_interval 0.05\ncreate \"watch lines\" --results 5\nwatch\n")
+        // Simulated time moves only between polls the test has seen, so the task is seen at
+        // several stages however busy the machine is.
+        try await SimulatorFixture.with { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let shell = Task {
+                try await runShell(
+                    [], input: "set poll_interval 0.05\ncreate \"\(sim.query(atLeast: 100, prefix: "watch lines"))\" --results 5\nwatch\n",
+                    home: home.path, extraEnvironment: sim.shellEnvironment, directory: home.path)
+            }
+            try await waitUntil("the task was created", timeout: 30) { sim.count("POST") == 1 }
+            let id = try #require(try await RawHTTP(sim).get("/v1/discovery_tasks").json()[0]?["id"]?.stringValue)
+            for _ in 0..<100 {
+                if await sim.simulator.task(id: id)?.status == .done { break }
+                let polls = sim.count("GET", "/v1/discovery_tasks/\(id)")
+                try await waitUntil("watch polled twice", timeout: 30) { sim.count("GET", "/v1/discovery_tasks/\(id)") >= polls + 2 }
+                sim.advance(15)
+            }
+            let run = try await shell.value
             #expect(run.status == 0, "\(run.stderr)")
             #expect(!run.stderr.contains("\r"))
             let progress = run.stderr.split(separator: "\n").filter { $0.contains("discovered ›") }

@@ -1,3 +1,4 @@
+import DeepSearch
 import DeepSearchSimulator
 import Foundation
 import TestSupport
@@ -79,6 +80,10 @@ import Glibc
             #expect(status == 130)
             #expect(pty.screen.contains("stopped at \(path):6"), "\(pty.screen)")
             for skipped in ["two", "three", "four"] { #expect(!pty.screen.contains("\r\n\(skipped)\r\n")) }
+            // A skipped command is shown as skipped, whether it was typed out or not.
+            let screen = strippingEscapes(pty.screen)
+            #expect(screen.contains("extruct> echo two  (skipped)\r\n"), "\(screen)")
+            #expect(screen.contains("extruct> echo three  (skipped)\r\n"), "\(screen)")
             #expect(pty.terminalSettings.map { $0.c_lflag & tcflag_t(ICANON | ECHO) == tcflag_t(ICANON | ECHO) } == true, "the terminal is put back")
         }
     }
@@ -97,21 +102,75 @@ import Glibc
         }
     }
 
+    /// At the next command's prompt after `mark`: a key types `command` out, Enter runs it.
+    /// Returns the mark before Enter.
+    @discardableResult
+    func present(_ command: String, on pty: PseudoTerminal, after mark: Int) async throws -> Int {
+        try await pty.waitForKeyRead(showing: "> ", after: mark)
+        pty.type(" ")
+        try await pty.waitForKeyRead(showing: "> " + command, after: mark)
+        let before = pty.mark
+        pty.type("\r")
+        return before
+    }
+
+    /// A script's check that fails after the presenter changed the session at the prompt: the
+    /// presenter is asked (r retry, c continue, q stop), the live demo is not ended.
+    @Test(arguments: ["c", "q"])
+    func aFailedExpectAfterThePromptLetsThePresenterChoose(_ last: String) async throws {
+        try await withStage { stage in
+            let tasks = try await RawHTTP(stage.sim).get("/v1/discovery_tasks").json().arrayValue ?? []
+            let done = try #require(tasks.first { $0["status"] == "done" && $0["is_exhausted"] == false }?["id"]?.stringValue)
+            let running = try #require(tasks.first { $0["status"] != "done" }?["id"]?.stringValue)
+            let path = try stage.home.write("demo.exsh", "use \(done)\nexpect status == done\necho after\n")
+            let pty = try stage.presenter(["--step", "--typing", "0", "--no-history", "--no-color", path])
+            defer { pty.terminate() }
+            var mark = try await present("use ", on: pty, after: 0)
+            // At the expect, the presenter opens the prompt and makes another task current.
+            try await pty.waitForKeyRead(showing: "[done]> ", after: mark)
+            mark = pty.mark
+            pty.type("i")
+            try await pty.waitForPrompt(after: mark)
+            mark = pty.mark
+            pty.type("use \(running)\r")
+            try await pty.waitForPrompt(after: mark + 5)
+            pty.type("\u{04}")
+            mark = try await present("expect status == done", on: pty, after: mark + 5)
+            try await pty.waitForKeyRead(showing: "r retry · c continue · q stop", after: mark)
+            #expect(pty.text(since: mark).contains("error: \(path):2: expect status == done"), "the failure is reported")
+            #expect(pty.exitStatus == nil, "the demo goes on")
+            // r: the same command again, and again it fails.
+            mark = pty.mark
+            pty.type("r")
+            mark = try await present("expect status == done", on: pty, after: mark)
+            try await pty.waitForKeyRead(showing: "r retry · c continue · q stop", after: mark)
+            mark = pty.mark
+            pty.type(last)
+            if last == "c" {
+                try await present("echo after", on: pty, after: mark)
+                #expect(try await pty.waitForExit() == 0, "continued past the failure")
+                #expect(pty.text(since: mark).contains("\r\nafter\r\n"))
+            } else {
+                #expect(try await pty.waitForExit() == 3, "stopped with the expect's status")
+                #expect(pty.text(since: mark).contains("stopped at \(path):2"))
+            }
+        }
+    }
+
     @Test func iOpensThePromptOnTheSessionAndCtrlDGoesBack() async throws {
         try await withStage { stage in
             let path = try stage.home.write("demo.exsh", "set who before\necho who=$who\n")
             let pty = try stage.presenter(["--step", "--typing", "0", "--no-history", path])
             defer { pty.terminate() }
-            try await pty.waitForKeyRead(showing: "extruct> ")
-            pty.type(" ")
-            try await pty.waitForKeyRead(showing: "extruct> set who before")
-            var mark = pty.mark
-            pty.type("\r")
+            var mark = try await present("set who before", on: pty, after: 0)
 
             try await pty.waitForKeyRead(showing: "extruct> ", after: mark)
             mark = pty.mark
             pty.type("i")
-            try await pty.wait(for: "Ctrl-D goes back to \(path):2", after: mark)
+            // Said in words wrapped to the terminal's width.
+            try await pty.wait(for: "Ctrl-D goes back to \(path):2", after: mark) {
+                strippingEscapes($0).replacing("\r\n", with: " ").contains("Ctrl-D goes back to \(path):2")
+            }
             try await pty.waitForPrompt(after: mark)
             mark = pty.mark
             pty.type("echo now $who\r")

@@ -7,7 +7,7 @@ import Testing
 /// Task ids as people type them, through the built binary: the start of an id that `tasks` printed
 /// works in a new process (found by paging the task list), several matches are listed, none is one
 /// error, `record` writes whole ids, and Tab completes ids from the last list another process saw.
-@Suite struct TaskIDTests {
+@Suite(.serialized) struct TaskIDTests {
     /// A simulator holding `count` finished tasks (more than a page of the lookup), oldest first.
     struct Workspace {
         let sim: SimulatorFixture

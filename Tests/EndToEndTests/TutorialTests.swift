@@ -75,6 +75,108 @@ import Glibc
         #expect(pty.text(since: mark).contains("done"))
     }
 
+    /// Once the shell waits at a prompt after `mark`: the step the lesson asks for, or nil when
+    /// the lesson is over.
+    func stepAsked(in lesson: Int, after mark: Int, on pty: PseudoTerminal) async throws -> Int? {
+        try await pty.wait(for: "a prompt", after: mark, timeout: 60) { text in
+            let plain = strippingEscapes(text)
+            return plain.hasSuffix("> ") && (plain.contains("lesson \(lesson) · ") || plain.contains("✓ Lesson \(lesson) done"))
+        }
+        try await pty.waitForPrompt(after: max(mark, pty.mark - 2))
+        let plain = strippingEscapes(pty.text(since: mark))
+        if plain.contains("✓ Lesson \(lesson) done") { return nil }
+        guard let last = plain.matches(of: #/lesson \d+ · (\d+)/\d+ /#).last, let step = Int(last.output.1) else {
+            throw NoLessonPrompt(screen: String(plain.suffix(2000)))
+        }
+        return step
+    }
+
+    /// A slip a learner makes at `step` (as `tutorial print` shows it): another number where it
+    /// has one, another task for `use`, else another command that only reads.
+    static func slip(for step: String) -> String {
+        var words = step.split(separator: " ", omittingEmptySubsequences: false).map(String.init)
+        if let index = words.lastIndex(where: { !$0.isEmpty && $0.allSatisfy(\.isNumber) }) {
+            words[index] = String(Int(words[index])! + 1)
+            return words.joined(separator: " ")
+        }
+        if step.hasPrefix("use ") { return step.contains("exhausted") ? "use f2dc2742" : "use af181d0f" }
+        return step == "tasks" ? "status" : "tasks"
+    }
+
+    /// The property: a learner who slips once on every step, then follows the hint (hint shows the
+    /// line to type), finishes each shipped lesson without skip.
+    @Test(arguments: 1...5)
+    func aLearnerWhoSlipsOnEveryStepAndFollowsTheHintFinishes(_ number: Int) async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let steps = try await steps(of: number, home: home)
+        let pty = try PseudoTerminal(Binaries.shell, ["--tutorial", "--no-history"], environment: environment(home), columns: 120, rows: 40)
+        defer { pty.terminate() }
+        try await pty.wait(for: "tutorial N starts lesson N")
+        var mark = try await pty.run("tutorial \(number)")
+        var asked = try await stepAsked(in: number, after: mark, on: pty)
+        var done: [Int] = []
+        while let step = asked {
+            try #require(!done.contains(step), "stuck at step \(step) (\(steps[step - 1])):\n\(strippingEscapes(pty.screen).suffix(2500))")
+            mark = pty.mark
+            pty.type(Self.slip(for: steps[step - 1]) + "\r")
+            asked = try await stepAsked(in: number, after: mark, on: pty)
+            if asked == step {
+                // Missed: hint shows the line; the learner types it.
+                mark = pty.mark
+                pty.type("hint\r")
+                let shown = try await pty.wait(for: "type: ", after: mark) { strippingEscapes($0).contains("type:") && $0.hasSuffix("> ") }
+                // The command after "type:", or on the line after it when both do not fit.
+                let line = try #require(strippingEscapes(shown).firstMatch(of: /type:(?:\r\n| )([^\r\n]+)\r\n/)?.output.1)
+                try await pty.waitForPrompt(after: max(mark, pty.mark - 2))
+                mark = pty.mark
+                pty.type(String(line) + "\r")
+                asked = try await stepAsked(in: number, after: mark, on: pty)
+            }
+            done.append(step)
+        }
+        #expect(done == Array(1...steps.count), "every step, once each")
+        #expect(!pty.screen.contains("skipped; the lesson runs it for you"))
+        try await pty.wait(for: "✓ Lesson \(number) done")
+    }
+
+    @Test func ctrlCInWatchIsNoMissAndTutorialContinueGoesOnWhereItWasLeft() async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        // The simulator at its own pace: the task is still running when Ctrl-C comes.
+        let pty = try PseudoTerminal(
+            Binaries.shell, ["--tutorial", "--no-history", "--no-color"], environment: environment(home, extra: ["EXTRUCT_DEMO_SPEED": "3"]),
+            columns: 120, rows: 40)
+        defer { pty.terminate() }
+        try await pty.wait(for: "tutorial N starts lesson N")
+        try await pty.run("tutorial 2")
+        try await answer(
+            "create \"vertical SaaS companies serving freight forwarding\" --results 20", at: "lesson 2 · 1/6 ", on: pty, expecting: "✓")
+        try await waitForLessonPrompt("lesson 2 · 2/6 ", on: pty)
+        var mark = pty.mark
+        pty.type("watch\r")
+        try await pty.wait(for: "in_progress", after: mark, timeout: 60)
+        pty.type("\u{03}")
+        let stopped = try await pty.wait(for: "type watch again to go on", after: mark)
+        #expect(stopped.contains("Stopped. The step is done when its check holds (status == done)"))
+        #expect(!stopped.contains("This step asks for") && !stopped.contains("hint:"), "Ctrl-C is no miss")
+        // The prompt shows what watch last saw, not the status before it.
+        try await waitForLessonPrompt("lesson 2 · 2/6 extruct ", on: pty)
+        #expect(pty.text(since: mark).contains("[in_progress]> "))
+
+        mark = pty.mark
+        pty.type("tutorial stop\r")
+        try await pty.wait(for: "Left lesson 2 at step 2 of 6", after: mark)
+        for word in ["continue", "resume"] {
+            mark = try await pty.run("tutorial \(word)")
+            try await pty.wait(for: "Going on at step 2", after: mark)
+            try await waitForLessonPrompt("lesson 2 · 2/6 ", on: pty)
+            mark = pty.mark
+            pty.type("tutorial stop\r")
+            try await pty.wait(for: "Left lesson 2", after: mark)
+        }
+    }
+
     @Test func aWrongCommandGetsAHintAndTheLessonGoesOn() async throws {
         let home = try TemporaryDirectory()
         defer { home.remove() }
@@ -175,4 +277,9 @@ import Glibc
             try await pty.wait(for: "broken.lesson:2: unknown directive 'sya'", after: refused)
         }
     }
+}
+
+/// The shell waited at a prompt that was not a lesson's.
+struct NoLessonPrompt: Error {
+    var screen: String
 }

@@ -14,7 +14,9 @@ import Testing
             #expect(!lesson.about.isEmpty && lesson.about.count <= 70, "\(lesson.name): one short line for the list")
             #expect(lesson.steps.count >= 4)
         }
-        #expect(ShippedLessons.lessons.map(\.name) == ["first-steps", "resume", "exhaustion", "watching", "scripts"])
+        #expect(ShippedLessons.lessons.map(\.name) == ["first-steps", "resume-and-the-cap", "exhaustion", "watching", "scripts"])
+        #expect(
+            !ShippedLessons.lessons.contains { ["continue", "resume", "stop", "print", "reset"].contains($0.name) }, "a name is not a subcommand")
     }
 
     @Test func saysAndRunsBelongToTheStepAfterThemChecksAndHintsToTheStepBefore() throws {
@@ -63,13 +65,27 @@ import Testing
         let lesson = try! Lesson.parse("lesson x\nstep try resume 10\n", knows: knows)
         let tutor = Tutor(lesson: lesson, number: nil, index: 0, directory: "/tmp")
         let canonical: (String) -> String? = { CommandRegistry.standard.command(named: $0)?.spec.name }
-        #expect(tutor.verdict(for: "resume 10", canonical: canonical) == .attempt)
-        #expect(tutor.verdict(for: "try resume 250", canonical: canonical) == .attempt)
+        let words: (String) -> [String]? = {
+            try? WordSplitter.split($0, resolve: { $0 == "t" ? "3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e" : nil }).map(\.text)
+        }
+        #expect(tutor.verdict(for: "resume 10", canonical: canonical, words: words) == .attempt)
+        #expect(tutor.verdict(for: "try resume 10", canonical: canonical, words: words) == .attempt)
+        #expect(tutor.verdict(for: "try resume 250", canonical: canonical, words: words) == .refusedVariant, "resume 250 would spoil the steps after")
         #expect(tutor.verdict(for: "status", canonical: canonical) == .harmless)
+        #expect(tutor.verdict(for: "use 3f2a", canonical: canonical) == .refused, "use changes the task the lesson relies on")
         #expect(tutor.verdict(for: "create x", canonical: canonical) == .refused)
         #expect(tutor.verdict(for: "export a.csv", canonical: canonical) == .refused)
         #expect(tutor.verdict(for: "help resume", canonical: canonical) == .aside)
         #expect(tutor.verdict(for: "nonsense", canonical: canonical) == .harmless, "the shell says what it may have meant")
-        #expect(tutor.promptPrefix == "lesson x · 1/1 ")
+        #expect(tutor.promptLesson == Prompt.Lesson(label: "x", step: "1/1"))
+    }
+
+    @Test func theStepsValuesAreComparedAsTheShellReadsThem() {
+        let id = "af181d0f-3b42-41d0-833e-08e6b53c9f20"
+        #expect(Tutor.sameValues(["create", "cold chain", "--exclude-task", id], ["create", "cold", "chain", "--exclude-task", id]))
+        #expect(Tutor.sameValues(["create", "cold chain", "--exclude-task", "af181d0f"], ["create", "cold chain", "--exclude-task", id]))
+        #expect(!Tutor.sameValues(["create", "cold chain", "--results", "21"], ["create", "cold chain", "--results", "20"]))
+        #expect(!Tutor.sameValues(["create", "cold chain", "--exclude-task", "af"], ["create", "cold chain", "--exclude-task", id]))
+        #expect(!Tutor.sameValues(nil, ["resume", "30"]))
     }
 }

@@ -1,7 +1,7 @@
-import DeepSearch
 import Foundation
 import Testing
 
+@testable import DeepSearch
 @testable import ShellKit
 
 /// Typed task ids: what is whole, what matches, what the messages list; the cache of ids for Tab;
@@ -67,5 +67,30 @@ import Testing
             ScriptRecorder.writingWholeIDs(resolved, in: "create \"3f2a rivals\" --exclude-task=3f2a")
                 == "create \"3f2a rivals\" --exclude-task=\(id)")
         #expect(ScriptRecorder.writingWholeIDs([], in: "use 3f2a") == "use 3f2a")
+    }
+}
+
+/// The API's refusals told by the flag or argument they concern.
+@Suite @MainActor struct RefusedFieldsTests {
+    @Test func aRefusedFieldIsNamedByItsFlagOnce() throws {
+        let create = try #require(CommandRegistry.standard.command(named: "create")).spec
+        let error = DeepSearchError(
+            .validation, "the API rejected POST /v1/discovery_tasks (422: …)", status: 422,
+            issues: [
+                DeepSearchError.ValidationIssue(location: "body → desired_num_results", message: "Input should be less than or equal to 250"),
+                DeepSearchError.ValidationIssue(location: "body → exclude_task_ids → 0", message: "Input should be a valid UUID"),
+                DeepSearchError.ValidationIssue(location: "body → exclude_task_ids → 1", message: "Input should be a valid UUID"),
+                DeepSearchError.ValidationIssue(location: "body → query", message: "Field required"),
+                DeepSearchError.ValidationIssue(location: "body → notify", message: "Extra inputs are not permitted"),
+            ])
+        #expect(
+            error.naming(fieldsOf: create).message
+                == "the API refused create --results: Input should be less than or equal to 250; create --exclude-task: Input should be a valid UUID; create QUERY: Field required; body → notify: Extra inputs are not permitted (422)"
+        )
+        let resume = try #require(CommandRegistry.standard.command(named: "resume")).spec
+        let past = DeepSearchError(
+            .validation, "…", status: 422, issues: [DeepSearchError.ValidationIssue(location: "body → desired_new_results", message: "too many")])
+        #expect(past.naming(fieldsOf: resume).message == "the API refused resume N: too many (422)")
+        #expect(DeepSearchError(.notFound, "x").naming(fieldsOf: resume).message == "x", "only a 422 with items")
     }
 }

@@ -70,6 +70,29 @@ public func runShell(
         directory: directory, timeout: timeout)
 }
 
+/// What a running program has written to a pipe so far, read on a thread of its own (a blocking
+/// read on the concurrency pool would starve the in-process simulators other tests answer on).
+public final class PipeReader: Sendable {
+    private let data = Mutex(Data())
+    private let ended = Mutex(false)
+
+    public init(_ handle: FileHandle) {
+        Thread { [self] in
+            while true {
+                let chunk = handle.availableData
+                if chunk.isEmpty { break }
+                data.withLock { $0.append(chunk) }
+            }
+            ended.withLock { $0 = true }
+        }.start()
+    }
+
+    /// Everything read so far, as text.
+    public var text: String { String(decoding: data.withLock { $0 }, as: UTF8.self) }
+    /// Whether the writer closed the pipe.
+    public var isAtEnd: Bool { ended.withLock { $0 } }
+}
+
 final class DataBox: Sendable {
     private let data = Mutex<Data?>(nil)
     func set(_ d: Data) { data.withLock { $0 = d } }

@@ -92,6 +92,9 @@ public final class PseudoTerminal: Sendable {
     /// Everything the program wrote so far, as text.
     public var screen: String { String(decoding: output.withLock { $0 }, as: UTF8.self) }
 
+    /// Everything the program wrote so far, as bytes (for a terminal emulator to render).
+    public var bytes: [UInt8] { output.withLock { $0 } }
+
     /// The number of bytes written so far (to wait for output after a point).
     public var mark: Int { output.withLock { $0.count } }
 

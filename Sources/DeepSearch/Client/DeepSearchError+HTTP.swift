@@ -25,8 +25,9 @@ extension DeepSearchError {
         switch status {
         case 400 where isResume:
             if detailText.lowercased().contains("cap") {
+                // The API's words say the same as these; they are not repeated.
                 self.init(
-                    .badRequest, "task \(shortID) is at the 250-result cap (\(detailText))",
+                    .badRequest, "task \(shortID) is at the 250-result cap",
                     advice: "create a new task with --exclude-task \(shortID) to find more companies", status: status, body: body)
             } else {
                 self.init(

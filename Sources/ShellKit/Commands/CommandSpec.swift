@@ -19,15 +19,21 @@ public struct FlagSpec: Sendable, Hashable {
     public var help: String
     public var repeatable: Bool
     public var completion: CompletionKind
+    /// The field of the API's request the value goes to (`desired_num_results`), so the API's
+    /// refusal of that field is told as this flag.
+    public var apiField: String?
 
-    public init(_ name: String, arity: Int = 1, _ valueNames: String = "", repeatable: Bool = false, completion: CompletionKind = .none, help: String)
-    {
+    public init(
+        _ name: String, arity: Int = 1, _ valueNames: String = "", repeatable: Bool = false, completion: CompletionKind = .none,
+        apiField: String? = nil, help: String
+    ) {
         self.name = name
         self.arity = arity
         self.valueNames = valueNames
         self.help = help
         self.repeatable = repeatable
         self.completion = completion
+        self.apiField = apiField
     }
 }
 
@@ -51,11 +57,15 @@ public struct CommandSpec: Sendable {
     public var talksToAPI: Bool
     /// Whether `record` writes it into a recording.
     public var isRecorded: Bool
+    /// The field of the API's request the positional arguments go to (`query`), with how they are
+    /// named to the user (`QUERY`).
+    public var positionalField: (field: String, shown: String)?
 
     public init(
         _ name: String, aliases: [String] = [], synopsis: String, abstract: String, discussion: String = "",
         examples: [String], flags: [FlagSpec] = [], positionals: ClosedRange<Int> = 0...0,
-        positionalCompletion: CompletionKind = .none, talksToAPI: Bool = false, isRecorded: Bool = true
+        positionalCompletion: CompletionKind = .none, talksToAPI: Bool = false, isRecorded: Bool = true,
+        positionalField: (field: String, shown: String)? = nil
     ) {
         self.name = name
         self.aliases = aliases
@@ -68,6 +78,15 @@ public struct CommandSpec: Sendable {
         self.positionalCompletion = positionalCompletion
         self.talksToAPI = talksToAPI
         self.isRecorded = isRecorded
+        self.positionalField = positionalField
+    }
+
+    /// How the user names the API's request field `field` in this command (`create --results`
+    /// for `desired_num_results`), if the command fills it.
+    public func shown(apiField field: String) -> String? {
+        if let flag = flags.first(where: { $0.apiField == field }) { return "\(name) \(flag.name)" }
+        if let positional = positionalField, positional.field == field { return "\(name) \(positional.shown)" }
+        return nil
     }
 
     /// Splits `words` (after the command name) into options and positional arguments.
@@ -176,10 +195,11 @@ public struct Arguments: Sendable {
         return v
     }
 
-    /// `text` as an integer in `range`.
+    /// `text` as an integer in `range`; `what` is the command and flag as typed (`resume`,
+    /// `create --results`), for the message.
     public static func int(_ text: String, what: String, in range: ClosedRange<Int>) throws(CommandFailure) -> Int {
-        guard let v = Int(text) else { throw .usage("\(what) takes a whole number, not '\(text)'") }
-        guard range.contains(v) else { throw .usage("\(what) must be between \(range.lowerBound) and \(range.upperBound) (got \(v))") }
+        guard let v = Int(text) else { throw .usage("\(what) takes a whole number, not '\(TextLayout.safe(text))'") }
+        guard range.contains(v) else { throw .usage("\(what) takes \(range.lowerBound)…\(range.upperBound) (got \(v))") }
         return v
     }
 }

@@ -18,22 +18,25 @@ struct CreateCommand: ShellCommand {
             "create \"cold chain logistics\" --exclude-task f2dc2742 --exclude acme.com",
         ],
         flags: [
-            FlagSpec("--results", "N", help: "target number of results, 1…250 (default 100)"),
+            FlagSpec("--results", "N", apiField: "desired_num_results", help: "target number of results, 1…250 (default 100)"),
             FlagSpec(
-                "--criterion", arity: 3, "KEY NAME TEXT", repeatable: true, help: "a criterion: key, display name, the test (10…500 characters)"),
+                "--criterion", arity: 3, "KEY NAME TEXT", repeatable: true, apiField: "criteria",
+                help: "a criterion: key, display name, the test (10…500 characters)"),
             FlagSpec(
-                "--source", "SOURCE", repeatable: true, completion: .values(DataSource.selectable.map(\.rawValue)),
+                "--source", "SOURCE", repeatable: true, completion: .values(DataSource.selectable.map(\.rawValue)), apiField: "data_sources",
                 help: "a data source: web_search, linkedin or maps"),
-            FlagSpec("--exclude", "DOMAIN", repeatable: true, help: "a domain or URL to leave out"),
-            FlagSpec("--exclude-task", "ID", repeatable: true, completion: .taskID, help: "a finished task whose results to leave out"),
+            FlagSpec("--exclude", "DOMAIN", repeatable: true, apiField: "exclude_domains", help: "a domain or URL to leave out"),
+            FlagSpec(
+                "--exclude-task", "ID", repeatable: true, completion: .taskID, apiField: "exclude_task_ids",
+                help: "a finished task whose results to leave out"),
         ],
-        positionals: 1...10_000, talksToAPI: true)
+        positionals: 1...10_000, talksToAPI: true, positionalField: ("query", "QUERY"))
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         let query = arguments.positionals.map(\.text).joined(separator: " ")
         let criteria = (arguments.values["--criterion"] ?? []).map { Criterion(key: $0[0], name: $0[1], criterion: $0[2]) }
         var request = CreateTaskRequest(
-            query: query, desiredNumResults: try arguments.int("--results", in: Int.min...Int.max), criteria: criteria,
+            query: query, desiredNumResults: try arguments.int("--results", in: 1...DiscoveryTask.resultCap), criteria: criteria,
             dataSources: arguments.all("--source").map(DataSource.init(rawValue:)), excludeDomains: arguments.all("--exclude"),
             excludeTaskIDs: arguments.all("--exclude-task"))
         // What is wrong with the request is said before any id is looked up.
@@ -59,8 +62,11 @@ struct CreateCommand: ShellCommand {
         if context.wantsJSON {
             context.printJSON(response.raw)
         } else {
-            context.console.out(TaskCard.summary(task, style: context.style))
-            context.progress(context.errorStyle.dim("created task \(task.id); follow it with watch, read it with results"))
+            context.console.out(TaskCard.summary(task, width: context.width, style: context.style))
+            let note = "created task \(task.id); follow it with watch, read it with results"
+            context.progress(
+                context.errorStyle.dim(
+                    TextLayout.first(fitting: context.console.terminalWidth - 1, [note, "created task \(task.id); watch follows it", task.id])))
         }
     }
 }

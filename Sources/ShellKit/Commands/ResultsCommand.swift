@@ -12,8 +12,8 @@ struct ResultsCommand: ShellCommand {
             """,
         examples: ["results", "results --offset 10 --limit 5", "results --all"],
         flags: [
-            FlagSpec("--offset", "N", help: "rows to skip (default 0)"),
-            FlagSpec("--limit", "N", help: "rows to show (default: page_size)"),
+            FlagSpec("--offset", "N", apiField: "offset", help: "rows to skip (default 0)"),
+            FlagSpec("--limit", "N", apiField: "limit", help: "rows to show (default: page_size)"),
             FlagSpec("--all", arity: 0, help: "page through every result"),
         ],
         talksToAPI: true)
@@ -29,10 +29,10 @@ struct ResultsCommand: ShellCommand {
             }
             offset = 0
             let console = context.console
-            let live = console.errorIsTerminal && !context.environment.options.quiet
+            let live = console.supportsLiveLines && !context.environment.options.quiet
             response = try await client.allResults(id: id, pageSize: context.bulkPageSize, knownTotal: context.session.knownResultCounts[id]) {
                 rows in
-                if live { await MainActor.run { console.live("reading results… \(rows)") } }
+                if live { await MainActor.run { console.live { _ in "reading results… \(rows)" } } }
             }
             if live { console.clearLiveLine() }
         } else {
@@ -52,8 +52,8 @@ struct ResultsCommand: ShellCommand {
         context.console.out(
             ResultsTable.render(page.results, criteria: page.task.criteria, firstRank: offset + 1, width: context.width, style: context.style))
         let shown = page.results.isEmpty ? "none" : "rows \(offset + 1)–\(offset + page.results.count)"
-        var footer = "\(shown) of \(page.task.numResults) high-fit results · task \(page.task.status.rawValue)"
-        if !page.results.isEmpty { footer += " · show N for one in full" }
-        context.progress(context.errorStyle.dim(TextLayout.truncate(footer, to: context.console.terminalWidth)))
+        let footer = "\(shown) of \(page.task.numResults) high-fit results · task \(TextLayout.safe(page.task.status.rawValue))"
+        let forms = [footer + (page.results.isEmpty ? "" : " · show N for one in full"), footer, "\(shown) of \(page.task.numResults)"]
+        context.progress(context.errorStyle.dim(TextLayout.first(fitting: context.console.terminalWidth - 1, forms)))
     }
 }

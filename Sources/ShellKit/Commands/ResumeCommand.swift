@@ -8,13 +8,13 @@ struct ResumeCommand: ShellCommand {
         discussion:
             "Resuming spends credits and is never retried automatically. An exhausted task cannot be resumed: create a new one with --exclude-task.",
         examples: ["resume", "resume 40"],
-        positionals: 0...1, talksToAPI: true)
+        positionals: 0...1, talksToAPI: true, positionalField: ("desired_new_results", "N"))
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         let id = try context.currentTask()
         let count =
             try arguments.positionals.first.map { word throws(CommandFailure) in
-                try Arguments.int(word.text, what: "resume", in: Int.min...Int.max)
+                try Arguments.int(word.text, what: "resume", in: 0...DiscoveryTask.resultCap)
             } ?? 25
         let before = context.session.knownTargets[id]
         let response = try await context.client().resume(id: id, desiredNewResults: count)
@@ -25,7 +25,7 @@ struct ResumeCommand: ShellCommand {
         } else {
             var previous = response.value
             previous.desiredNumResults = before ?? max(1, response.value.desiredNumResults - count)
-            context.console.out(TaskCard.resumed(before: previous, after: response.value, style: context.style))
+            context.console.out(TaskCard.resumed(before: previous, after: response.value, width: context.width, style: context.style))
         }
     }
 }

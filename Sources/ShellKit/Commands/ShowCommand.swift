@@ -10,6 +10,10 @@ struct ShowCommand: ShellCommand {
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         let rank = try Arguments.int(arguments.positionals[0].text, what: "show", in: 1...100_000)
         guard let result = context.session.shownResults[rank] else {
+            if let task = context.session.currentTask, let total = context.session.knownResultCounts[task], rank > total {
+                throw CommandFailure.usage(
+                    "there is no result #\(rank): task \(DeepSearchClient.short(task)) has \(total) high-fit result\(total == 1 ? "" : "s")")
+            }
             if let shown = context.session.shownResults.ranks {
                 throw CommandFailure.usage(
                     "result #\(rank) is not loaded (results showed #\(shown.lowerBound)–#\(shown.upperBound)); run results --offset \(rank - 1) first"

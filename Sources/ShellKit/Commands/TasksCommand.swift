@@ -6,8 +6,8 @@ struct TasksCommand: ShellCommand {
         "tasks", synopsis: "tasks [--limit N] [--offset N]", abstract: "List tasks, newest first.",
         examples: ["tasks", "tasks --limit 5 --offset 5"],
         flags: [
-            FlagSpec("--limit", "N", help: "how many (default 20)"),
-            FlagSpec("--offset", "N", help: "how many to skip (default 0)"),
+            FlagSpec("--limit", "N", apiField: "limit", help: "how many (default 20)"),
+            FlagSpec("--offset", "N", apiField: "offset", help: "how many to skip (default 0)"),
         ],
         talksToAPI: true)
 

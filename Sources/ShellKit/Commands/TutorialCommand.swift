@@ -7,15 +7,16 @@ import Glibc
 /// `tutorial [N|NAME|FILE|stop|print N|reset]`: the guided lessons.
 struct TutorialCommand: ShellCommand {
     static let spec = CommandSpec(
-        "tutorial", synopsis: "tutorial [N | NAME | FILE | stop | print N | reset]",
-        abstract: "List the lessons, or start one (N, its name, or a lesson file); stop leaves the lesson.",
+        "tutorial", synopsis: "tutorial [N | NAME | FILE | continue | stop | print N | reset]",
+        abstract: "List the lessons, or start one (N, its name, or a lesson file); continue goes on where you left off.",
         discussion: """
             A lesson explains a step and waits for you to type it; the prompt shows the lesson and the step \
             (lesson 2 · 3/6). hint shows the command, skip runs it for you, tutorial stop or Ctrl-D leaves, and \
-            tutorial N goes on where you left it. Lessons run on the built-in simulator, never on the API. print N \
-            shows a lesson as a file, to write your own from; reset forgets your progress.
+            tutorial N goes on where you left it; tutorial continue (or tutorial resume) goes on with the lesson \
+            you were in last, or the first one not done. Lessons run on the built-in simulator, never on the API. \
+            print N shows a lesson as a file, to write your own from; reset forgets your progress.
             """,
-        examples: ["tutorial", "tutorial 1", "tutorial resume", "tutorial ./our-onboarding.lesson", "tutorial stop"],
+        examples: ["tutorial", "tutorial 1", "tutorial continue", "tutorial ./our-onboarding.lesson", "tutorial stop"],
         positionals: 0...2, positionalCompletion: .file, isRecorded: false)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
@@ -30,6 +31,16 @@ struct TutorialCommand: ShellCommand {
             guard words.count == 1 else { throw CommandFailure.usage("tutorial reset takes nothing more") }
             try TutorialProgress().save(path: TutorialProgress.defaultPath())
             context.console.out("progress forgotten: every lesson starts at its first step")
+        case "continue", "resume":
+            guard words.count == 1 else { throw CommandFailure.usage("tutorial \(first) takes nothing more") }
+            guard let (lesson, number) = next() else {
+                context.console.out("Every lesson is done. tutorial N plays one again; tutorial lists them.")
+                return
+            }
+            guard !context.environment.isPlayback, isatty(0) == 1 else {
+                throw CommandFailure.usage("a lesson waits for you to type at the prompt; run extruct-shell --tutorial on a terminal")
+            }
+            context.environment.tutorialRequest = .start(lesson, number: number)
         case "print":
             guard words.count == 2 else { throw CommandFailure.usage("tutorial print takes a lesson: tutorial print 1") }
             let (lesson, _) = try resolve(words[1], knows: knows)
@@ -42,6 +53,18 @@ struct TutorialCommand: ShellCommand {
             }
             context.environment.tutorialRequest = .start(lesson, number: number)
         }
+    }
+
+    /// Where `tutorial continue` goes on: the lesson started last if it is not done, else the
+    /// first lesson not done (nil: every lesson is done).
+    static func next() -> (Lesson, Int)? {
+        let progress = TutorialProgress.load(path: TutorialProgress.defaultPath())
+        let shipped = ShippedLessons.lessons
+        if let last = progress.last, let index = shipped.firstIndex(where: { $0.name == last }), progress.lessons[last]?.done != true {
+            return (shipped[index], index + 1)
+        }
+        guard let index = shipped.firstIndex(where: { progress.lessons[$0.name]?.done != true }) else { return nil }
+        return (shipped[index], index + 1)
     }
 
     /// A shipped lesson by number or name, else a lesson file.
@@ -81,9 +104,15 @@ struct TutorialCommand: ShellCommand {
                 state = style.dim("\(lesson.steps.count) steps")
             }
             let number = TextLayout.pad(String(index + 1), to: 3, alignRight: true)
-            context.console.out("\(number)  \(style.bold(TextLayout.pad(lesson.title, to: titleWidth)))  \(state)")
+            // In columns when they fit; else the title, cut if need be, and its state after it.
+            let stateWidth = TextLayout.visibleWidth(state)
+            let title =
+                5 + titleWidth + 2 + 20 < context.width
+                ? TextLayout.pad(lesson.title, to: titleWidth) : TextLayout.truncate(lesson.title, to: context.width - 1 - 5 - 2 - stateWidth)
+            context.console.out("\(number)  \(style.bold(title))  \(state)")
             if !lesson.about.isEmpty { context.console.out("     " + TextLayout.truncate(lesson.about, to: max(20, context.width - 5))) }
         }
-        context.console.out(style.dim("tutorial N starts lesson N (or goes on where you left it); tutorial stop leaves it."))
+        let footer = "tutorial N starts lesson N (or goes on where you left it); tutorial continue goes on; tutorial stop leaves."
+        for line in TextLayout.wrap(footer, to: context.width - 1) { context.console.out(style.dim(line)) }
     }
 }

@@ -19,7 +19,7 @@ struct UseCommand: ShellCommand {
         if context.wantsJSON {
             context.printJSON(response.raw)
         } else {
-            context.console.out(TaskCard.summary(response.value, style: context.style))
+            context.console.out(TaskCard.summary(response.value, width: context.width, style: context.style))
         }
     }
 }

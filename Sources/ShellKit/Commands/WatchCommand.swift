@@ -18,23 +18,24 @@ struct WatchCommand: ShellCommand {
         let interval = try arguments.seconds("--interval", in: 0.01...3600) ?? context.settings.pollInterval
         let timeout = try arguments.seconds("--timeout", in: 0.01...86_400) ?? context.settings.watchTimeout
         let console = context.console
-        let live = console.errorIsTerminal && !context.environment.isPlayback
+        let live = console.supportsLiveLines && !context.environment.isPlayback
         let quiet = context.environment.options.quiet
         let style = context.errorStyle
-        let width = console.terminalWidth
         let printer = WatchPrinter()
         let response: DeepSearchClient.Response<DiscoveryTask>
         do {
             response = try await context.client().watch(
                 id: id, interval: .milliseconds(Int64(interval * 1000)), timeout: .milliseconds(Int64(timeout * 1000))
             ) { update in
-                guard !quiet else { return }
+                let task = update.value
                 await MainActor.run {
-                    let line = TaskCard.progressLine(update.value, width: width, style: style)
+                    // What watch saw stays seen when Ctrl-C stops it: the prompt shows the status.
+                    context.observe(task)
+                    guard !quiet else { return }
                     if live {
-                        console.live(line)
-                    } else if printer.changed(update.value) {
-                        console.err(line)
+                        console.live { width in TaskCard.progressLine(task, width: width, style: style) }
+                    } else if printer.changed(task) {
+                        console.err(TaskCard.progressLine(task, width: console.terminalWidth - 1, style: style))
                     }
                 }
             }

@@ -74,6 +74,11 @@ public struct Completer: Sendable {
         case .none: return .none
         case .command: return Completion(replacing: replacing, candidates: names.filter { $0.hasPrefix(current) }.sorted())
         case .setting:
+            // After the name (set color ▹), the values that setting takes.
+            if commandWords.count >= 2 {
+                guard spec.name == "set" else { return .none }
+                return Completion(replacing: replacing, candidates: Settings.values(of: commandWords[1]).filter { $0.hasPrefix(current) })
+            }
             return Completion(replacing: replacing, candidates: (Settings.names + variables).filter { $0.hasPrefix(current) }.sorted())
         case .values(let values): return Completion(replacing: replacing, candidates: values.filter { $0.hasPrefix(current) })
         case .taskID:

@@ -113,6 +113,9 @@ public enum ShellManual {
         ]),
         .paragraph("A line that starts with a space is not kept in the history. The terminal is restored on every way out, a crash included."),
         .paragraph(
+            "What the shell draws is laid out for the terminal's width and laid out again when the window changes: the prompt keeps room to type (`lesson 2 · 3/6 extruct 3f2a8c1e [in_progress]>` becomes `2·3/6 3f2a8c1e>` at 40 columns), `watch` gives up its bar, then its long labels, rather than wrap, and no number in a table is cut. Keys typed while a command runs are not shown over its output; they wait for the next prompt, which shows them."
+        ),
+        .paragraph(
             "While the prompt waits, the tasks made, resumed or used in this session that have not ended are asked about quietly, at `poll_interval` but never more than once in 5 seconds a task, and less and less often while the API answers with errors. When one ends, a line such as `[f2dc2742 done · 50 of 50 results · 3 min]` or `[f2dc2742 failed · 40 s]` appears above the prompt; the line being typed stays as it was and the prompt shows the new status. Only the status decides (`is_exhausted` alone is no end). `set notify off` turns this off; there are no such requests in playback, with `--record-http`, `--replay-http` or `--dry-run`."
         ),
     ]
@@ -192,14 +195,14 @@ public enum ShellManual {
             ),
             .init(
                 "Presenting",
-                "`--step` paces a script for a live audience: before each command the prompt is shown and the shell waits for a key, then types the command out (at `--typing MS`, default 40) and waits for Enter to run it. `s` skips the command, `q`, Ctrl-C or Ctrl-D stops (exit 130), `i` opens the prompt on the session as it stands and Ctrl-D there goes back to the script. `pause [TEXT]` shows TEXT and waits for a key under `--step`, and does nothing in any other playback, so the same script runs unattended in CI. `--step` needs a terminal on standard input."
+                "`--step` paces a script for a live audience: before each command the prompt is shown and the shell waits for a key, then types the command out (at `--typing MS`, default 40) and waits for Enter to run it. `s` skips the command (shown as skipped), `q`, Ctrl-C or Ctrl-D stops (exit 130), `i` opens the prompt on the session as it stands and Ctrl-D there goes back to the script. After `i`, a command that fails (an `expect` the changes broke) does not end the demo: the presenter chooses `r` to run it again, `c` to go on, `q` to stop, or `i` for the prompt. `pause [TEXT]` shows TEXT and waits for a key under `--step`, and does nothing in any other playback, so the same script runs unattended in CI. `--step` needs a terminal on standard input."
             ),
         ]),
     ]
 
     static let tutorial: [ManualPage.Block] = [
         .paragraph(
-            "`extruct-shell --tutorial` starts the shell on the built-in simulator and lists the lessons; `tutorial N` (or its name) starts one. A lesson explains a step, then waits for you to type it; the prompt shows where you are (`lesson 2 · 3/6 extruct>`). The command the step asks for runs and is checked; another command runs too if it only reads, and a hint follows; after two misses, or on `hint`, the lesson shows the command; `skip` runs it for you; `tutorial stop` or Ctrl-D leaves the lesson, and `tutorial N` goes on where you left it."
+            "`extruct-shell --tutorial` starts the shell on the built-in simulator and lists the lessons; `tutorial N` (or its name) starts one. A lesson explains a step, then waits for you to type it; the prompt shows where you are (`lesson 2 · 3/6 extruct>`). The command the step asks for runs and is checked; the same command with other values is not run when the step changes things (`resume 40` when it asks for `resume 30`), and the exact line is shown; another command runs too if it only reads, and a hint follows; after two misses, or on `hint`, the lesson shows the command; Ctrl-C in the step's command is no miss; `skip` runs it for you; `tutorial stop` or Ctrl-D leaves the lesson, `tutorial N` goes on where you left it, and `tutorial continue` goes on with the lesson you were in last."
         ),
         .paragraph(
             "Lessons never run on the API: on any other session a lesson starts the built-in simulator for itself and puts the session back when it ends. The lessons shipped: first steps (tasks, use, status, results, show), resume and the 250 cap, exhaustion and `create --exclude-task`, watching a task, and scripts (record, expect, source)."
@@ -222,6 +225,11 @@ public enum ShellManual {
         .init("`all_proxy`, `ALL_PROXY`", "The proxy for both, when the two above are not set."),
         .init("`no_proxy`, `NO_PROXY`", "Hosts reached without the proxy (see NETWORK)."),
         .init("`NO_COLOR`", "When set, no ANSI colour (as `--no-color`)."),
+        .init(
+            "`TERM`",
+            "`dumb`, or a terminal terminfo does not know, gets plain text: no colour, no cursor movement, no line editor (the terminal's own line editing), `watch` prints a line per change, and no notices are drawn over the prompt."
+        ),
+        .init("`COLUMNS`", "The width to lay text out for when standard output and standard error are not a terminal (default 100)."),
         .init("`XDG_CONFIG_HOME`", "Where the configuration file lives (default ~/.config)."),
         .init("`XDG_STATE_HOME`", "Where the history and the tutorial's progress live (default ~/.local/state)."),
         .init("`XDG_CACHE_HOME`", "Where the task ids Tab completes are kept (default ~/.cache)."),

@@ -31,7 +31,7 @@ final class TaskNotifier {
     /// Asks about each watched task when it is due until cancelled (the user pressed Enter);
     /// posts a notice for each that ended and hands it to `ended`, which returns the prompt as it
     /// should now read (the current task's status changed).
-    func watch(_ session: Session, ended: (DiscoveryTask) -> String) async {
+    func watch(_ session: Session, ended: (DiscoveryTask) -> @Sendable (Int) -> String) async {
         guard session.settings.notify, isAvailable, let background = environment.transport.backgroundTransport() else { return }
         var quiet = session
         quiet.settings.retries = 0
@@ -51,7 +51,8 @@ final class TaskNotifier {
                 let response = try await client.task(id: next.id)
                 if let end = list.answered(response.value, at: clock.now) {
                     let prompt = ended(end.task)
-                    EditLineReader.postNotice(TaskWatchList.notice(end, style: style), prompt: prompt)
+                    let notice = TaskWatchList.notice(end, width: EditLineReader.columns - 1, style: style)
+                    EditLineReader.postNotice(notice, prompt: prompt)
                 }
             } catch {
                 if Task.isCancelled { return }

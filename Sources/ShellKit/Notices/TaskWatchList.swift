@@ -76,16 +76,22 @@ struct TaskWatchList: Sendable {
         watches[id] = nil
     }
 
-    /// The notice for a task that ended: `[f2dc2742 done · 50 of 50 results · 3 min]`.
-    static func notice(_ ended: Ended, style: Style) -> String {
+    /// The notice for a task that ended, in `width` columns: `[f2dc2742 done · 50 of 50 results ·
+    /// 3 min]`, shorter where that does not fit (`[f2dc2742 done · 50/50 · 3 min]`).
+    static func notice(_ ended: Ended, width: Int = 200, style: Style) -> String {
         let task = ended.task
-        var parts = ["\(DeepSearchClient.short(task.id)) \(style.status(task.status))"]
-        if task.status == .done {
-            parts.append("\(task.numResults) of \(task.desiredNumResults) results")
-            if task.isExhausted { parts.append("exhausted") }
-        }
-        parts.append(Self.duration(ended.took))
-        return "[" + parts.joined(separator: " · ") + "]"
+        let head = "\(TextLayout.safe(DeepSearchClient.short(task.id))) \(style.status(task.status))"
+        let took = Self.duration(ended.took)
+        func form(_ parts: [String]) -> String { "[" + ([head] + parts + [took]).joined(separator: " · ") + "]" }
+        guard task.status == .done else { return TextLayout.first(fitting: width, [form([]), "[\(head)]"]) }
+        let exhausted = task.isExhausted ? ["exhausted"] : []
+        let count = "\(task.numResults)/\(task.desiredNumResults)"
+        return TextLayout.first(
+            fitting: width,
+            [
+                form(["\(task.numResults) of \(task.desiredNumResults) results"] + exhausted), form([count] + exhausted), form([count]),
+                "[\(head) · \(count)]",
+            ])
     }
 
     /// `45 s`, `3 min`, `2 h 5 min`.

@@ -19,10 +19,25 @@ final class Presenter {
         case interrupted
     }
 
+    /// What the presenter chose after a command failed, once the session was changed at the
+    /// prompt (`i`): the script's expectations may no longer hold.
+    enum Recovery: Equatable {
+        /// `r`: run the command again (after another `i`, say).
+        case retry
+        /// `c`: go on with the next command, as if it had held.
+        case proceed
+        /// `q`, Ctrl-C or Ctrl-D: stop the playback with the command's status.
+        case stop
+        /// `i`: the prompt again, then the same question.
+        case interactive
+    }
+
     private let console: Console
     private let interrupts: Interrupts
     /// Milliseconds per key when typing a command out.
     let typingDelay: Int
+    /// Whether the presenter opened the prompt (`i`) during this playback.
+    var changedAtThePrompt = false
 
     /// The delay per key when `--typing` does not say.
     static let defaultTypingDelay = 40
@@ -33,8 +48,9 @@ final class Presenter {
         self.typingDelay = typingDelay ?? Self.defaultTypingDelay
     }
 
-    /// Shows `prompt`, waits for a key, types `command` out, waits for Enter.
-    func present(_ command: String, prompt: String, toStandardError: Bool) async -> Decision {
+    /// Shows `prompt`, waits for a key, types `command` out, waits for Enter; `skipped` is how a
+    /// skipped command is shown instead (so the presenter sees it was left out).
+    func present(_ command: String, prompt: String, skipped: String, toStandardError: Bool) async -> Decision {
         TerminalKeys.discardTypeAhead()
         console.type(prompt, toStandardError: toStandardError)
         var typed = false
@@ -46,8 +62,11 @@ final class Presenter {
                     await Self.typeOut(command, delay: typingDelay, console: console, interrupts: interrupts, toStandardError: toStandardError)
                 else { return .interrupted }
                 typed = true
-            case .skip, .interactive:
-                console.type(Self.eraseLine, toStandardError: toStandardError)
+            case .skip:
+                console.type(erase(prompt) + skipped + "\n", toStandardError: toStandardError)
+                return decision
+            case .interactive:
+                console.type(erase(prompt), toStandardError: toStandardError)
                 return decision
             case .run, .stop, .interrupted:
                 console.type("\n", toStandardError: toStandardError)
@@ -65,6 +84,27 @@ final class Presenter {
         case .character("i"), .character("I"): typed ? nil : .interactive
         case .enter: .run
         default: typed ? nil : .run
+        }
+    }
+
+    /// After a failed command, once the session was changed at the prompt: says what can be
+    /// done and waits for `r`, `c`, `q` or `i`.
+    func recover(_ question: String, toStandardError: Bool) async -> Recovery {
+        TerminalKeys.discardTypeAhead()
+        console.type(question, toStandardError: toStandardError)
+        while true {
+            let choice: Recovery? =
+                switch await key() {
+                case .character("r"), .character("R"): .retry
+                case .character("c"), .character("C"): .proceed
+                case .character("q"), .character("Q"), .interrupt, .endOfInput: .stop
+                case .character("i"), .character("I"): .interactive
+                default: nil
+                }
+            if let choice {
+                console.type("\n", toStandardError: toStandardError)
+                return choice
+            }
         }
     }
 
@@ -107,5 +147,9 @@ final class Presenter {
         return await InputThread.shared.perform { TerminalKeys.readKey() }
     }
 
-    private static let eraseLine = "\r\u{1B}[2K"
+    /// Takes back the line the prompt is on: erased on a terminal that moves its cursor, ended
+    /// on a plain one (`TERM=dumb`), which cannot.
+    private func erase(_ prompt: String) -> String {
+        console.isPlainTerminal ? "\n" : "\r\u{1B}[2K"
+    }
 }

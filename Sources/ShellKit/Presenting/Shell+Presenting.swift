@@ -21,9 +21,18 @@ extension Shell {
         if Self.isPause(text) { return await execute(text, place: place, session: &session) }
         while true {
             let shown = shownCommand(text, session: session)
-            switch await presenter.present(shown.text, prompt: shown.prompt, toStandardError: shown.toStandardError) {
+            let skipped = shown.prompt + dim("\(shown.text)  (skipped)", session)
+            switch await presenter.present(shown.text, prompt: shown.prompt, skipped: skipped, toStandardError: shown.toStandardError) {
             case .run:
-                return await execute(text, place: place, session: &session)
+                let status = await execute(text, place: place, session: &session)
+                // A script's check can fail after the presenter changed the session at the prompt:
+                // the presenter, not the script, decides what happens next.
+                guard status != ExitStatus.success, status != ExitStatus.interrupted, presenter.changedAtThePrompt else { return status }
+                switch await recover(place: place, presenter: presenter, session: &session, toStandardError: shown.toStandardError) {
+                case .retry: continue
+                case .proceed: return ExitStatus.success
+                case .stop, .interactive: return status
+                }
             case .skip:
                 return ExitStatus.success
             case .stop:
@@ -32,10 +41,26 @@ extension Shell {
             case .interrupted:
                 return ExitStatus.interrupted
             case .interactive:
+                presenter.changedAtThePrompt = true
                 await interactDuringPlayback(returningTo: place, session: &session)
                 if let request = environment.exitRequest { return request }
                 if let termination = interrupts.termination { return 128 + termination }
             }
+        }
+    }
+
+    /// Asks the presenter what to do after a failed command (r retry, c continue, q stop, i the
+    /// prompt and then the question again).
+    private func recover(place: String, presenter: Presenter, session: inout Session, toStandardError: Bool) async -> Presenter.Recovery {
+        while true {
+            let question = dim("\(place) failed after changes at the prompt · r retry · c continue · q stop · i prompt", session)
+            let choice = await presenter.recover(question, toStandardError: toStandardError)
+            guard choice == .interactive else {
+                if choice == .stop { environment.console.err(dim("stopped at \(place)", session)) }
+                return choice
+            }
+            await interactDuringPlayback(returningTo: place, session: &session)
+            if environment.exitRequest != nil || interrupts.termination != nil { return .stop }
         }
     }
 

@@ -14,7 +14,15 @@ public enum ResultDetail {
         if let year = r.foundingYear { facts.append("founded \(year)") }
         if let hq = r.headquarters { facts.append(TextLayout.safe(hq)) }
         if !facts.isEmpty { lines += TextLayout.wrap(facts.joined(separator: " · "), to: body).map { "    " + $0 } }
-        if let profile = r.companyProfileID { lines.append("    " + style.dim("profile \(TextLayout.safe(profile))")) }
+        if let profile = r.companyProfileID {
+            // An id is never cut: on its own line when the two do not fit on one.
+            let id = TextLayout.safe(profile)
+            if 4 + 8 + TextLayout.width(id) < width {
+                lines.append("    " + style.dim("profile \(id)"))
+            } else {
+                lines += ["    " + style.dim("profile"), "    " + style.dim(id)]
+            }
+        }
         for text in [r.companyDescription, r.companyFullDescription, r.justification].compactMap({ $0 }) where !text.isEmpty {
             lines.append("")
             for paragraph in text.split(separator: "\n", omittingEmptySubsequences: true) {
@@ -29,7 +37,15 @@ public enum ResultDetail {
             for key in keys {
                 let score = r.score(for: key)
                 let name = criteria.first { $0.key == key }?.name ?? key
-                lines.append("    " + style.grade(score?.grade) + "  " + style.bold(TextLayout.safe(name)) + style.dim("  (\(TextLayout.safe(key)))"))
+                let grade = "    " + style.grade(score?.grade) + "  "
+                let nameRoom = width - 1 - TextLayout.visibleWidth(grade)
+                lines.append(
+                    TextLayout.first(
+                        fitting: width - 1,
+                        [
+                            grade + style.bold(TextLayout.safe(name)) + style.dim("  (\(TextLayout.safe(key)))"),
+                            grade + style.bold(TextLayout.truncate(TextLayout.safe(name), to: nameRoom)),
+                        ]))
                 if let explanation = score?.explanation, !explanation.isEmpty {
                     lines += TextLayout.wrap(TextLayout.safe(explanation), to: body - 3).map { "       " + $0 }
                 }

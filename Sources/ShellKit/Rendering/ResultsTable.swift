@@ -30,12 +30,13 @@ public enum ResultsTable {
         let rows = results.map { Row($0, keys: keys) }
         let rankWidth = max(2, String(firstRank + results.count - 1).count)
         let gradeWidth = keys.isEmpty ? 0 : keys.count * 2 - 1
-        let sizeWidth = 9
+        let relevanceWidth = max(3, rows.map { $0.relevance.count }.max() ?? 3)
+        let sizeWidth = max(4, rows.map { TextLayout.width($0.size) }.max() ?? 4)
         var showSize = true
         var showHQ = true
         var showWebsite = true
         func fixed() -> Int {
-            rankWidth + 2 + 3 + 2 + (gradeWidth > 0 ? gradeWidth + 2 : 0) + (showSize ? sizeWidth + 2 : 0)
+            rankWidth + 2 + relevanceWidth + 2 + (gradeWidth > 0 ? gradeWidth + 2 : 0) + (showSize ? sizeWidth + 2 : 0)
         }
         func flexibleColumns() -> Int { 1 + (showWebsite ? 1 : 0) + (showHQ ? 1 : 0) }
         // Company ≥ 12, website ≥ 14, HQ ≥ 12 columns, else drop HQ, then size, then website.
@@ -67,7 +68,7 @@ public enum ResultsTable {
 
         var header = TextLayout.pad("#", to: rankWidth, alignRight: true) + "  " + TextLayout.pad("COMPANY", to: company)
         if showWebsite { header += "  " + TextLayout.pad("WEBSITE", to: site) }
-        header += "  " + "REL"
+        header += "  " + TextLayout.pad("REL", to: relevanceWidth, alignRight: true)
         if gradeWidth > 0 { header += "  " + TextLayout.pad(keys.indices.map { String(($0 + 1) % 10) }.joined(separator: " "), to: gradeWidth) }
         if showHQ { header += "  " + TextLayout.pad("HQ", to: hq) }
         if showSize { header += "  " + "SIZE" }
@@ -77,7 +78,7 @@ public enum ResultsTable {
             var line = TextLayout.pad(String(firstRank + i), to: rankWidth, alignRight: true) + "  "
             line += style.bold(row.company.padded(to: company))
             if showWebsite { line += "  " + style.blue(row.website.padded(to: site)) }
-            line += "  " + TextLayout.pad(row.relevance, to: 3, alignRight: true)
+            line += "  " + TextLayout.pad(row.relevance, to: relevanceWidth, alignRight: true)
             if gradeWidth > 0 {
                 line += "  "
                 for (index, grade) in row.grades.enumerated() {
@@ -93,7 +94,7 @@ public enum ResultsTable {
             let names = keys.enumerated().map { i, key in
                 "\(i + 1) " + TextLayout.safe(criteria.first { $0.key == key }?.name ?? key)
             }
-            lines.append(style.dim(TextLayout.truncate("grades: " + names.joined(separator: " · "), to: width)))
+            lines.append(style.dim(TextLayout.truncate("grades: " + names.joined(separator: " · "), to: width - 1)))
         }
         return lines.joined(separator: "\n")
     }

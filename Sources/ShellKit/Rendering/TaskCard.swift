@@ -13,15 +13,18 @@ public enum TaskCard {
         let labelWidth = 11
         let body = width - labelWidth - 2
         var lines: [String] = []
+        let indent = String(repeating: " ", count: labelWidth + 2)
+        /// A row: the label, then the value wrapped at spaces to the body's width.
         func row(_ label: String, _ value: String) {
-            lines.append("  " + style.dim(TextLayout.pad(label, to: labelWidth - 2)) + "  " + value)
+            let wrapped = TextLayout.wrapStyled(value, to: body)
+            lines.append("  " + style.dim(TextLayout.pad(label, to: labelWidth - 2)) + "  " + wrapped[0])
+            for line in wrapped.dropFirst() { lines.append(indent + line) }
         }
-        func more(_ value: String) { lines.append(String(repeating: " ", count: labelWidth + 2) + value) }
+        func more(_ value: String) { lines.append(indent + value) }
 
-        lines.append(style.bold("Task \(TextLayout.safe(task.id))"))
-        let query = TextLayout.wrap(TextLayout.safe(task.query), to: body)
-        row("Query", query.first ?? "")
-        for line in query.dropFirst() { more(line) }
+        let id = TextLayout.safe(task.id)
+        lines.append(style.bold(TextLayout.width(id) + 5 <= width ? "Task \(id)" : id))
+        row("Query", TextLayout.safe(task.query))
         let created = RelativeTime.describe(task.createdAt?.date, now: now)
         row("Status", "\(style.status(task.status)) · created \(created)")
         row("Target", "\(task.desiredNumResults) of the \(DiscoveryTask.resultCap) cap (\(task.roomUnderCap) more allowed)")
@@ -32,12 +35,14 @@ public enum TaskCard {
         ]
         let top = max(1, stages.map(\.1).max() ?? 1)
         let numberWidth = max(3, String(top).count)
-        let barWidth = max(5, min(30, body - 11 - numberWidth - 2))
+        let barRoom = body - 11 - numberWidth - 2
         for (i, (name, count)) in stages.enumerated() {
-            let bar = TextLayout.bar(Double(count) / Double(top), width: barWidth)
-            let text =
-                TextLayout.pad(name, to: 11) + TextLayout.pad(String(count), to: numberWidth, alignRight: true) + "  "
-                + (i == 3 ? style.green(bar) : style.cyan(bar))
+            var text = TextLayout.pad(name, to: 11) + TextLayout.pad(String(count), to: numberWidth, alignRight: true)
+            // The bar goes when too narrow to say anything; the numbers never.
+            if barRoom >= 5 {
+                let bar = TextLayout.bar(Double(count) / Double(top), width: min(30, barRoom))
+                text += "  " + (i == 3 ? style.green(bar) : style.cyan(bar))
+            }
             if i == 0 { row("Funnel", text) } else { more(text) }
         }
         let fraction = task.desiredNumResults > 0 ? Double(task.numResults) / Double(task.desiredNumResults) : 0
@@ -48,11 +53,12 @@ public enum TaskCard {
         if task.criteria.isEmpty {
             row("Criteria", style.dim("none yet"))
         } else {
-            let keyWidth = min(24, task.criteria.map { TextLayout.width(TextLayout.safe($0.key)) }.max() ?? 0)
+            let keyWidth = min(24, max(8, body / 2 - 2), task.criteria.map { TextLayout.width(TextLayout.safe($0.key)) }.max() ?? 0)
+            let numberWidth = String(task.criteria.count).count
             for (i, c) in task.criteria.enumerated() {
                 let text =
-                    "\(i + 1) " + TextLayout.pad(TextLayout.safe(c.key), to: keyWidth) + "  "
-                    + TextLayout.truncate(TextLayout.safe(c.name), to: max(8, body - keyWidth - 4))
+                    TextLayout.pad(String(i + 1), to: numberWidth, alignRight: true) + " " + TextLayout.pad(TextLayout.safe(c.key), to: keyWidth)
+                    + "  " + TextLayout.truncate(TextLayout.safe(c.name), to: max(4, body - keyWidth - numberWidth - 3))
                 if i == 0 { row("Criteria", text) } else { more(text) }
             }
         }
@@ -62,40 +68,58 @@ public enum TaskCard {
         return lines.joined(separator: "\n")
     }
 
-    /// One line: `3f2a8c1e  in_progress  64/100 high-fit  (412 discovered)`.
-    public static func summary(_ task: DiscoveryTask, style: Style) -> String {
-        var line =
-            "\(style.bold(TextLayout.safe(DeepSearchClient.short(task.id))))  \(style.status(task.status))  \(task.numResults)/\(task.desiredNumResults) high-fit  (\(task.numResultsDiscovered) discovered\(task.isExhausted ? ", exhausted" : ""))"
-        line += "  " + style.dim(TextLayout.truncate(TextLayout.safe(task.query), to: 60))
-        return line
+    /// One line, fitted to `width`: `3f2a8c1e  in_progress  64/100 high-fit  (412 discovered)  query…`;
+    /// the query gives way first, then the discovered count. The numbers are never cut.
+    public static func summary(_ task: DiscoveryTask, width: Int = 120, style: Style) -> String {
+        let head =
+            "\(style.bold(TextLayout.safe(DeepSearchClient.short(task.id))))  \(style.status(task.status))  \(task.numResults)/\(task.desiredNumResults) high-fit"
+        let detail = "  (\(task.numResultsDiscovered) discovered\(task.isExhausted ? ", exhausted" : ""))"
+        let query = TextLayout.safe(task.query)
+        let room = width - 1 - TextLayout.visibleWidth(head + detail) - 2
+        if room >= min(12, TextLayout.width(query)) {
+            return head + detail + "  " + style.dim(TextLayout.truncate(query, to: min(60, room)))
+        }
+        let short = head + (task.isExhausted ? "  exhausted" : "")
+        return TextLayout.first(fitting: width - 1, [head + detail, short])
     }
 
-    /// The live `watch` line.
+    /// The live `watch` line, fitted to `width` columns: the bar goes first, then the labels get
+    /// shorter, then the funnel but the high-fit count; a number is never cut.
     public static func progressLine(_ task: DiscoveryTask, width: Int, style: Style) -> String {
         let fraction = task.desiredNumResults > 0 ? Double(task.numResults) / Double(task.desiredNumResults) : 0
-        let funnel =
-            "\(task.numResultsDiscovered) discovered › \(task.numResultsEnriched) enriched › \(task.numResultsEvaluated) evaluated › \(task.numResults)/\(task.desiredNumResults) high-fit"
-        var line = "\(TextLayout.safe(DeepSearchClient.short(task.id))) \(style.status(task.status))  \(funnel)"
-        if task.isExhausted { line += "  " + style.yellow("exhausted") }
-        let room =
-            width
-            - TextLayout.width(
-                TextLayout.safe(DeepSearchClient.short(task.id)) + " " + task.status.rawValue + "  " + funnel
-                    + (task.isExhausted ? "  exhausted" : "")) - 2
-        if room >= 12 {
-            line += "  " + style.green(TextLayout.bar(fraction, width: min(20, room - 6))) + " \(Int((fraction * 100).rounded(.down)))%"
-        }
-        return line
+        let percent = "\(Int((fraction * 100).rounded(.down)))%"
+        let head = "\(TextLayout.safe(DeepSearchClient.short(task.id))) \(style.status(task.status))"
+        let (d, e, v) = (task.numResultsDiscovered, task.numResultsEnriched, task.numResultsEvaluated)
+        let fit = "\(task.numResults)/\(task.desiredNumResults)"
+        let exhausted = task.isExhausted ? "  " + style.yellow("exhausted") : ""
+        let long = "\(head)  \(d) discovered › \(e) enriched › \(v) evaluated › \(fit) high-fit\(exhausted)"
+        let room = width - TextLayout.visibleWidth(long) - 2 - percent.count - 1
+        var forms: [String] = []
+        if room >= 6 { forms.append(long + "  " + style.green(TextLayout.bar(fraction, width: min(20, room))) + " " + percent) }
+        forms += [
+            long + "  " + percent,
+            "\(head)  \(d) disc › \(e) enr › \(v) eval › \(fit) fit\(exhausted) \(percent)",
+            "\(head) \(d)›\(e)›\(v)›\(fit)\(task.isExhausted ? " " + style.yellow("exh") : "") \(percent)",
+            "\(head) \(fit) \(percent)", "\(TextLayout.safe(DeepSearchClient.short(task.id))) \(fit) \(percent)",
+        ]
+        return TextLayout.first(fitting: width, forms)
     }
 
-    /// What `resume` shows: the target before and after, and the room left under the cap.
-    public static func resumed(before: DiscoveryTask?, after: DiscoveryTask, style: Style) -> String {
+    /// What `resume` shows: the target before and after, and the room left under the cap, in
+    /// `width` columns.
+    public static func resumed(before: DiscoveryTask?, after: DiscoveryTask, width: Int = 120, style: Style) -> String {
         let from = before.map { String($0.desiredNumResults) } ?? "?"
-        var text = "\(style.bold(TextLayout.safe(DeepSearchClient.short(after.id)))) target \(from) → \(style.bold(String(after.desiredNumResults)))"
-        text += " · \(after.roomUnderCap) more allowed under the \(DiscoveryTask.resultCap) cap · \(style.status(after.status))"
+        let head = "\(style.bold(TextLayout.safe(DeepSearchClient.short(after.id)))) target \(from) → \(style.bold(String(after.desiredNumResults)))"
+        let room = " · \(after.roomUnderCap) more allowed"
+        var text = TextLayout.first(
+            fitting: width - 1,
+            [
+                head + room + " under the \(DiscoveryTask.resultCap) cap · \(style.status(after.status))",
+                head + room + " · \(style.status(after.status))", head + room, head,
+            ])
         if after.roomUnderCap == 0 {
-            text +=
-                "\n" + style.dim("the task is at the cap: to find more, create a new task with --exclude-task \(DeepSearchClient.short(after.id))")
+            let advice = "the task is at the cap: to find more, create a new task with --exclude-task \(DeepSearchClient.short(after.id))"
+            text += "\n" + TextLayout.wrap(advice, to: width - 1).map { style.dim($0) }.joined(separator: "\n")
         }
         return text
     }

@@ -63,6 +63,67 @@ public enum TextLayout {
         return alignRight ? gap + cut : cut + gap
     }
 
+    /// Columns `text` takes on a terminal, its ANSI escape sequences taking none.
+    public static func visibleWidth(_ text: String) -> Int {
+        guard text.utf8.contains(0x1B) else { return width(text) }
+        return width(strippingEscapes(text))
+    }
+
+    /// `text` without its ANSI escape sequences (CSI `ESC [ … letter` and two-byte escapes).
+    public static func strippingEscapes(_ text: String) -> String {
+        var out = String.UnicodeScalarView()
+        var escape = false
+        var csi = false
+        for scalar in text.unicodeScalars {
+            if escape {
+                if csi {
+                    if (0x40...0x7E).contains(scalar.value) { (escape, csi) = (false, false) }
+                } else if scalar == "[" {
+                    csi = true
+                } else {
+                    escape = false
+                }
+            } else if scalar == "\u{1B}" {
+                escape = true
+            } else {
+                out.append(scalar)
+            }
+        }
+        return String(out)
+    }
+
+    /// The first of `forms` (the fullest first) that fits in `columns`; else the last, cut to fit
+    /// (without its colour, which a cut could break).
+    public static func first(fitting columns: Int, _ forms: [String]) -> String {
+        for form in forms where visibleWidth(form) <= columns { return form }
+        return truncate(strippingEscapes(forms.last ?? ""), to: columns)
+    }
+
+    /// `text` (which may hold ANSI escapes) wrapped at spaces to lines of at most `columns`
+    /// visible columns; a word longer than a line is cut hard.
+    public static func wrapStyled(_ text: String, to columns: Int) -> [String] {
+        guard visibleWidth(text) > columns else { return [text] }
+        var lines: [String] = []
+        var line = ""
+        var used = 0
+        for word in text.split(separator: " ", omittingEmptySubsequences: false).map(String.init) {
+            let w = visibleWidth(word)
+            if used > 0, used + 1 + w > columns {
+                lines.append(line)
+                line = ""
+                used = 0
+            }
+            if used > 0 || !line.isEmpty {
+                line += " "
+                used += 1
+            }
+            line += word
+            used += w
+        }
+        lines.append(line)
+        return lines.flatMap { visibleWidth($0) > columns ? wrap(strippingEscapes($0), to: columns) : [$0] }
+    }
+
     /// `text` wrapped at word boundaries to lines of at most `columns` columns.
     public static func wrap(_ text: String, to columns: Int) -> [String] {
         guard columns > 4 else { return [text] }

@@ -23,6 +23,9 @@ public final class CommandContext {
     public let line: String
     /// Task ids typed in part and the whole ids they stood for, so `record` writes whole ids.
     var resolvedTaskIDs: [(typed: String, id: String)] = []
+    /// Tasks as the API last showed them while the command ran: kept by the session even when
+    /// the command is stopped or fails (they are facts seen, not changes the command made).
+    private(set) var observed: [DiscoveryTask] = []
 
     init(session: Session, environment: ShellEnvironment, line: String) {
         self.session = session
@@ -53,6 +56,12 @@ public final class CommandContext {
             throw .usage("no current task; pick one with use ID (tasks lists them) or start one with create")
         }
         return id
+    }
+
+    /// Notes `task` as seen now; see ``observed``.
+    func observe(_ task: DiscoveryTask) {
+        observed.removeAll { $0.id == task.id }
+        observed.append(task)
     }
 
     /// Prints `json` on standard output: pretty on a terminal, else one compact document a line

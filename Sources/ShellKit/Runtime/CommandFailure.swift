@@ -74,8 +74,11 @@ public enum ErrorPresenter {
     public static func line(for error: any Error, place: String? = nil, command: String? = nil) -> String {
         var text = describe(error).message
         if let command {
-            // The line already names its command: `use 3f: use: …` says it once.
-            if let name = command.split(separator: " ").first, text.hasPrefix(name + ": ") { text.removeFirst(name.count + 2) }
+            // The line already names its command: `use 3f: use: …` and `resume 300: resume takes …`
+            // say it once.
+            if let name = command.split(separator: " ").first, text.hasPrefix(name + ": ") || text.hasPrefix(name + " ") {
+                text.removeFirst(name.count + (text.hasPrefix(name + ": ") ? 2 : 1))
+            }
             text = "\(command): \(text)"
         }
         if let place { text = "\(place): \(text)" }

@@ -17,6 +17,8 @@ public final class Console: Sendable {
         var buffer: [UInt8] = []
         var outputClosed = false
         var liveLine = false
+        /// What the live line shows, for a given width: drawn again when the window changes.
+        var liveRender: (@Sendable (Int) -> String)?
         var muted = false
         /// Sees every write after it reached its descriptor (the asciicast recorder).
         var tap: (@Sendable ([UInt8]) -> Void)?
@@ -32,6 +34,9 @@ public final class Console: Sendable {
     public let errorIsTerminal: Bool
     /// Whether the environment asks for no colour (`NO_COLOR` set) or `--no-color` was given.
     public let colorForbidden: Bool
+    /// Whether the terminal takes plain text only (`TERM=dumb`, or a terminal terminfo does not
+    /// know): no colour, no cursor movement, one line per update, as on a pipe.
+    public let isPlainTerminal: Bool
 
     public init(outFD: Int32 = 1, errFD: Int32 = 2, colorForbidden: Bool) {
         self.outFD = outFD
@@ -39,7 +44,11 @@ public final class Console: Sendable {
         outputIsTerminal = isatty(outFD) == 1
         errorIsTerminal = isatty(errFD) == 1
         self.colorForbidden = colorForbidden
+        isPlainTerminal = (outputIsTerminal || errorIsTerminal || isatty(0) == 1) && TerminalType.isPlain()
     }
+
+    /// Whether a line can be redrawn in place on standard error (a terminal that moves its cursor).
+    public var supportsLiveLines: Bool { errorIsTerminal && !isPlainTerminal }
 
     /// Words never to be written: each is shown as `…` wherever it appears (the tokens in use).
     public func setSecrets(_ words: Set<String>) {
@@ -66,6 +75,7 @@ public final class Console: Sendable {
         state.withLock { state in
             state.buffer.removeAll(keepingCapacity: true)
             state.liveLine = false
+            state.liveRender = nil
             state.muted = false
         }
         return value
@@ -103,11 +113,28 @@ public final class Console: Sendable {
         write(toStandardError ? errFD : outFD, Array(redact(text).utf8))
     }
 
-    /// Shows `text` as the live line on standard error, replacing the previous one.
-    public func live(_ text: String) {
+    /// Shows the live line on standard error, replacing the previous one: `render` lays it out
+    /// for a width (it is called again when the window changes), and what it gives is cut to one
+    /// row less a column, so the line never wraps and the redraw always covers it.
+    public func live(_ render: @escaping @Sendable (Int) -> String) {
         flush()
-        state.withLock { $0.liveLine = true }
-        write(errFD, Array(("\r\u{1B}[2K" + redact(text)).utf8))
+        state.withLock {
+            $0.liveLine = true
+            $0.liveRender = render
+        }
+        drawLive(render)
+    }
+
+    /// Draws the live line again for the window as it is now (after SIGWINCH).
+    public func redrawLiveLine() {
+        guard let render = state.withLock({ $0.liveLine ? $0.liveRender : nil }) else { return }
+        drawLive(render)
+    }
+
+    private func drawLive(_ render: @Sendable (Int) -> String) {
+        let columns = max(10, terminalWidth - 1)
+        let text = TextLayout.first(fitting: columns, [redact(render(columns))])
+        write(errFD, Array(("\r\u{1B}[2K" + text).utf8))
     }
 
     /// Erases a live line, if one is showing, leaving the cursor at the start of the line.
@@ -123,7 +150,10 @@ public final class Console: Sendable {
     /// Whether a live line is showing; it is not any more.
     private func takeLiveLine() -> Bool {
         state.withLock { state in
-            defer { state.liveLine = false }
+            defer {
+                state.liveLine = false
+                state.liveRender = nil
+            }
             return state.liveLine
         }
     }
@@ -149,7 +179,7 @@ public final class Console: Sendable {
         switch settings.color {
         case .on: true
         case .off: false
-        case .auto: outputIsTerminal && !colorForbidden && settings.output == .text
+        case .auto: outputIsTerminal && !colorForbidden && !isPlainTerminal && settings.output == .text
         }
     }
 
@@ -158,7 +188,7 @@ public final class Console: Sendable {
         switch settings.color {
         case .on: true
         case .off: false
-        case .auto: errorIsTerminal && !colorForbidden
+        case .auto: errorIsTerminal && !colorForbidden && !isPlainTerminal
         }
     }
 

@@ -21,6 +21,13 @@ final class Interrupts: Sendable {
     }
 
     private let state = Mutex(State())
+    /// Called (on the signal thread) when the window changes size.
+    private let resized = Mutex<(@Sendable () -> Void)?>(nil)
+
+    /// Calls `action` when the window changes size.
+    func onResize(_ action: @escaping @Sendable () -> Void) {
+        resized.withLock { $0 = action }
+    }
 
     /// Handles one signal (called on the signal thread).
     func handle(_ signal: Int32) {
@@ -51,6 +58,7 @@ final class Interrupts: Sendable {
             }
         case SIGWINCH:
             SignalMonitor.resizeEditor()
+            resized.withLock { $0 }?()
         default:
             break
         }

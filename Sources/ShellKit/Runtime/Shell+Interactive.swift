@@ -7,20 +7,24 @@ import Glibc
 #endif
 
 extension Shell {
-    /// The interactive prompt: libedit on a terminal, history kept in a file. With `place`, it
-    /// was opened in the middle of a script (`i` under `--step`), and Ctrl-D goes back there.
+    /// The interactive prompt: libedit on a terminal (the terminal's own line editing on a plain
+    /// one, `TERM=dumb`), history kept in a file. With `place`, it was opened in the middle of a
+    /// script (`i` under `--step`), and Ctrl-D goes back there.
     func interact(returningTo place: String? = nil) async -> Int32 {
         let options = environment.options
-        guard let editor = EditLineReader(programName: "extruct-shell") else {
+        let plain = environment.console.isPlainTerminal
+        let editor = plain ? nil : EditLineReader(programName: "extruct-shell")
+        guard isatty(0) == 1, plain || editor != nil else {
             return place == nil ? await play([.standardInput]) : ExitStatus.success
         }
+        let reader: any LineReader = editor ?? PlainLineReader(showsPrompt: true)
         SignalMonitor.saveTerminal()
         defer {
-            editor.close()
+            reader.close()
             SignalMonitor.restoreTerminal()
         }
         let history = openHistory()
-        for line in environment.history { editor.addToHistory(line) }
+        for line in environment.history { reader.addToHistory(line) }
         if place == nil {
             // Open the connection (TCP, TLS, a proxy's tunnel) while the user types the first
             // command, so it costs one round trip rather than three; the prompt never waits for it.
@@ -29,30 +33,28 @@ extension Shell {
             Task { await transport.prepare(baseURL: apiURL) }
         }
         if let place {
-            environment.console.err(
-                Style(enabled: environment.console.colorOnError(session.settings)).dim(
-                    "the prompt, on the session as it stands · Ctrl-D goes back to \(place)"))
+            say("the prompt, on the session as it stands · Ctrl-D goes back to \(place)")
         } else if !options.quiet {
-            if let notice = options.notice { environment.console.err(notice) }
-            environment.console.err(
-                Style(enabled: environment.console.colorOnError(session.settings)).dim(
-                    "extruct-shell \(options.version) · \(session.apiURL) · token \(session.maskedToken) · help lists the commands, Ctrl-D leaves"))
+            if let notice = options.notice { say(notice) }
+            for line in banner() { say(line) }
         }
         if place == nil, options.startTutorial {
             var working = session
             _ = await execute("tutorial", place: nil, session: &working)
         }
-        // Notices of tasks ending, at the prompt only (not at the prompt opened inside a script).
-        let notifier = place == nil ? TaskNotifier(environment: environment) : nil
+        // Notices of tasks ending, at the prompt only (not at the prompt opened inside a script),
+        // drawn by the line editor above the line being typed (not on a plain terminal).
+        let notifier = place == nil && editor != nil ? TaskNotifier(environment: environment) : nil
         while true {
             if let termination = interrupts.termination { return 128 + termination }
             if let request = environment.exitRequest { return request }
             if !environment.console.isOutputOpen { return ExitStatus.success }
-            let specs = environment.registry.commands.map { $0.spec }
-            let completer = Completer(specs: specs, taskIDs: completableTaskIDs(), variables: Array(session.variables.keys))
-            editor.completer = { completer.complete($0) }
-            let prompt =
-                tutorPrefix + Prompt.text(for: session, style: Style(enabled: environment.console.colorOnError(session.settings)), forEditor: true)
+            if let editor {
+                let specs = environment.registry.commands.map { $0.spec }
+                let completer = Completer(specs: specs, taskIDs: completableTaskIDs(), variables: Array(session.variables.keys))
+                editor.completer = { completer.complete($0) }
+            }
+            let prompt = promptLayout(forEditor: editor != nil)
             interrupts.waiting(.prompt)
             environment.cast?.beginLine()
             notifier?.saw(session)
@@ -60,14 +62,14 @@ extension Shell {
                 Task { @MainActor in
                     await notifier.watch(self.session) { task in
                         self.session.see(task)
-                        return self.tutorPrefix
-                            + Prompt.text(
-                                for: self.session, style: Style(enabled: self.environment.console.colorOnError(self.session.settings)),
-                                forEditor: true)
+                        return self.promptLayout(forEditor: true)
                     }
                 }
             }
-            let result = await Self.readOffMain(editor, prompt: prompt)
+            // Keys typed while the last command ran were kept unseen; the editor shows them now.
+            if editor != nil { TypeAhead.show() }
+            let result = await Self.readOffMain(reader, promptFor: prompt)
+            if editor != nil { TypeAhead.hide() }
             polling?.cancel()
             await polling?.value
             interrupts.waiting(.running)
@@ -87,7 +89,7 @@ extension Shell {
                 return 128 + (interrupts.termination ?? SIGTERM)
             case .line(let line):
                 guard !line.allSatisfy(\.isWhitespace) else { continue }
-                remember(line, in: editor, history: history)
+                remember(line, in: reader, history: history)
                 if tutor != nil {
                     await tutorTurn(line)
                 } else {
@@ -100,13 +102,38 @@ extension Shell {
         }
     }
 
+    /// The prompt as it stands, laid out for a width (the lesson's place before it).
+    func promptLayout(forEditor: Bool) -> @Sendable (Int) -> String {
+        let session = self.session
+        let lesson = tutor?.promptLesson
+        let style = Style(enabled: environment.console.colorOnError(session.settings))
+        return { columns in Prompt.text(for: session, lesson: lesson, columns: columns, style: style, forEditor: forEditor) }
+    }
+
+    /// The banner before the first prompt; without a token (and not on the built-in simulator),
+    /// the ways to start.
+    private func banner() -> [String] {
+        let version = "extruct-shell \(environment.options.version) · \(session.apiURL)"
+        guard session.token?.isEmpty ?? true, session.apiURL != environment.simulatorURL else {
+            return ["\(version) · token \(session.maskedToken) · help lists the commands, Ctrl-D leaves"]
+        }
+        return ["\(version) · no token yet. To start:"] + GettingStarted.lines.map { "  " + $0 } + ["help lists the commands, Ctrl-D leaves"]
+    }
+
+    /// A line for the person at the terminal, dimmed, wrapped at words to the terminal's width.
+    func say(_ text: String) {
+        let console = environment.console
+        let style = Style(enabled: console.colorOnError(session.settings))
+        let columns = max(20, console.terminalWidth - 1)
+        for line in TextLayout.width(text) > columns ? TextLayout.wrap(text, to: columns) : [text] { console.err(style.dim(line)) }
+    }
+
     /// Ends a line in the cast: a line typed as history keeps it is kept as drawn; any other
     /// (`token VALUE`, a token pasted, a discarded line) is shown as the prompt and what history
     /// keeps, so a token typed at the prompt never reaches the file.
     private func castLine(_ result: LineReadResult) {
         guard let cast = environment.cast else { return }
-        let prompt =
-            tutorPrefix + Prompt.text(for: session, style: Style(enabled: environment.console.colorOnError(session.settings)), forEditor: false)
+        let prompt = promptLayout(forEditor: false)(environment.console.terminalWidth)
         switch result {
         case .line(let line):
             let kept = Self.historyText(line, secrets: environment.secrets)
@@ -143,7 +170,7 @@ extension Shell {
 
     /// Adds a typed line to history: not when it starts with a space, not twice in a row, and a
     /// token never (a `token VALUE` line is kept as `token …`).
-    private func remember(_ line: String, in editor: EditLineReader, history: HistoryFile?) {
+    private func remember(_ line: String, in editor: any LineReader, history: HistoryFile?) {
         guard !line.hasPrefix(" ") else { return }
         let stored = Self.historyText(line, secrets: environment.secrets)
         guard environment.history.last != stored else { return }

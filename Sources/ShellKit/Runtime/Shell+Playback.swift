@@ -52,7 +52,10 @@ extension Shell {
             throw .usage("\(path) is already playing, a cycle: \(chain)")
         }
         if environment.scriptStack.count >= Self.nestingLimit {
-            throw .usage("scripts nested more than \(Self.nestingLimit) deep; is there a cycle?")
+            // Not a cycle (that is caught above): a chain of different files, too long.
+            throw .usage(
+                "source nests at most \(Self.nestingLimit) scripts deep, and this would be the \(Self.nestingLimit + 1)th (no cycle: every file differs)"
+            )
         }
         return await playFile(path, session: &session, nested: true)
     }
@@ -133,9 +136,11 @@ extension Shell {
     }
 
     private func chainSuffix() -> String {
-        let outer = environment.scriptStack.dropLast()
+        let outer = Array(environment.scriptStack.dropLast().reversed().map(Self.fileName))
         guard !outer.isEmpty else { return "" }
-        return " (sourced from \(outer.reversed().map(Self.fileName).joined(separator: " ← ")))"
+        // A long chain is told by its ends: the scripts nearest, and the one that began it.
+        let chain = outer.count > 4 ? outer.prefix(2) + ["… \(outer.count - 3) more …", outer.last!] : outer[...]
+        return " (sourced from \(chain.joined(separator: " ← ")))"
     }
 
     /// Shows (with `--echo` or `--typing`; paced by the presenter with `--step`) and runs one
@@ -169,7 +174,8 @@ extension Shell {
     func shownCommand(_ text: String, session: Session) -> (prompt: String, text: String, toStandardError: Bool) {
         let channel = showingChannel(session)
         return (
-            Prompt.text(for: session, style: channel.style, forEditor: false), Self.historyText(text, secrets: environment.secrets),
+            Prompt.text(for: session, columns: environment.console.terminalWidth, style: channel.style, forEditor: false),
+            Self.historyText(text, secrets: environment.secrets),
             channel.toStandardError
         )
     }
@@ -191,7 +197,14 @@ extension Shell {
     func narrate(_ text: String, session: Session) {
         guard showsCommands else { return }
         let channel = showingChannel(session)
-        if channel.toStandardError { environment.console.err(channel.style.dim(text)) } else { environment.console.out(channel.style.dim(text)) }
+        let console = environment.console
+        // On a terminal, wrapped at words to its width; elsewhere as written.
+        let onTerminal = channel.toStandardError ? console.errorIsTerminal : console.outputIsTerminal
+        let columns = max(20, console.terminalWidth - 1)
+        let lines = onTerminal && TextLayout.width(text) > columns ? TextLayout.wrap(text, to: columns) : [text]
+        for line in lines {
+            if channel.toStandardError { console.err(channel.style.dim(line)) } else { console.out(channel.style.dim(line)) }
+        }
     }
 
     /// Whether the line is a `pause`, a presenter's stop rather than a command to show.
@@ -254,6 +267,12 @@ extension Shell {
     /// shared pools is held while the user thinks.
     static func readOffMain(_ reader: any LineReader, prompt: String) async -> LineReadResult {
         await InputThread.shared.read(ReaderBox(reader), prompt: prompt)
+    }
+
+    /// Reads a line on the input thread after the prompt `layout` gives for the terminal's width.
+    static func readOffMain(_ reader: any LineReader, promptFor layout: @escaping @Sendable (Int) -> String) async -> LineReadResult {
+        let box = ReaderBox(reader)
+        return await InputThread.shared.perform { box.reader.readLine(promptFor: layout) }
     }
 }
 

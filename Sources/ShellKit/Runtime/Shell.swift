@@ -67,6 +67,8 @@ public final class Shell {
     /// Runs everything the options ask for; returns the exit status.
     public func run() async -> Int32 {
         SignalMonitor.shared.start { [interrupts] signal in interrupts.handle(signal) }
+        // A live line (watch) is laid out again for the new width.
+        interrupts.onResize { [console = environment.console] in Task { @MainActor in console.redrawLiveLine() } }
         let options = environment.options
         var status = ExitStatus.success
         let interactiveInput = isatty(0) == 1
@@ -150,6 +152,10 @@ public final class Shell {
             return tolerant ? ExitStatus.success : status
         }
 
+        if let refusal = tokenRefusal(spec, session) {
+            let status = report(refusal, label)
+            return tolerant ? ExitStatus.success : status
+        }
         let context = CommandContext(session: session, environment: environment, line: line)
         let result: Result<Void, any Error>
         if let cancelPlayback = playbackCancel {
@@ -176,9 +182,13 @@ public final class Shell {
             record(line, spec: spec, session: session, resolvedTaskIDs: context.resolvedTaskIDs)
             console.flush()
             return ExitStatus.success
-        case .failure(let error):
+        case .failure(let failure):
+            let error = (failure as? DeepSearchError)?.naming(fieldsOf: spec) ?? failure
             console.endLiveLine()
             console.flush()
+            // The session is as it was, but what the command saw of a task is kept (the prompt
+            // shows the status watch last saw when Ctrl-C stopped it).
+            for task in context.observed where session.seenTasks.contains(task.id) { session.see(task) }
             if interrupted || error is CancellationError || (Task.isCancelled && interrupts.termination != nil) {
                 if interrupts.termination == nil {
                     console.err(Self.paint(spec.name == "watch" ? "stopped watching" : "interrupted", environment, session, dim: true))
@@ -199,6 +209,15 @@ public final class Shell {
             let status = report(error, label)
             return tolerant ? ExitStatus.success : status
         }
+    }
+
+    /// A command that needs the token, with none: refused before anything is sent, with the ways
+    /// to start (not for `raw`, which reaches anything, nor a dry run or a cassette's replay).
+    private func tokenRefusal(_ spec: CommandSpec, _ session: Session) -> CommandFailure? {
+        let options = environment.options
+        guard spec.talksToAPI, spec.name != "raw", session.token?.isEmpty ?? true, !options.dryRun, options.replayHTTP == nil else { return nil }
+        // Short enough for one row of 80 columns with its `error: `.
+        return .usage("no API token: set EXTRUCT_API_TOKEN or run token --prompt (or try --demo)")
     }
 
     /// The error line in red on a colour terminal.

@@ -36,7 +36,7 @@ public final class ShellEnvironment {
     var presenter: Presenter?
     /// Where task ids are kept for Tab in later processes, and what it holds for the API in use.
     let taskIDCache = TaskIDCache(path: TaskIDCache.defaultPath())
-    var cachedTaskIDs: (url: String, ids: [String])?
+    var cachedTaskIDs: (url: String, ids: [String], known: Set<String>)?
     /// Set by `exit`.
     public var exitRequest: Int32?
     /// Plays a script file inside the session (for `source`); set by the shell.

@@ -61,3 +61,12 @@ public struct ShellOptions: Sendable {
         self.version = version
     }
 }
+
+/// The three ways to start, which the banner shows when there is no token and `--help` leads with.
+public enum GettingStarted {
+    public static let lines = [
+        "extruct-shell --tutorial   guided lessons on a simulated API",
+        "extruct-shell --demo       a simulated API; nothing leaves this machine",
+        "EXTRUCT_API_TOKEN=…        your account (app.extruct.ai/api-tokens)",
+    ]
+}

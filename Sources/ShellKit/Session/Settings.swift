@@ -42,6 +42,13 @@ public struct Settings: Sendable, Hashable {
 
     public static var names: [String] { catalog.map(\.name) }
 
+    /// The words setting `name` takes, for completion (`auto`, `on`, `off` for color; none for
+    /// a number).
+    public static func values(of name: String) -> [String] {
+        guard let entry = catalog.first(where: { $0.name == name }), entry.values.contains("|") else { return [] }
+        return entry.values.split(separator: "|").map(String.init).filter { $0.allSatisfy(\.isLetter) && $0 != "columns" }
+    }
+
     /// The current value of setting `name` as text.
     public func value(of name: String) -> String? {
         switch name {

@@ -66,12 +66,11 @@ extension Shell {
     func cacheTaskIDs(of session: Session) {
         guard !session.seenTasks.isEmpty, cachesTaskIDs(of: session) else { return }
         let cached = cachedTaskIDs(for: session.apiURL)
-        let cachedSet = Set(cached)
-        guard session.seenTasks.contains(where: { !cachedSet.contains($0) }) else { return }
+        guard let known = environment.cachedTaskIDs?.known, session.seenTasks.contains(where: { !known.contains($0) }) else { return }
         let seen = Array(session.seenTasks.reversed())
         let seenSet = Set(seen)
         let ids = Array((seen + cached.filter { !seenSet.contains($0) }).prefix(TaskIDCache.idsPerAPI))
-        environment.cachedTaskIDs = (session.apiURL, ids)
+        environment.cachedTaskIDs = (session.apiURL, ids, Set(ids))
         // A cache that cannot be written costs completion later, nothing now: no warning.
         try? environment.taskIDCache.save(ids, for: session.apiURL)
     }
@@ -87,7 +86,7 @@ extension Shell {
     private func cachedTaskIDs(for apiURL: String) -> [String] {
         if let memo = environment.cachedTaskIDs, memo.url == apiURL { return memo.ids }
         let ids = environment.taskIDCache.ids(for: apiURL)
-        environment.cachedTaskIDs = (apiURL, ids)
+        environment.cachedTaskIDs = (apiURL, ids, Set(ids))
         return ids
     }
 }

@@ -8,9 +8,6 @@ enum TutorialRequest {
 }
 
 extension Shell {
-    /// The prompt's prefix while a lesson runs (`lesson 2 · 3/6 `).
-    var tutorPrefix: String { tutor?.promptPrefix ?? "" }
-
     /// Acts on what a `tutorial` command asked, after it ran at the prompt.
     func handleTutorialRequest() async {
         guard let request = environment.tutorialRequest else { return }
@@ -61,11 +58,13 @@ extension Shell {
         }
         session.variables["lesson_dir"] = tutor.directory
         self.tutor = tutor
+        saveProgress(tutor, done: false)
         let title = "Lesson \(tutor.label) · \(lesson.title) · \(lesson.steps.count) steps"
-        environment.console.err(style.bold(title))
-        environment.console.err(style.dim("hint shows the command a step asks for, skip does it for you, tutorial stop or Ctrl-D leaves the lesson"))
+        environment.console.err(
+            style.bold(TextLayout.first(fitting: environment.console.terminalWidth - 1, [title, "Lesson \(tutor.label) · \(lesson.title)"])))
+        say("hint shows the command a step asks for, skip does it for you, tutorial stop or Ctrl-D leaves the lesson")
         if resumeAt > 0 {
-            environment.console.err(style.dim("Going on at step \(resumeAt + 1), where you left it: the steps before are played again quietly."))
+            say("Going on at step \(resumeAt + 1), where you left it: the steps before are played again quietly.")
             for step in lesson.steps[..<resumeAt] {
                 for case .run(let command, _) in step.before { _ = await quietly(command) }
                 _ = await quietly(step.command)
@@ -74,14 +73,30 @@ extension Shell {
         await introduceStep()
     }
 
-    /// Shows the step the lesson waits for: its `run` lines done quietly, its `say` lines said.
+    /// Shows the step the lesson waits for: its `run` lines done quietly, its `say` lines said
+    /// (a paragraph of them wrapped to the terminal's width, their variables filled in).
     private func introduceStep() async {
         guard let tutor, !tutor.isFinished else { return }
+        var paragraph: [String] = []
         for action in tutor.step.before {
             switch action {
             case .say(let text):
-                environment.console.err(text)
+                if text.trimmingSpaces.isEmpty {
+                    // `say` alone: the paragraph ends, and an empty line follows it.
+                    tell(paragraph)
+                    paragraph = []
+                    environment.console.err("")
+                } else if text.hasPrefix("  ") {
+                    // Indented: a line to show as it is (a command to type), never broken.
+                    tell(paragraph)
+                    paragraph = []
+                    environment.console.err(expandingVariables(text))
+                } else {
+                    paragraph.append(text)
+                }
             case .run(let command, let line):
+                tell(paragraph)
+                paragraph = []
                 if await quietly(command) != ExitStatus.success {
                     environment.console.err(
                         ErrorPresenter.line(
@@ -90,6 +105,33 @@ extension Shell {
                 }
             }
         }
+        tell(paragraph)
+    }
+
+    /// A line of the tutor's (which may be coloured), wrapped at spaces when the terminal is
+    /// narrower than it.
+    private func advise(_ text: String) {
+        for line in TextLayout.wrapStyled(text, to: max(20, environment.console.terminalWidth - 1)) { environment.console.err(line) }
+    }
+
+    /// A command to type, after `label`: on the label's line when both fit, else on a line of its
+    /// own, never broken (a line copied from the screen must be the whole command).
+    private func adviseCommand(_ label: String, _ command: String) {
+        let line = label + " " + command
+        if TextLayout.visibleWidth(line) <= environment.console.terminalWidth - 1 {
+            environment.console.err(line)
+        } else {
+            environment.console.err(label)
+            environment.console.err(command)
+        }
+    }
+
+    /// Says a paragraph of a lesson: its lines joined, their variables filled in, wrapped at words
+    /// to the terminal's width.
+    func tell(_ paragraph: [String]) {
+        guard !paragraph.isEmpty else { return }
+        let text = expandingVariables(paragraph.map(\.trimmingSpaces).joined(separator: " "))
+        for line in TextLayout.wrap(text, to: max(20, environment.console.terminalWidth - 1)) { environment.console.err(line) }
     }
 
     /// A line typed while a lesson waits for a step.
@@ -98,12 +140,12 @@ extension Shell {
         let style = Style(enabled: environment.console.colorOnError(session.settings))
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
         if words == ["hint"] {
-            environment.console.err(style.yellow("type: ") + expandedStepCommand())
+            adviseCommand(style.yellow("type:"), expandedStepCommand())
             return
         }
         if words == ["skip"] {
             environment.console.err(style.dim("skipped; the lesson runs it for you:"))
-            environment.console.err(Prompt.text(for: session, style: style, forEditor: false) + expandedStepCommand())
+            environment.console.err(promptLayout(forEditor: false)(environment.console.terminalWidth) + expandedStepCommand())
             var working = session
             _ = await execute(tutor.step.command, place: nil, session: &working)
             session = working
@@ -111,29 +153,53 @@ extension Shell {
             return
         }
         let registry = environment.registry
-        let verdict = tutor.verdict(for: line) { registry.command(named: $0)?.spec.name }
+        let resolve = resolver(for: session)
+        let verdict = tutor.verdict(
+            for: line, canonical: { registry.command(named: $0)?.spec.name },
+            words: { try? WordSplitter.split($0, resolve: resolve).map(\.text) })
         var working = session
         switch verdict {
         case .aside:
             _ = await execute(line, place: nil, session: &working)
             session = working
         case .attempt:
-            var status = await execute(line, place: nil, session: &working)
+            let status = await execute(line, place: nil, session: &working)
             session = working
-            if status == ExitStatus.interrupted, Lesson.commandName(tutor.step.command) == "watch" { status = ExitStatus.success }
-            if status == ExitStatus.success, await checkHolds() {
+            if status == ExitStatus.interrupted {
+                // Ctrl-C (say, in watch) is no miss: the step is done if its check holds anyway.
+                if await checkHolds() {
+                    environment.console.err(style.green("✓"))
+                    await advance()
+                } else {
+                    let check = tutor.step.check.map { " (\($0))" } ?? ""
+                    tell(["Stopped. The step is done when its check holds\(check); type \(expandedStepCommand()) again to go on."])
+                }
+            } else if status == ExitStatus.success, await checkHolds() {
                 environment.console.err(style.green("✓"))
                 await advance()
             } else {
                 miss(style: style, reason: nil)
             }
         case .harmless:
+            // It runs, but it is not the step: a recording the lesson makes does not keep it, and
+            // the step's check still sees the answer it would have seen (`expect` reads the last).
+            let recorder = environment.recorder
+            environment.recorder = nil
             _ = await execute(line, place: nil, session: &working)
+            if environment.recorder == nil { environment.recorder = recorder }
+            (working.lastResponse, working.lastHTTPStatus) = (session.lastResponse, session.lastHTTPStatus)
             session = working
             miss(style: style, reason: nil)
         case .refused:
             let name = Lesson.commandName(line).map { "'\(TextLayout.safe($0))'" } ?? "that"
-            miss(style: style, reason: "\(name) is not run during this step: it would change things the lesson relies on.")
+            let why =
+                Tutor.redirecting.contains(Lesson.commandName(line) ?? "")
+                ? "the lesson relies on the current task" : "it would change things the lesson relies on"
+            miss(style: style, reason: "\(name) is not run during this step: \(why).")
+        case .refusedVariant:
+            miss(
+                style: style, reason: "Not run: the steps after this one count on the values it asks for.",
+                exact: true)
         }
     }
 
@@ -143,16 +209,19 @@ extension Shell {
         return await quietly("expect " + check) == ExitStatus.success
     }
 
-    private func miss(style: Style, reason: String?) {
+    /// A line that was not the step: the reason, if any, then a hint; the whole line the step
+    /// asks for after a second miss, or at once when only exact values will do.
+    private func miss(style: Style, reason: String?, exact: Bool = false) {
         guard let tutor else { return }
         tutor.misses += 1
-        if let reason { environment.console.err(style.yellow(reason)) }
-        if tutor.misses >= 2 {
-            environment.console.err(style.yellow("This step asks for: ") + expandedStepCommand())
+        if let reason { advise(style.yellow(reason)) }
+        if tutor.misses >= 2 || exact {
+            adviseCommand(style.yellow("This step asks for:"), expandedStepCommand())
         } else {
             let hint =
-                tutor.step.hint ?? "This step asks for \(Lesson.commandName(tutor.step.command) ?? "another command"); hint shows the whole line."
-            environment.console.err(style.yellow("hint: ") + hint)
+                tutor.step.hint.map(expandingVariables)
+                ?? "This step asks for \(Lesson.commandName(tutor.step.command) ?? "another command"); hint shows the whole line."
+            advise(style.yellow("hint: ") + hint)
         }
     }
 
@@ -163,7 +232,7 @@ extension Shell {
         tutor.misses = 0
         saveProgress(tutor, done: tutor.isFinished)
         if tutor.isFinished {
-            for case .say(let text) in tutor.lesson.closing { environment.console.err(text) }
+            tell(tutor.lesson.closing.compactMap { if case .say(let text) = $0 { text } else { nil } }.filter { !$0.trimmingSpaces.isEmpty })
             for case .run(let command, _) in tutor.lesson.closing { _ = await quietly(command) }
             let style = Style(enabled: environment.console.colorOnError(session.settings))
             var done = "✓ Lesson \(tutor.label) done: \(tutor.lesson.title)."
@@ -173,7 +242,7 @@ extension Shell {
             } else if tutor.number != nil {
                 done += " That was the last lesson: tutorial lists them all."
             }
-            environment.console.err(style.green(done))
+            advise(style.green(done))
             leaveLesson(finished: true)
         } else {
             await introduceStep()
@@ -197,6 +266,7 @@ extension Shell {
     private func saveProgress(_ tutor: Tutor, done: Bool) {
         let path = TutorialProgress.defaultPath()
         var progress = TutorialProgress.load(path: path)
+        if tutor.number != nil { progress.last = tutor.lesson.name }
         let before = progress.lessons[tutor.lesson.name]
         progress.lessons[tutor.lesson.name] = .init(step: done ? tutor.lesson.steps.count : tutor.index, done: done || (before?.done ?? false))
         do {
@@ -218,12 +288,17 @@ extension Shell {
         return status
     }
 
-    /// The step's command with its variables filled in (by the shell's own resolver), as the
-    /// learner would type it.
+    /// The step's command with its variables filled in, as the learner would type it.
     private func expandedStepCommand() -> String {
         guard let tutor else { return "" }
+        return expandingVariables(tutor.step.command)
+    }
+
+    /// `text` with its `$NAME` and `${NAME}` filled in by the shell's own resolver (a name it
+    /// does not know is left as written).
+    func expandingVariables(_ text: String) -> String {
         let resolve = resolver(for: session)
-        return tutor.step.command.replacing(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/) { match in
+        return text.replacing(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/) { match in
             resolve(String(match.output.1)) ?? String(match.output.0)
         }
     }

@@ -1,7 +1,9 @@
 /// The lessons that come with the shell, in order. They run on the built-in simulator, whose
 /// sample tasks are always the same three: a finished one (f2dc2742), an exhausted one
-/// (af181d0f) and a running one (a26bb1fb). `tutorial print N` shows each as a file, to start a
-/// lesson of one's own from.
+/// (af181d0f) and a running one (a26bb1fb, which ends soon after the shell starts; the lesson on
+/// watching starts a task of its own). `tutorial print N` shows each as a file, to start a lesson
+/// of one's own from. A step that changes things runs only as written, so its say lines give the
+/// exact line to type.
 enum ShippedLessons {
     static let sources: [String] = [firstSteps, resume, exhaustion, watching, scripts]
 
@@ -14,28 +16,29 @@ enum ShippedLessons {
         say on its own through a funnel: candidates are discovered, enriched and evaluated, and those
         say that fit best become high-fit results.
         say
-        say This account already has a few tasks. List them:
+        say This account already has a few tasks. List them: type tasks
         step tasks
         check error == 200
         hint tasks lists the tasks of the account, newest first.
 
         run set done_task f2dc2742-d69d-450d-9ad8-6c34ed7a510f
-        say The third one is done. Make it the current task with use and its id: the first few
-        say characters are enough, and Tab completes them.
+        say The third one, f2dc2742, is done. Make it the current task with use and its id: the first
+        say few characters are enough (use f2dc), and Tab completes them.
         step use $done_task
         check id == $done_task
         hint use takes a task id, or the start of one: use f2dc
 
         say The prompt now shows the task and its status. status draws its funnel:
         step status
-        check num_results == 25
+        check id == $done_task
 
-        say results shows the best companies first, in a table fitted to your terminal:
+        say results shows the best companies first, in a table fitted to your terminal. Type
+        say results --limit 5 for the first five:
         step results --limit 5
         hint results --limit 5 shows the first five rows.
 
         say Each row has a rank. show prints one company in full: what it does, where it is, and how
-        say it meets each criterion of the task.
+        say it meets each criterion of the task. Type show 1:
         step show 1
         hint show takes a rank from the table: show 1
 
@@ -44,37 +47,40 @@ enum ShippedLessons {
         """
 
     static let resume = """
-        lesson resume
+        lesson resume-and-the-cap
         title Resume and the 250 cap
         about Start a task, watch it, ask for more with resume, up to 250.
 
         run set poll_interval 0.5
-        say create starts a task: describe the companies you want and how many results.
+        say create starts a task: the query describes the companies you want, --results says how
+        say many. Type this line:
+        say   create "vertical SaaS companies serving freight forwarding" --results 20
         step create "vertical SaaS companies serving freight forwarding" --results 20
         check desired_num_results == 20
         hint Type the whole line: create, the query in quotes, --results 20.
 
         say The task runs on its own. watch follows it through the funnel until it is done (Ctrl-C
-        say stops watching, never the task).
+        say stops watching, never the task):
         step watch
         check status == done
 
-        say Need more? resume asks the same task for more results: resume 30 raises its target by
-        say 30, and it runs again from where it stopped.
+        say Need more? resume asks the same task for more results, and it runs again from where it
+        say stopped. resume 30 raises its target from 20 to 50:
         step resume 30
         check desired_num_results == 50
+        hint resume 30 raises the target by 30.
 
         say Watch it again:
         step watch
-        check num_results == 50
+        check status == done
 
         say One task holds at most 250 results. Ask for more than is left, and the target stops at
-        say the cap:
+        say the cap: type resume 250
         step resume 250
         check desired_num_results == 250
 
         say At the cap, nothing more can be asked of this task. try runs a command that may fail and
-        say goes on; the error says what to do instead.
+        say goes on; the error says what to do instead. Type try resume 10:
         step try resume 10
         check error == 400
         hint try resume 10: the API refuses it, and the lesson expects that.
@@ -91,21 +97,23 @@ enum ShippedLessons {
         run set exhausted_task af181d0f-3b42-41d0-833e-08e6b53c9f20
         say Some searches run dry: the candidates run out before the target. The task still ends
         say done, with fewer results, and is_exhausted says so. Make the exhausted task current:
+        say   use af181d0f
         step use $exhausted_task
         check id == $exhausted_task
         hint use af181d0f (Tab completes the id once tasks has listed it).
 
         say status shows how far it got:
         step status
-        check num_results == 31
+        check id == $exhausted_task
 
         say resume cannot help: there is nothing more to find, and the API refuses. try shows the
-        say error and goes on:
+        say error and goes on: type try resume 10
         step try resume 10
         check error == 400
 
         say To search again around the same idea without the companies you already have, start a new
-        say task that leaves out what this one returned:
+        say task that leaves out what this one returned. Type this line:
+        say   create "sustainable clothing manufacturers in Dongguan" --results 10 --exclude-task af181d0f
         step create "sustainable clothing manufacturers in Dongguan" --results 10 --exclude-task $exhausted_task
         check desired_num_results == 10
         hint create "sustainable clothing manufacturers in Dongguan" --results 10 --exclude-task af181d0f
@@ -120,16 +128,19 @@ enum ShippedLessons {
         about Follow a running task, and let the prompt say when one ends.
 
         run set poll_interval 0.5
-        run set running_task a26bb1fb-654f-4f3c-a4d4-28d9da995cb5
-        say One task of this account is still running. Make it current:
-        step use $running_task
-        hint use a26bb1fb
+        say watch follows a task while it runs. Start a big one, so there is something to follow
+        say (it takes a minute or so here). Type this line:
+        say   create "cybersecurity firms for hospitals" --results 250
+        step create "cybersecurity firms for hospitals" --results 250
+        check desired_num_results == 250
+        hint Type the whole line: create, the query in quotes, --results 250.
 
         say watch draws the funnel as it fills: discovered, enriched, evaluated, high-fit. Ctrl-C
         say stops watching (never the task); let it finish or stop it, either is fine.
         step watch
 
-        say You do not have to watch. Start a small task and go on working:
+        say You do not have to watch. Start a small task and go on working; type this line:
+        say   create "cold chain logistics startups in the Nordics" --results 5
         step create "cold chain logistics startups in the Nordics" --results 5
         check desired_num_results == 5
 
@@ -148,24 +159,29 @@ enum ShippedLessons {
 
         run set done_task f2dc2742-d69d-450d-9ad8-6c34ed7a510f
         say Everything you type can become a script. record writes each command that works into a
-        say file, from now until record stop:
+        say file, from now until record stop. Type this line:
+        say   record $lesson_dir/first.exsh
         step record $lesson_dir/first.exsh
-        hint record $lesson_dir/first.exsh ($lesson_dir is a folder made for this lesson)
+        hint record $lesson_dir/first.exsh (a folder made for this lesson)
 
-        say Do a little work. Pick the finished task:
+        say Do a little work. Pick the finished task: use f2dc2742
         step use $done_task
+        check id == $done_task
 
         say expect checks a field of the last answer, and fails a script when it does not hold:
+        say   expect status == done
         step expect status == done
         hint expect status == done
 
         say It compares numbers and text too: num_results, desired_num_results, results[0].company_name...
+        say Type expect num_results >= 20
         step expect num_results >= 20
 
-        say Stop recording:
+        say Stop recording: record stop
         step record stop
 
         say The file is plain text, one command a line. Play it back with source:
+        say   source $lesson_dir/first.exsh
         step source $lesson_dir/first.exsh
 
         say From a terminal, extruct-shell first.exsh plays a script too; it stops at the first command

@@ -4,7 +4,8 @@ import LineEditing
 import SystemPackage
 
 /// How far the learner got in each lesson, kept in `$XDG_STATE_HOME/extruct-shell/tutorial.json`
-/// (mode 0600, in a 0700 folder): `{"lessons": {"first-steps": {"step": 3, "done": false}}}`.
+/// (mode 0600, in a 0700 folder): `{"last": "first-steps", "lessons": {"first-steps": {"step": 3,
+/// "done": false}}}`; `last` is the lesson started last, where `tutorial continue` goes on.
 /// A file that cannot be read is started afresh; one that cannot be written costs a warning.
 struct TutorialProgress: Sendable, Equatable {
     struct Entry: Sendable, Equatable {
@@ -14,6 +15,8 @@ struct TutorialProgress: Sendable, Equatable {
     }
 
     var lessons: [String: Entry] = [:]
+    /// The name of the lesson started last.
+    var last: String?
 
     static func defaultPath() -> String {
         let state = Environment.value("XDG_STATE_HOME") ?? (Environment.home + "/.local/state")
@@ -24,6 +27,7 @@ struct TutorialProgress: Sendable, Equatable {
         guard let bytes = FileContents.read(path), let json = try? JSONParser.parse(bytes), let lessons = json["lessons"]?.objectValue
         else { return TutorialProgress() }
         var progress = TutorialProgress()
+        progress.last = json["last"]?.stringValue
         for member in lessons.members {
             let value = member.value
             progress.lessons[member.key] = Entry(step: max(0, value["step"]?.intValue ?? 0), done: value["done"]?.boolValue ?? false)
@@ -45,6 +49,7 @@ struct TutorialProgress: Sendable, Equatable {
             object[name] = .object(fields)
         }
         var root = JSONObject()
+        if let last { root["last"] = .string(last) }
         root["lessons"] = .object(object)
         try AtomicFile.write(Array((JSONWriter.pretty(.object(root)) + "\n").utf8), to: path, mode: 0o600)
     }
