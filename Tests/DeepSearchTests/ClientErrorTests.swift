@@ -261,7 +261,6 @@ import Testing
         #expect(error?.description.contains("secret-token") == false)
         #expect(spy.requests.isEmpty)
         await spy.shutdown()
-        #expect(DeepSearchClient.host(of: "http://user@[::1]:8080/x") == "[::1]")
     }
 
     @Test func noTokenAppearsInAnyErrorOrLogLine() async throws {

@@ -85,9 +85,7 @@ extension DeepSearchError {
         case 500...599:
             self.init(
                 .server, "the API failed on \(place) (\(statusText)\(Self.colon(detailText)))",
-                advice: operation.spends
-                    ? "it may have taken effect anyway; check with tasks or status before trying again"
-                    : "try again in a few seconds", status: status, body: body)
+                advice: operation.spends ? Self.checkBeforeTryingAgain(operation) : "try again in a few seconds", status: status, body: body)
         default:
             self.init(.unexpectedStatus, "unexpected answer to \(place) (\(statusText)\(Self.colon(detailText)))", status: status, body: body)
         }
@@ -95,16 +93,6 @@ extension DeepSearchError {
 
     /// `": text"`, or nothing for an empty text (an answer without a body).
     static func colon(_ text: String) -> String { text.isEmpty ? "" : ": \(text)" }
-
-    /// The same failure, saying that a create or resume may have happened although it failed.
-    func ambiguous(_ operation: DeepSearchClient.Operation) -> DeepSearchError {
-        var copy = self
-        copy.advice =
-            operation == .createTask
-            ? "the task may have been created anyway: run tasks before trying again"
-            : "the request may have taken effect: check with status before trying again"
-        return copy
-    }
 
     static func validationIssues(_ detail: JSONValue?) -> [ValidationIssue] {
         guard let items = detail?.arrayValue else { return [] }

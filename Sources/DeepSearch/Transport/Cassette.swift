@@ -100,10 +100,14 @@ public final class CassetteRecorder: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        try await send(request, timeout: timeout, delivery: RequestDelivery())
+    }
+
+    public func send(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse {
         let started = Date()
         let clock = ContinuousClock()
         let start = clock.now
-        let response = try await inner.send(request, timeout: timeout)
+        let response = try await inner.send(request, timeout: timeout, delivery: delivery)
         let elapsed = clock.now - start
         var exchange = CassetteExchange(request: request, response: response, started: started, milliseconds: Int(elapsed.milliseconds))
         if let authorization = request.header("Authorization"), authorization.hasPrefix("Bearer ") {

@@ -178,6 +178,11 @@ public final class Shell {
         case .failure(let error):
             console.endLiveLine()
             console.flush()
+            if let e = error as? DeepSearchError, e.code == .interruptedAfterSending {
+                // Credits may have been spent: said even when a signal ends the shell.
+                console.err(e.description)
+                return ExitStatus.interrupted
+            }
             if interrupted || error is CancellationError || (Task.isCancelled && interrupts.termination != nil) {
                 if interrupts.termination == nil {
                     console.err(Self.paint(spec.name == "watch" ? "stopped watching" : "interrupted", environment, session, dim: true))
