@@ -235,6 +235,22 @@ import Testing
         }
     }
 
+    /// Each answer abandoned part way replaces AsyncHTTPClient's client; the old one is shut down
+    /// once its request ended, not kept until the process exits.
+    @Test func abandonedAnswersLeaveNoClientBehind() async throws {
+        let body = String(repeating: "x", count: 4096)
+        let server = try ScriptedServer { _ in .sendAndClose("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\n\r\n\(body)") }
+        defer { server.stop() }
+        let transport = AsyncHTTPClientTransport(maximumBodyBytes: 1024)
+        let client = DeepSearchClient(configuration: .init(baseURL: server.url, token: nil, retryPolicy: .none), transport: transport)
+        for _ in 0..<5 {
+            let error = await expectError { _ = try await client.listTasks() }
+            #expect(error?.code == .responseTooLarge)
+        }
+        try await waitUntil("the replaced clients were shut down") { transport.openClientCount == 1 }
+        await transport.shutdown()
+    }
+
     @Test(arguments: TransportKind.allCases)
     func cancellingTheTaskCancelsTheRequest(_ transport: TransportKind) async throws {
         try await ClientFixture.with(transport: transport, configure: { $0.faults = [FaultRule(.latency, milliseconds: 20_000, count: 1)] }) { f in
