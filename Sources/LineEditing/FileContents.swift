@@ -10,6 +10,11 @@ public enum FileContents {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return read(descriptor: fd)
+    }
+
+    /// The bytes of `fd` from its offset to its end, or nil when reading fails.
+    public static func read(descriptor fd: Int32) -> [UInt8]? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {

@@ -168,10 +168,8 @@ extension Shell {
     /// token never.
     func shownCommand(_ text: String, session: Session) -> (prompt: String, text: String, toStandardError: Bool) {
         let channel = showingChannel(session)
-        return (
-            Prompt.text(for: session, style: channel.style, forEditor: false), Self.historyText(text, secrets: environment.secrets),
-            channel.toStandardError
-        )
+        environment.learnSecrets(in: text, resolve: resolver(for: session))
+        return (Prompt.text(for: session, style: channel.style, forEditor: false), environment.redacted(text), channel.toStandardError)
     }
 
     /// Where commands and narration are shown as they play, and in what style: standard output,

@@ -34,8 +34,10 @@ public final class Shell {
             chosen = transport ?? DefaultTransport(network: options.network)
             if options.dryRun { chosen = DryRunTransport(console: console) }
         }
+        var cassette: CassetteRecorder?
         if let record = options.recordHTTP, !options.dryRun {
-            chosen = try CassetteRecorder(recordingTo: record, through: chosen)
+            cassette = try CassetteRecorder(recordingTo: record, through: chosen)
+            chosen = cassette!
         }
         StandardErrorLogHandler.isOn.store(options.debug, ordering: .relaxed)
         let logger = Logger(label: "extruct-shell", factory: { StandardErrorLogHandler(label: $0) })
@@ -43,7 +45,12 @@ public final class Shell {
         session = Session(apiURL: options.apiURL, apiURLOrigin: options.apiURLOrigin, token: options.token, tokenOrigin: options.tokenOrigin)
         session.settings.output = options.json ? .json : .text
         session.settings.debug = options.debug
-        if let token = options.token { environment.secrets.insert(token) }
+        environment.secretsLearned = { [unowned environment] learned in
+            Self.scrub(learned, from: environment, cassette: cassette)
+        }
+        // Every token of the process is a secret, not only the one in use: `--demo` or a
+        // profile may replace EXTRUCT_API_TOKEN, which `$EXTRUCT_API_TOKEN` still reaches.
+        environment.secrets.formUnion([options.token, Environment.value("EXTRUCT_API_TOKEN")].compactMap { $0 })
         for proxy in [options.network.httpsProxy, options.network.httpProxy].compactMap({ $0 }) {
             environment.secrets.formUnion(proxy.secrets)
         }
@@ -124,10 +131,12 @@ public final class Shell {
             words = try WordSplitter.split(line, resolve: resolver(for: session))
         } catch {
             let failure =
-                error.message.hasSuffix("is not set")
-                ? CommandFailure.usage(error.message) : CommandFailure.syntax(error.message, column: error.column)
-            return report(failure, place == nil ? nil : Self.shortLine(line))
+                error.kind == .unsetVariable ? CommandFailure.usage(error.message) : CommandFailure.syntax(error.message, column: error.column)
+            return report(failure, place == nil ? nil : Self.shortLine(environment.redacted(line)))
         }
+        // The token this line sets is a secret before anything runs or reports.
+        let setsToken = environment.redaction.tokenArguments(of: words).map(\.text).filter { !$0.isEmpty }
+        if !setsToken.isEmpty { environment.secrets.formUnion(setsToken) }
         guard !words.isEmpty else { return ExitStatus.success }
         var tolerant = false
         if words[0].text == "try", !words[0].isQuoted {
@@ -141,7 +150,7 @@ public final class Shell {
             return report(CommandFailure.syntax("unknown command '\(TextLayout.safe(name))'; \(hint)help lists the commands"), nil)
         }
         let spec = command.spec
-        var label: String? { place == nil ? nil : Self.shortLine(line) }
+        var label: String? { place == nil ? nil : Self.shortLine(environment.redacted(line)) }
         let arguments: Arguments
         do {
             arguments = try spec.parse(Array(words.dropFirst()))
@@ -225,8 +234,25 @@ public final class Shell {
     private func record(_ line: String, spec: CommandSpec, session: Session) {
         guard let recorder = environment.recorder, spec.isRecorded else { return }
         let created = spec.name == "create" ? session.currentTask : nil
-        recorder.record(line, command: spec.name, createdTask: created, secrets: environment.secrets)
+        recorder.record(line, command: spec.name, createdTask: created)
         do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
+    }
+
+    /// Hides newly learned secrets in every file written so far: the history (on disk and in
+    /// memory), the cast, the recording, the cassette.
+    static func scrub(_ learned: Set<String>, from environment: ShellEnvironment, cassette: CassetteRecorder?) {
+        let secrets = Array(learned)
+        let redaction = environment.redaction
+        let hide = { (line: String) in redaction.redact(line, secrets: learned) }
+        environment.history = environment.history.map(hide)
+        if let file = environment.historyFile {
+            do { try file.rewrite(hide) } catch { environment.console.err("warning: \(error)") }
+        }
+        environment.cast?.scrub(secrets)
+        cassette?.hide(secrets)
+        if let recorder = environment.recorder {
+            do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
+        }
     }
 
     /// Looks up `$NAME`: `task`, `last…`, user variables, then the environment.
