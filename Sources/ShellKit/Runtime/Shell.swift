@@ -40,7 +40,7 @@ public final class Shell {
             chosen = cassette!
         }
         StandardErrorLogHandler.isOn.store(options.debug, ordering: .relaxed)
-        let logger = Logger(label: "extruct-shell", factory: { StandardErrorLogHandler(label: $0) })
+        let logger = Logger(label: "extruct-shell", factory: { StandardErrorLogHandler(label: $0, console: console) })
         environment = ShellEnvironment(options: options, console: console, transport: chosen, clock: clock, logger: logger)
         session = Session(apiURL: options.apiURL, apiURLOrigin: options.apiURLOrigin, token: options.token, tokenOrigin: options.tokenOrigin)
         session.settings.output = options.json ? .json : .text

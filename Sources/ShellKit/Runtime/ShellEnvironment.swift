@@ -79,14 +79,16 @@ public final class ShellEnvironment {
         self.simulatorURL = options.simulatorURL
     }
 
-    /// A client for `session`'s URL, token and settings, over the shared transport (or `transport`).
-    func client(for session: Session, through transport: (any HTTPTransport)? = nil) -> DeepSearchClient {
+    /// A client for `session`'s URL, token and settings, over the shared transport (or
+    /// `transport`); `quiet` ones never log (requests of the shell's own, while the user types).
+    func client(for session: Session, through transport: (any HTTPTransport)? = nil, quiet: Bool = false) -> DeepSearchClient {
         let settings = session.settings
         return DeepSearchClient(
             configuration: .init(
                 baseURL: session.apiURL, token: session.token, tokenOrigin: session.tokenOrigin,
                 userAgent: "extruct-shell/\(options.version)", requestTimeout: .milliseconds(Int64(settings.requestTimeout * 1000)),
                 retryPolicy: RetryPolicy(maxAttempts: settings.retries + 1), allowInsecureHTTP: options.allowInsecureHTTP),
-            transport: transport ?? self.transport, clock: clock, logger: logger)
+            transport: transport ?? self.transport, clock: clock,
+            logger: quiet ? Logger(label: logger.label, factory: { _ in SwiftLogNoOpLogHandler() }) : logger)
     }
 }
