@@ -29,15 +29,22 @@ public enum FileContents {
         }
     }
 
-    /// Writes all of `bytes` to `fd`, going on after interruptions and short writes. Returns nil,
-    /// or the `errno` of the failure.
+    /// Writes all of `bytes` to `fd`, going on after interruptions and short writes; on a
+    /// non-blocking descriptor that is full (a terminal or pipe shared with a program that set
+    /// `O_NONBLOCK`), waits in `poll` until it takes more rather than spinning. Returns nil, or
+    /// the `errno` of the failure.
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return errno
+                let code = errno
+                if code == EINTR { continue }
+                guard code == EAGAIN || code == EWOULDBLOCK else { return code }
+                var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                if poll(&pfd, 1, -1) < 0, errno != EINTR { return errno }
+                if pfd.revents & Int16(POLLNVAL) != 0 { return EBADF }
+                continue
             }
             offset += n
         }

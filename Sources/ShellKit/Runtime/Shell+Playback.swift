@@ -263,13 +263,14 @@ final class ReaderBox: @unchecked Sendable {
 }
 
 /// The one thread that waits for input, for the life of the process: a reader's state is only
-/// ever touched by this thread, and a blocking read never occupies a pool thread.
+/// ever touched by this thread, and a blocking read never occupies a pool thread. Requests are
+/// served in order; one made while another waits is queued, never dropped.
 final class InputThread: @unchecked Sendable {
     // Safe: `pending` is only read and written with `condition` locked.
     static let shared = InputThread()
 
     private let condition = ConditionLock()
-    private var pending: (@Sendable () -> Void)?
+    private var pending: [@Sendable () -> Void] = []
 
     private init() {
         BackgroundThread.start(name: "extruct-input") { [self] in run() }
@@ -283,18 +284,24 @@ final class InputThread: @unchecked Sendable {
     func perform<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             condition.lock()
-            pending = { continuation.resume(returning: work()) }
+            pending.append { continuation.resume(returning: work()) }
             condition.signal()
             condition.unlock()
         }
     }
 
+    /// How many requests wait for the one being served.
+    var queued: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return pending.count
+    }
+
     private func run() {
         while true {
             condition.lock()
-            while pending == nil { condition.wait() }
-            let work = pending!
-            pending = nil
+            while pending.isEmpty { condition.wait() }
+            let work = pending.removeFirst()
             condition.unlock()
             work()
         }
