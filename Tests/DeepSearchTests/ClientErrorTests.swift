@@ -36,6 +36,25 @@ import Testing
         }
     }
 
+    /// Why resume was refused is read from the task, not from the words of the answer: a 400
+    /// whose detail says neither word is not called exhausted, nor at the cap, unless it is.
+    @Test(arguments: [20, 250])
+    func aRefusedResumeIsToldFromTheTaskNotTheWords(_ target: Int) async throws {
+        try await ClientFixture.with { f in
+            let id = try await f.client.createTask(CreateTaskRequest(query: f.sim.query(atLeast: 1000), desiredNumResults: target)).value.id
+            f.sim.simulator.faults.add(FaultRule(.status, status: 400, method: "POST", path: "/resume"))
+            let error = await expectError { _ = try await f.client.resume(id: id, desiredNewResults: 10) }
+            #expect(error?.status == 400)
+            #expect(error?.code != .exhausted, "\(error?.description ?? "")")
+            #expect(error?.description.contains("exhausted") == false, "\(error?.description ?? "")")
+            if target == 250 {
+                #expect(error?.description.hasPrefix("task \(id.prefix(8)) is at the 250-result cap (Simulated server failure)") == true)
+            } else {
+                #expect(error?.description == "the API refused to resume task \(id.prefix(8)) (400 Bad Request: Simulated server failure)")
+            }
+        }
+    }
+
     @Test func unauthorizedSaysWhereTheTokenCameFromAndNeverTheToken() async throws {
         try await ClientFixture.with(token: "wrong-token-abcdef123456") { f in
             let error = await expectError { _ = try await f.client.listTasks() }
@@ -191,6 +210,20 @@ import Testing
         #expect(error?.code == .transport)
         #expect(
             error?.description == "cannot reach http://127.0.0.1:\(port): connection refused; is the API URL right? (--api-url or EXTRUCT_API_URL)")
+    }
+
+    /// AsyncHTTPClient's failures are told apart by their types, not by their descriptions.
+    @Test(arguments: [
+        ("https://no-such-host.invalid", "cannot reach https://no-such-host.invalid: the host name does not resolve"),
+        ("ftp://127.0.0.1:1", "the API URL ftp://127.0.0.1:1 is not valid"),
+        ("FTP://127.0.0.1:1", "the API URL FTP://127.0.0.1:1 is not valid"),
+    ])
+    func aHostThatDoesNotResolveAndAnUnknownSchemeAreSaidSo(_ url: String, _ said: String) async throws {
+        let transport = AsyncHTTPClientTransport()
+        let client = DeepSearchClient(configuration: .init(baseURL: url, token: nil, retryPolicy: .none), transport: transport)
+        let error = await expectError { _ = try await client.listTasks() }
+        await transport.shutdown()
+        #expect(error?.description.hasPrefix(said) == true, "\(error?.description ?? "")")
     }
 
     @Test(arguments: TransportKind.allCases)

@@ -210,9 +210,15 @@ public struct DeepSearchClient: Sendable {
             throw DeepSearchError.invalidArgument("desired_new_results must be between 0 and 250 (got \(n))")
         }
         let body: JSONValue? = desiredNewResults.map { .object(["desired_new_results": .int($0)]) }
-        return try await send(.resume(id), "POST", "/v1/discovery_tasks/\(URLEncoding.encode(id))/resume", body: body ?? .object([:])) {
-            json throws(ResponseShapeError) in
-            try DiscoveryTask(json: json)
+        do {
+            return try await send(.resume(id), "POST", "/v1/discovery_tasks/\(URLEncoding.encode(id))/resume", body: body ?? .object([:])) {
+                json throws(ResponseShapeError) in
+                try DiscoveryTask(json: json)
+            }
+        } catch let refused as DeepSearchError where refused.status == 400 {
+            // The API says why only in words; the task says it in fields (a GET is safe to send).
+            guard let task = try? await task(id: id) else { throw refused }
+            throw DeepSearchError.resumeRefused(refused, task: task.value)
         }
     }
 

@@ -24,15 +24,8 @@ extension DeepSearchError {
 
         switch status {
         case 400 where isResume:
-            if detailText.lowercased().contains("cap") {
-                self.init(
-                    .badRequest, "task \(shortID) is at the 250-result cap (\(detailText))",
-                    advice: "create a new task with --exclude-task \(shortID) to find more companies", status: status, body: body)
-            } else {
-                self.init(
-                    .exhausted, "task \(shortID) is exhausted — no more candidates",
-                    advice: "create a new task with --exclude-task \(shortID) to continue the search", status: status, body: body)
-            }
+            // Why is told by the task itself (see resumeRefused), not by the words of the detail.
+            self.init(.badRequest, "the API refused to resume task \(shortID) (400 Bad Request\(Self.colon(detailText)))", status: status, body: body)
         case 400:
             self.init(.badRequest, "the API refused \(place) (400 Bad Request\(Self.colon(detailText)))", status: status, body: body)
         case 401, 403:
@@ -89,6 +82,27 @@ extension DeepSearchError {
         default:
             self.init(.unexpectedStatus, "unexpected answer to \(place) (\(statusText)\(Self.colon(detailText)))", status: status, body: body)
         }
+    }
+
+    /// A 400 answer to resuming `task` (as read after it), said for what it is: the task is
+    /// exhausted, or at the 250-result cap; else the answer as it came.
+    static func resumeRefused(_ answer: DeepSearchError, task: DiscoveryTask) -> DeepSearchError {
+        let shortID = DeepSearchClient.short(task.id).withoutControlCharacters
+        var error: DeepSearchError
+        if task.isExhausted {
+            error = DeepSearchError(
+                .exhausted, "task \(shortID) is exhausted — no more candidates",
+                advice: "create a new task with --exclude-task \(shortID) to continue the search", status: answer.status, body: answer.body)
+        } else if task.roomUnderCap == 0 {
+            let detail = text(of: answer.body?["detail"]) ?? "no room left"
+            error = DeepSearchError(
+                .badRequest, "task \(shortID) is at the 250-result cap (\(detail))",
+                advice: "create a new task with --exclude-task \(shortID) to find more companies", status: answer.status, body: answer.body)
+        } else {
+            return answer
+        }
+        error.spending = answer.spending
+        return error
     }
 
     /// `": text"`, or nothing for an empty text (an answer without a body).
