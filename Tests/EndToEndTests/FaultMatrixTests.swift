@@ -98,6 +98,49 @@ import Testing
         await sim.stop()
     }
 
+    /// Absurd but well-formed answers (the simulator's `hostile` fault: counters at and past the
+    /// ends of a 64-bit integer, negative, fractional; strings empty or 10 KB of escapes and wide
+    /// characters) to every command: nothing traps, each command ends in its output or one
+    /// `error:` line, and the shell goes on.
+    @Test(arguments: Scheme.allCases, HostileData.allCases)
+    func everyCommandSurvivesHostileAnswers(_ scheme: Scheme, _ data: HostileData) async throws {
+        let sim = try await SimulatorFixture.start(scheme: scheme)
+        let home = try TemporaryDirectory()
+        let pty = try PseudoTerminal(Binaries.shell, ["--no-color"], environment: testEnvironment(home: home.path, extra: sim.shellEnvironment))
+        defer {
+            pty.terminate()
+            home.remove()
+        }
+        for line in ["set timeout 3", "set retries 0", "set watch_timeout 2", "create \"hostile base\" --results 5"] {
+            let mark = try await pty.run(line)
+            try await pty.waitForPrompt(after: mark)
+        }
+        sim.advance(3600)
+        var mark = try await pty.run("status")
+        try await pty.wait(for: "done", after: mark)
+        try await pty.waitForPrompt(after: mark)
+        let task = try #require(sim.simulator.journal.entries.last?.path.split(separator: "/").last.map(String.init))
+
+        for command in Self.commands {
+            sim.simulator.faults.add(FaultRule(.hostile, data: data, method: command.method, path: command.path))
+            mark = try await pty.run(command.line)
+            try await pty.waitForPrompt(after: mark, timeout: 30)
+            sim.simulator.faults.clear()
+            let screen = strippingEscapes(pty.text(since: mark))
+            let errors = screen.components(separatedBy: "\n").filter { $0.contains("error: ") }
+            #expect(errors.count <= 1, "\(scheme) \(data) × \(command.line): \(screen.suffix(2000))")
+            #expect(!screen.contains("Fatal error") && !screen.contains("Stack dump") && !screen.contains("Backtrace"), "\(data) × \(command.line)")
+            #expect(pty.exitStatus == nil, "\(data) × \(command.line) ended the shell")
+            // Back to the task as it is for the next command (a hostile answer may have changed it).
+            mark = try await pty.run("use \(task)")
+            try await pty.waitForPrompt(after: mark)
+        }
+        mark = try await pty.run("echo still-alive")
+        try await pty.wait(for: "\nstill-alive\r\n", after: mark)
+        #expect(pty.exitStatus == nil)
+        await sim.stop()
+    }
+
     @Test(arguments: Scheme.allCases, faults)
     func inPlaybackAFaultIsExitStatusOne(_ scheme: Scheme, _ fault: Fault) async throws {
         try await SimulatorFixture.with(scheme: scheme, configure: { $0.clock = WallClock() }) { sim in

@@ -163,18 +163,21 @@ public struct DeepSearchClient: Sendable {
         }
         if parallel > 1 {
             var offsets: [Int]
+            // A count from the API may be anything: no more pages are asked for at once than
+            // the one-at-a-time loop below would ever read.
             if let knownTotal {
-                offsets = Array(stride(from: 0, through: max(0, knownTotal), by: pageSize))
+                offsets = Array(stride(from: 0, through: min(max(0, knownTotal), Self.mostResultsRead), by: pageSize))
             } else {
                 let first = try await results(id: id, page: PageRequest(offset: 0, limit: pageSize))
                 await add([first])
                 offsets =
-                    first.value.results.count < pageSize ? [] : Array(stride(from: pageSize, through: first.value.task.numResults, by: pageSize))
+                    first.value.results.count < pageSize
+                    ? [] : Array(stride(from: pageSize, through: min(first.value.task.numResults, Self.mostResultsRead), by: pageSize))
             }
             if !offsets.isEmpty { try await add(pagesAtOnce(id: id, offsets: offsets, pageSize: pageSize, parallel: parallel)) }
         }
         // One page at a time from where the known pages stopped, until a short page.
-        while pages.isEmpty || (pages.last!.value.results.count == pageSize && rows < 100_000) {
+        while pages.isEmpty || (pages.last!.value.results.count == pageSize && rows < Self.mostResultsRead) {
             await add([try await results(id: id, page: PageRequest(offset: rows, limit: pageSize))])
         }
         let last = pages.last!
@@ -183,6 +186,9 @@ public struct DeepSearchClient: Sendable {
         return Response(
             value: TaskResultsPage(task: last.value.task, results: pages.flatMap(\.value.results)), raw: .object(raw), status: last.status)
     }
+
+    /// The most rows ``allResults(id:pageSize:knownTotal:progress:)`` reads (a task holds 250).
+    static let mostResultsRead = 100_000
 
     /// The pages at `offsets`, fetched at most `parallel` at a time, in the order of `offsets`.
     private func pagesAtOnce(id: String, offsets: [Int], pageSize: Int, parallel: Int) async throws -> [Response<TaskResultsPage>] {

@@ -41,14 +41,15 @@ struct ResultsCommand: ShellCommand {
         context.remember(response.raw, status: response.status)
         context.note(page.task)
         context.session.shownCriteria = page.task.criteria
-        context.session.shownResults = ShownResults(firstRank: offset + 1, rows: page.results)
+        let firstRank = offset.saturatingAdd(1)
+        context.session.shownResults = ShownResults(firstRank: firstRank, rows: page.results)
         if context.wantsJSON {
             context.printJSON(response.raw)
             return
         }
         context.console.out(
-            ResultsTable.render(page.results, criteria: page.task.criteria, firstRank: offset + 1, width: context.width, style: context.style))
-        let shown = page.results.isEmpty ? "none" : "rows \(offset + 1)–\(offset + page.results.count)"
+            ResultsTable.render(page.results, criteria: page.task.criteria, firstRank: firstRank, width: context.width, style: context.style))
+        let shown = page.results.isEmpty ? "none" : "rows \(firstRank)–\(offset.saturatingAdd(page.results.count))"
         var footer = "\(shown) of \(page.task.numResults) high-fit results · task \(page.task.status.rawValue)"
         if !page.results.isEmpty { footer += " · show N for one in full" }
         context.progress(context.errorStyle.dim(TextLayout.truncate(footer, to: context.console.terminalWidth)))

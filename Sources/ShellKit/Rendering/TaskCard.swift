@@ -40,8 +40,9 @@ public enum TaskCard {
                 + (i == 3 ? style.green(bar) : style.cyan(bar))
             if i == 0 { row("Funnel", text) } else { more(text) }
         }
-        let fraction = task.desiredNumResults > 0 ? Double(task.numResults) / Double(task.desiredNumResults) : 0
-        row("Progress", "\(task.numResults) of \(task.desiredNumResults) high-fit results (\(Int((fraction * 100).rounded(.down)))%)")
+        row(
+            "Progress",
+            "\(task.numResults) of \(task.desiredNumResults) high-fit results (\(Int.percentage(task.numResults, of: task.desiredNumResults))%)")
         row("Exhausted", task.isExhausted ? style.yellow("yes") + " — no more candidates; resume will be refused" : "no")
         let sources = task.dataSources.map { TextLayout.safe($0.rawValue) }.joined(separator: ", ")
         row("Sources", task.autoDataSources ? "auto" + (sources.isEmpty ? "" : " (\(sources))") : sources)
@@ -83,7 +84,9 @@ public enum TaskCard {
                 TextLayout.safe(DeepSearchClient.short(task.id)) + " " + task.status.rawValue + "  " + funnel
                     + (task.isExhausted ? "  exhausted" : "")) - 2
         if room >= 12 {
-            line += "  " + style.green(TextLayout.bar(fraction, width: min(20, room - 6))) + " \(Int((fraction * 100).rounded(.down)))%"
+            line +=
+                "  " + style.green(TextLayout.bar(fraction, width: min(20, room - 6)))
+                + " \(Int.percentage(task.numResults, of: task.desiredNumResults))%"
         }
         return line
     }
