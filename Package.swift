@@ -128,10 +128,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The fuzzing entry point (scripts/fuzz) and the replay of what it found (the tests).
+        // The fuzzing entry point (scripts/fuzz) and the replay of what it found (the tests); the
+        // command fuzzer runs the shell against a simulator of its own.
         .target(
             name: "FuzzHarness",
-            dependencies: ["DeepSearch", "ShellKit"],
+            dependencies: ["DeepSearch", "DeepSearchSimulator", "LineEditing", "ShellKit"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(

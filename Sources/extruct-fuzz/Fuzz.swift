@@ -1,10 +1,21 @@
 import Foundation
 import FuzzHarness
 
-/// libFuzzer's entry point.
+/// libFuzzer's entry point. Command inputs run on the main actor (the shell's), which the main
+/// thread serves while libFuzzer runs on a thread of its own; the other targets run here.
 @_cdecl("LLVMFuzzerTestOneInput")
 public func fuzzOne(_ data: UnsafePointer<UInt8>, _ size: Int) -> Int32 {
-    FuzzHarness.run(Array(UnsafeBufferPointer(start: data, count: size)))
+    let bytes = Array(UnsafeBufferPointer(start: data, count: size))
+    guard FuzzHarness.isCommandInput(bytes) else {
+        FuzzHarness.run(bytes)
+        return 0
+    }
+    let done = DispatchSemaphore(value: 0)
+    Task { @MainActor in
+        await FuzzHarness.runCommands(bytes)
+        done.signal()
+    }
+    done.wait()
     return 0
 }
 
@@ -19,19 +30,25 @@ func runFuzzerDriver(
 #endif
 
 /// Built by scripts/fuzz (with -sanitize=fuzzer and FUZZING): hands the command line to
-/// libFuzzer. Built plainly: runs each file named on the command line through the harness.
+/// libFuzzer, on a thread of its own while the main thread serves the main actor. Built
+/// plainly: runs each file named on the command line through the harness.
 @main
 enum FuzzMain {
-    static func main() {
+    static func main() async {
         #if FUZZING
-        var argc = CommandLine.argc
-        var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
-        exit(runFuzzerDriver(&argc, &argv) { data, size in fuzzOne(data, size) })
+        Thread {
+            var argc = CommandLine.argc
+            var argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>? = CommandLine.unsafeArgv
+            exit(runFuzzerDriver(&argc, &argv) { data, size in fuzzOne(data, size) })
+        }.start()
+        while true { try? await Task.sleep(for: .seconds(3600)) }
         #else
         for path in CommandLine.arguments.dropFirst() {
             guard let data = FileManager.default.contents(atPath: path) else { continue }
-            FuzzHarness.run(Array(data))
+            let bytes = Array(data)
+            if FuzzHarness.isCommandInput(bytes) { await FuzzHarness.runCommands(bytes) } else { FuzzHarness.run(bytes) }
         }
+        exit(0)
         #endif
     }
 }

@@ -23,10 +23,13 @@ public final class Shell {
     /// The lesson in progress at the prompt, if any.
     var tutor: Tutor?
 
-    /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`).
-    public init(options: ShellOptions, transport: (any HTTPTransport)? = nil, clock: any PollingClock = SystemPollingClock()) throws {
+    /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`),
+    /// `console` standard output and error (the command fuzzer).
+    public init(
+        options: ShellOptions, transport: (any HTTPTransport)? = nil, clock: any PollingClock = SystemPollingClock(), console: Console? = nil
+    ) throws {
         let noColor = options.noColor || Environment.value("NO_COLOR") != nil
-        let console = Console(colorForbidden: noColor)
+        let console = console ?? Console(colorForbidden: noColor)
         var chosen: any HTTPTransport
         if let replay = options.replayHTTP {
             chosen = try CassetteReplayer(path: replay)
@@ -216,6 +219,16 @@ public final class Shell {
             let status = report(error, label)
             return tolerant ? ExitStatus.success : status
         }
+    }
+
+    /// Runs one command line as a line of a script runs (its errors named `place`), on the
+    /// session as it stands; returns its exit status. For the command fuzzer, which drives the
+    /// shell a line at a time.
+    public func run(line: String, place: String) async -> Int32 {
+        var working = session
+        let status = await execute(line, place: place, session: &working)
+        session = working
+        return status
     }
 
     /// The error line in red on a colour terminal.
