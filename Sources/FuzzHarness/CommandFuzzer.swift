@@ -105,7 +105,8 @@ public final class CommandFuzzer {
         let status = await shell.run(line: line, place: "fuzz:\(lines)")
         let (out, err) = take()
         if let log = Self.log {
-            _ = FileContents.writeAll(log, Array("\(status)\t\(line.prefix(200).debugDescription)\t\(err.split(separator: "\n").first?.prefix(200) ?? "")\n".utf8))
+            _ = FileContents.writeAll(
+                log, Array("\(status)\t\(line.prefix(200).debugDescription)\t\(err.split(separator: "\n").first?.prefix(200) ?? "")\n".utf8))
         }
         let errorLines = err.split(separator: "\n").filter { $0.hasPrefix("error:") }
         let shown = String(line.prefix(300)).debugDescription

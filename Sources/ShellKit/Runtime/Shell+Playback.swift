@@ -18,6 +18,7 @@ extension Shell {
         }
         var worst = ExitStatus.success
         var commandNumber = 0
+        for case .command(let text) in inputs { environment.learnSecrets(in: text, resolve: nil) }
         for input in inputs {
             let status: Int32
             switch input {
@@ -95,6 +96,9 @@ extension Shell {
                 return ExitStatus.usage
             }
         }
+        // A token the file sets in so many words is a secret from its first line on: a line
+        // before that one may mention it.
+        for line in lines where line.kind == .command { environment.learnSecrets(in: line.text, resolve: nil) }
         environment.scriptStack.append(real)
         defer { environment.scriptStack.removeLast() }
         return await playLines(lines, name: path, numbered: true, session: &session)
