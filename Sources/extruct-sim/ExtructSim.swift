@@ -24,7 +24,8 @@ struct ExtructSim: AsyncParsableCommand {
 
             Fault specs (--fault, repeatable): latency=MS, 500, 502, 503, 504, html, 429[=RETRY_AFTER],
             402[=plan_required|insufficient_credits|payment_failed], reset, truncated, invalid_json,
-            empty_body, huge_body[=BYTES]; then ,method=GET ,path=/results ,count=N ,skip=N.
+            empty_body, huge_body[=BYTES], hostile[=huge|past|negative|fractional|empty|long];
+            then ,method=GET ,path=/results ,count=N ,skip=N.
             """,
         version: ProductVersion.current)
 
