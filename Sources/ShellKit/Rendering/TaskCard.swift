@@ -31,7 +31,8 @@ public enum TaskCard {
             ("evaluated", task.numResultsEvaluated), ("high-fit", task.numResults),
         ]
         let top = max(1, stages.map(\.1).max() ?? 1)
-        let numberWidth = max(3, String(top).count)
+        // Every count whole, however long (a negative one from a broken answer is longer than the top).
+        let numberWidth = max(3, stages.map { String($0.1).count }.max() ?? 3)
         let barWidth = max(5, min(30, body - 11 - numberWidth - 2))
         for (i, (name, count)) in stages.enumerated() {
             let bar = TextLayout.bar(Double(count) / Double(top), width: barWidth)
