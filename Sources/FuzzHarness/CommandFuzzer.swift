@@ -24,24 +24,24 @@ public final class CommandFuzzer {
         open($0, O_WRONLY | O_CREAT | O_APPEND | O_CLOEXEC, 0o600)
     }
 
-    private let running: RunningSimulator
-    private let clock: FuzzClock
+    private var running: RunningSimulator
+    private var clock: FuzzClock
     private let transport: DefaultTransport
     private let directory: String
     private let output: Int32
     private let errors: Int32
     public let generator: CommandLineGenerator
     private var lines = 0
+    /// Inputs run on the current simulator: it is replaced every ``inputsPerSimulator``, so the
+    /// tasks lines create (and the files they write) do not pile up over a long run.
+    private var inputs = 0
+    static let inputsPerSimulator = 400
 
     /// A fuzzer with a simulator of its own (three sample tasks) and a private directory.
     public init() async throws {
-        let simulatorClock = ManualClock()
-        var configuration = SimulatorConfiguration(port: 0, tokens: [Self.token], seed: 3, speed: 1, clock: simulatorClock)
-        configuration.host = "127.0.0.1"
-        let simulator = Simulator(configuration: configuration)
-        let tasks = await simulator.seedDemoTasks()
-        running = try await simulator.start()
-        clock = FuzzClock(simulator: simulatorClock)
+        let (running, clock, tasks) = try await Self.startSimulator()
+        self.running = running
+        self.clock = clock
         transport = DefaultTransport()
         var template = Array("/tmp/extruct-fuzz-XXXXXX".utf8CString)
         directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
@@ -50,16 +50,31 @@ public final class CommandFuzzer {
         generator = CommandLineGenerator(registry: .standard, taskIDs: tasks.map(\.id), directory: directory)
     }
 
+    /// A simulator on a manual clock with the three sample tasks (the same ids every time).
+    private static func startSimulator() async throws -> (RunningSimulator, FuzzClock, [DiscoveryTask]) {
+        let simulatorClock = ManualClock()
+        var configuration = SimulatorConfiguration(port: 0, tokens: [token], seed: 3, speed: 1, clock: simulatorClock)
+        configuration.host = "127.0.0.1"
+        let simulator = Simulator(configuration: configuration)
+        let tasks = await simulator.seedDemoTasks()
+        return (try await simulator.start(), FuzzClock(simulator: simulatorClock), tasks)
+    }
+
     /// Stops the simulator and removes the directory.
     public func close() async {
         await transport.shutdown()
         await running.stop()
         Glibc.close(output)
         Glibc.close(errors)
-        if let entries = try? FileManager.default.contentsOfDirectory(atPath: directory) {
-            for entry in entries { unlink(directory + "/" + entry) }
-        }
+        removeFiles()
         rmdir(directory)
+    }
+
+    /// Removes what lines wrote in the directory (the output files stay).
+    private func removeFiles() {
+        for entry in (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [] where !entry.hasPrefix(".std") {
+            unlink(directory + "/" + entry)
+        }
     }
 
     /// A shell as a user starts it against the simulator (no history, no colour, quiet), its
@@ -88,6 +103,12 @@ public final class CommandFuzzer {
 
     /// Runs the command lines `bytes` choose (at most eight) on a new shell; what went wrong.
     public func run(_ bytes: [UInt8]) async -> [String] {
+        inputs += 1
+        if inputs % Self.inputsPerSimulator == 0, let fresh = try? await Self.startSimulator() {
+            await running.stop()
+            (running, clock) = (fresh.0, fresh.1)
+            removeFiles()
+        }
         var choices = ByteChoices(bytes)
         let task = choices.pick(5)
         guard let shell = try? await startShell(task: task == 4 ? nil : task) else { return ["the shell could not start"] }

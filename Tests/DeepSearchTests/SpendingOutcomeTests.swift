@@ -33,43 +33,43 @@ import Testing
         }
     }
 
-    @Test(arguments: operations, TransportKind.allCases)
-    func aResetAfterTheRequestWentOutMayHaveSpent(_ operation: String, _ kind: TransportKind) async throws {
+    /// `operation` on a new task under `fault` (the client changed by `adjust`): its error and the task.
+    func failure(
+        of operation: String, over kind: TransportKind, under fault: FaultRule, adjust: (DeepSearchClient) -> DeepSearchClient = { $0 }
+    ) async throws -> (error: DeepSearchError?, task: String) {
         try await ClientFixture.with(transport: kind, retry: .none) { f in
             let id = try await f.client.createTask(CreateTaskRequest(query: f.sim.query(atLeast: 600), desiredNumResults: 20)).value.id
-            f.sim.simulator.faults.add(FaultRule(.reset, method: "POST"))
-            let error = await expectError { try await spend(operation, f.client, id: id) }
-            #expect(error?.spending == .sentWithoutAnswer, "\(error?.description ?? "")")
-            let advice =
-                operation == "create"
-                ? "the task may have been created: check with tasks before trying again"
-                : "the task may have been resumed: status \(id.prefix(8)) shows whether the target went up"
-            #expect(error?.advice == advice)
+            f.sim.simulator.faults.add(fault)
+            return (await expectError { try await spend(operation, adjust(f.client), id: id) }, id)
         }
+    }
+
+    @Test(arguments: operations, TransportKind.allCases)
+    func aResetAfterTheRequestWentOutMayHaveSpent(_ operation: String, _ kind: TransportKind) async throws {
+        let (error, id) = try await failure(of: operation, over: kind, under: FaultRule(.reset, method: "POST"))
+        #expect(error?.spending == .sentWithoutAnswer, "\(error?.description ?? "")")
+        let advice =
+            operation == "create"
+            ? "the task may have been created: check with tasks before trying again"
+            : "the task may have been resumed: status \(id.prefix(8)) shows whether the target went up"
+        #expect(error?.advice == advice)
     }
 
     @Test(arguments: operations, TransportKind.allCases)
     func noAnswerWithinTheTimeoutMayHaveSpent(_ operation: String, _ kind: TransportKind) async throws {
-        try await ClientFixture.with(transport: kind, retry: .none) { f in
-            let id = try await f.client.createTask(CreateTaskRequest(query: f.sim.query(atLeast: 600), desiredNumResults: 20)).value.id
-            f.sim.simulator.faults.add(FaultRule(.latency, milliseconds: 5_000, method: "POST"))
-            let impatient = f.client.with { $0.requestTimeout = .milliseconds(300) }
-            let error = await expectError { try await spend(operation, impatient, id: id) }
-            #expect(error?.code == .timeout)
-            #expect(error?.spending == .sentWithoutAnswer)
-            #expect(error?.advice?.contains("may have been") == true)
-        }
+        let (error, _) = try await failure(
+            of: operation, over: kind, under: FaultRule(.latency, milliseconds: 5_000, method: "POST"),
+            adjust: { $0.with { $0.requestTimeout = .milliseconds(300) } })
+        #expect(error?.code == .timeout)
+        #expect(error?.spending == .sentWithoutAnswer)
+        #expect(error?.advice?.contains("may have been") == true)
     }
 
     @Test(arguments: operations, TransportKind.allCases)
     func anErrorAnswerIsAnAnswer(_ operation: String, _ kind: TransportKind) async throws {
-        try await ClientFixture.with(transport: kind, retry: .none) { f in
-            let id = try await f.client.createTask(CreateTaskRequest(query: f.sim.query(atLeast: 600), desiredNumResults: 20)).value.id
-            f.sim.simulator.faults.add(FaultRule(.paymentRequired, method: "POST"))
-            let error = await expectError { try await spend(operation, f.client, id: id) }
-            #expect(error?.code == .paymentRequired)
-            #expect(error?.spending == .answered)
-        }
+        let (error, _) = try await failure(of: operation, over: kind, under: FaultRule(.paymentRequired, method: "POST"))
+        #expect(error?.code == .paymentRequired)
+        #expect(error?.spending == .answered)
     }
 
     @Test(arguments: operations, TransportKind.allCases)

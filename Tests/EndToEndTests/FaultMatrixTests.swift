@@ -46,25 +46,42 @@ import Testing
         ("raw GET /v1/discovery_tasks", "GET", "/v1/discovery_tasks"),
     ]
 
-    @Test(arguments: Scheme.allCases, faults)
-    func everyCommandMeetsTheFaultWithOneErrorLine(_ scheme: Scheme, _ fault: Fault) async throws {
-        let sim = try await SimulatorFixture.start(scheme: scheme)
-        let home = try TemporaryDirectory()
-        let pty = try PseudoTerminal(Binaries.shell, ["--no-color"], environment: testEnvironment(home: home.path, extra: sim.shellEnvironment))
-        defer {
+    /// A shell on a pseudo-terminal against a new simulator, `settings` made, with a finished
+    /// task as the current one.
+    struct Stage {
+        let sim: SimulatorFixture
+        let home: TemporaryDirectory
+        let pty: PseudoTerminal
+        let task: String
+
+        init(_ scheme: Scheme, settings: [String]) async throws {
+            sim = try await SimulatorFixture.start(scheme: scheme)
+            home = try TemporaryDirectory()
+            pty = try PseudoTerminal(Binaries.shell, ["--no-color"], environment: testEnvironment(home: home.path, extra: sim.shellEnvironment))
+            for line in settings + ["create \"matrix base\" --results 5"] {
+                let mark = try await pty.run(line)
+                try await pty.waitForPrompt(after: mark)
+            }
+            sim.advance(3600)
+            let mark = try await pty.run("status")
+            try await pty.wait(for: "done", after: mark)
+            try await pty.waitForPrompt(after: mark)
+            task = try #require(sim.simulator.journal.entries.last?.path.split(separator: "/").last.map(String.init))
+        }
+
+        /// Ends the shell and removes its home (the simulator is stopped by the test).
+        func end() {
             pty.terminate()
             home.remove()
         }
-        let setup = ["set timeout 3", "set retries 0", "create \"matrix base\" --results 5"]
-        for line in setup {
-            let mark = try await pty.run(line)
-            try await pty.waitForPrompt(after: mark)
-        }
-        sim.advance(3600)
-        var mark = try await pty.run("status")
-        try await pty.wait(for: "done", after: mark)
-        try await pty.waitForPrompt(after: mark)
-        let task = try #require(sim.simulator.journal.entries.last?.path.split(separator: "/").last.map(String.init))
+    }
+
+    @Test(arguments: Scheme.allCases, faults)
+    func everyCommandMeetsTheFaultWithOneErrorLine(_ scheme: Scheme, _ fault: Fault) async throws {
+        let stage = try await Stage(scheme, settings: ["set timeout 3", "set retries 0"])
+        defer { stage.end() }
+        let (sim, home, pty, task) = (stage.sim, stage.home, stage.pty, stage.task)
+        var mark = 0
 
         for command in Self.commands {
             var rule = fault.rule
@@ -104,22 +121,10 @@ import Testing
     /// `error:` line, and the shell goes on.
     @Test(arguments: Scheme.allCases, HostileData.allCases)
     func everyCommandSurvivesHostileAnswers(_ scheme: Scheme, _ data: HostileData) async throws {
-        let sim = try await SimulatorFixture.start(scheme: scheme)
-        let home = try TemporaryDirectory()
-        let pty = try PseudoTerminal(Binaries.shell, ["--no-color"], environment: testEnvironment(home: home.path, extra: sim.shellEnvironment))
-        defer {
-            pty.terminate()
-            home.remove()
-        }
-        for line in ["set timeout 3", "set retries 0", "set watch_timeout 2", "create \"hostile base\" --results 5"] {
-            let mark = try await pty.run(line)
-            try await pty.waitForPrompt(after: mark)
-        }
-        sim.advance(3600)
-        var mark = try await pty.run("status")
-        try await pty.wait(for: "done", after: mark)
-        try await pty.waitForPrompt(after: mark)
-        let task = try #require(sim.simulator.journal.entries.last?.path.split(separator: "/").last.map(String.init))
+        let stage = try await Stage(scheme, settings: ["set timeout 3", "set retries 0", "set watch_timeout 2"])
+        defer { stage.end() }
+        let (sim, home, pty, task) = (stage.sim, stage.home, stage.pty, stage.task)
+        var mark = 0
 
         for command in Self.commands {
             sim.simulator.faults.add(FaultRule(.hostile, data: data, method: command.method, path: command.path))
