@@ -184,7 +184,7 @@ let package = Package(
         ),
         .testTarget(
             name: "FuzzRegressionTests",
-            dependencies: ["FuzzHarness"],
+            dependencies: ["FuzzHarness", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -37,7 +37,9 @@ public final class CommandFuzzer {
     private var inputs = 0
     static let inputsPerSimulator = 400
 
-    /// A fuzzer with a simulator of its own (three sample tasks) and a private directory.
+    /// A fuzzer with a simulator of its own (three sample tasks) and a private directory, which
+    /// becomes the process's working directory: a line may name any file, and `export csv` must
+    /// not land beside the sources. (So it runs in a process of its own: `extruct-fuzz`.)
     public init() async throws {
         let (running, clock, tasks) = try await Self.startSimulator()
         self.running = running
@@ -48,6 +50,23 @@ public final class CommandFuzzer {
         output = open(directory + "/.stdout", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         errors = open(directory + "/.stderr", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         generator = CommandLineGenerator(registry: .standard, taskIDs: tasks.map(\.id), directory: directory)
+        guard chdir(directory) == 0 else { throw CommandFailure.local("cannot work in \(directory)") }
+    }
+
+    /// The property test: `count` lines from `seed`, on shells started afresh every fifty lines
+    /// (settings and variables a line left do not pile up for ever); what went wrong (at most 20).
+    public func property(seed: UInt64, count: Int) async throws -> [String] {
+        var choices = SeededChoices(seed: seed)
+        var problems: [String] = []
+        var shell = try await startShell()
+        for number in 0..<count where problems.count < 20 {
+            if number % 50 == 49 {
+                let task = choices.pick(5)
+                shell = try await startShell(task: task == 4 ? nil : task)
+            }
+            problems += await check(generator.line(&choices), on: shell)
+        }
+        return problems
     }
 
     /// A simulator on a manual clock with the three sample tasks (the same ids every time).

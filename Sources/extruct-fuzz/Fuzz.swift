@@ -30,8 +30,9 @@ func runFuzzerDriver(
 #endif
 
 /// Built by scripts/fuzz (with -sanitize=fuzzer and FUZZING): hands the command line to
-/// libFuzzer, on a thread of its own while the main thread serves the main actor. Built
-/// plainly: runs each file named on the command line through the harness.
+/// libFuzzer, on a thread of its own while the main thread serves the main actor. Built plainly
+/// (what the tests run): `--property SEED COUNT` runs the command fuzzer's property test and
+/// prints what went wrong; otherwise each file named is run through the harness.
 @main
 enum FuzzMain {
     static func main() async {
@@ -43,12 +44,32 @@ enum FuzzMain {
         }.start()
         while true { try? await Task.sleep(for: .seconds(3600)) }
         #else
-        for path in CommandLine.arguments.dropFirst() {
-            guard let data = FileManager.default.contents(atPath: path) else { continue }
-            let bytes = Array(data)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        if arguments.first == "--property", arguments.count == 3, let seed = UInt64(arguments[1]), let count = Int(arguments[2]) {
+            exit(await property(seed: seed, count: count))
+        }
+        // Read before the command fuzzer moves the working directory.
+        let inputs = arguments.compactMap { FileManager.default.contents(atPath: $0).map { Array($0) } }
+        for bytes in inputs {
             if FuzzHarness.isCommandInput(bytes) { await FuzzHarness.runCommands(bytes) } else { FuzzHarness.run(bytes) }
         }
+        print("\(inputs.count) inputs replayed")
         exit(0)
         #endif
+    }
+
+    @MainActor
+    static func property(seed: UInt64, count: Int) async -> Int32 {
+        do {
+            let fuzzer = try await CommandFuzzer()
+            let problems = try await fuzzer.property(seed: seed, count: count)
+            await fuzzer.close()
+            print("\(count) lines from seed \(seed), \(problems.count) problems")
+            for problem in problems { print(problem) }
+            return problems.isEmpty ? 0 : 1
+        } catch {
+            print("the command fuzzer could not run: \(error)")
+            return 2
+        }
     }
 }

@@ -90,7 +90,8 @@ import Testing
             sim.simulator.faults.add(rule)
             let posts = sim.count("POST")
             let started = Date()
-            mark = try await pty.run(command.line)
+            // The export lands in the test's home, not in the directory the tests run from.
+            mark = try await pty.run(command.line.replacing("out.csv", with: home.file("out.csv")))
             try await pty.waitForPrompt(after: mark, timeout: 30)
             let elapsed = Date().timeIntervalSince(started)
             sim.simulator.faults.clear()
@@ -128,7 +129,8 @@ import Testing
 
         for command in Self.commands {
             sim.simulator.faults.add(FaultRule(.hostile, data: data, method: command.method, path: command.path))
-            mark = try await pty.run(command.line)
+            // The export lands in the test's home, not in the directory the tests run from.
+            mark = try await pty.run(command.line.replacing("out.csv", with: home.file("out.csv")))
             try await pty.waitForPrompt(after: mark, timeout: 30)
             sim.simulator.faults.clear()
             let screen = strippingEscapes(pty.text(since: mark))
