@@ -86,11 +86,11 @@ import Testing
             let run = try await shell(
                 [
                     "--debug", "--record-http", "c.jsonl", "-c", "create \"through a proxy\" --results 3", "-c", "tasks", "-c", "status", "-c",
-                    "use nope",
+                    "use 00000000-0000-4000-8000-000000000000",
                 ],
                 home, environment)
             #expect(run.status == 1, "the last command fails on purpose: \(run.stderr)")
-            #expect(run.stderr.contains("task nope not found"))
+            #expect(run.stderr.contains("task 00000000") && run.stderr.contains("not found"))
             #expect(proxy.connects == ["api.extruct.test:\(sim.running.port)"], "one tunnel for four requests; the proxy resolved the name")
             #expect(sim.count("GET") == 3 && sim.count("POST") == 1)
             #expect(proxy.authorizations.allSatisfy { $0 == "Basic " + Data("alice:\(password)".utf8).base64EncodedString() })
