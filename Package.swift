@@ -128,10 +128,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // The fuzzing entry point (scripts/fuzz) and the replay of what it found (the tests).
+        // The fuzzing entry point (scripts/fuzz) and the replay of what it found (the tests); the
+        // command fuzzer runs the shell against a simulator of its own.
         .target(
             name: "FuzzHarness",
-            dependencies: ["DeepSearch", "ShellKit"],
+            dependencies: ["DeepSearch", "DeepSearchSimulator", "LineEditing", "ShellKit"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -179,11 +180,13 @@ let package = Package(
         .testTarget(
             name: "ShellKitTests",
             dependencies: ["Manual", "ShellKit", "TestSupport"],
+            // Read from the source tree by path (RECORD_GOLDEN=1 rewrites them), not bundled.
+            exclude: ["Golden"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
             name: "FuzzRegressionTests",
-            dependencies: ["FuzzHarness"],
+            dependencies: ["FuzzHarness", "TestSupport"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -5,7 +5,8 @@ import DeepSearch
 /// From the command line as a spec, `KIND[=VALUE][,KEY=VALUE…]`:
 /// `503`, `500,count=2`, `html`, `latency=1500,path=/results`, `429,retry_after=2`, `rate_limit`,
 /// `402`, `payment_required=insufficient_credits`, `reset,method=POST`, `truncated`,
-/// `invalid_json`, `empty_body`, `huge_body=6000000`; keys `method`, `path` (a substring),
+/// `invalid_json`, `empty_body`, `huge_body=6000000`, `hostile=huge` (see ``HostileData``); keys
+/// `method`, `path` (a substring),
 /// `count` (then it is gone), `skip` (let that many matching requests through first).
 /// From the control endpoint as JSON with the same names, or `{"spec": "…"}`.
 public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
@@ -31,6 +32,8 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
         case emptyBody = "empty_body"
         /// A 200 with a JSON body of several MiB that is not the expected shape.
         case hugeBody = "huge_body"
+        /// The answer with absurd but well-formed data in it (``HostileData``).
+        case hostile
     }
 
     public var kind: Kind
@@ -44,6 +47,8 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
     public var error: String?
     /// For `.hugeBody`.
     public var bytes: Int?
+    /// For `.hostile`.
+    public var data: HostileData?
     /// Only requests with this method.
     public var method: String?
     /// Only requests whose path contains this.
@@ -56,7 +61,7 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
     /// A rule of `kind` with its parameters.
     public init(
         _ kind: Kind, status: Int? = nil, milliseconds: Int? = nil, retryAfter: Int? = nil, error: String? = nil,
-        bytes: Int? = nil, method: String? = nil, path: String? = nil, count: Int? = nil, skip: Int = 0
+        bytes: Int? = nil, data: HostileData? = nil, method: String? = nil, path: String? = nil, count: Int? = nil, skip: Int = 0
     ) {
         self.kind = kind
         self.status = status
@@ -64,6 +69,7 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
         self.retryAfter = retryAfter
         self.error = error
         self.bytes = bytes
+        self.data = data
         self.method = method?.uppercased()
         self.path = path
         self.count = count
@@ -97,10 +103,11 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
         case "invalid_json": self.init(.invalidJSON)
         case "empty_body", "empty": self.init(.emptyBody)
         case "huge_body", "huge": self.init(.hugeBody, bytes: try number(value, "huge_body") ?? 4 << 20)
+        case "hostile": self.init(.hostile, data: try FaultRule.hostile(value ?? "huge"))
         default:
             throw ParseError(
                 description:
-                    "unknown fault '\(name)'; use latency, 500, 502, 503, 504, html, 429, 402, reset, truncated, invalid_json, empty_body or huge_body"
+                    "unknown fault '\(name)'; use latency, 500, 502, 503, 504, html, 429, 402, reset, truncated, invalid_json, empty_body, huge_body or hostile"
             )
         }
         for item in items.dropFirst() {
@@ -122,6 +129,13 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
         }
     }
 
+    private static func hostile(_ name: String) throws(ParseError) -> HostileData {
+        guard let data = HostileData(rawValue: name.lowercased()) else {
+            throw ParseError(description: "hostile takes \(HostileData.allCases.map(\.rawValue).joined(separator: ", ")), not '\(name)'")
+        }
+        return data
+    }
+
     private static func split(_ item: String) -> (String, String?) {
         guard let eq = item.firstIndex(of: "=") else { return (item.lowercased(), nil) }
         return (item[..<eq].lowercased(), String(item[item.index(after: eq)...]))
@@ -139,9 +153,11 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
         self.init(
             kind, status: json["status"]?.intValue, milliseconds: json["ms"]?.intValue ?? json["milliseconds"]?.intValue,
             retryAfter: json["retry_after"]?.intValue, error: json["error"]?.stringValue, bytes: json["bytes"]?.intValue,
+            data: try json["data"]?.stringValue.map { name throws(ParseError) in try FaultRule.hostile(name) },
             method: json["method"]?.stringValue, path: json["path"]?.stringValue, count: json["count"]?.intValue,
             skip: json["skip"]?.intValue ?? 0)
         if kind == .status, status == nil { status = 500 }
+        if kind == .hostile, data == nil { data = .huge }
     }
 
     /// The rule as a spec that ``init(spec:)`` reads back.
@@ -155,6 +171,7 @@ public struct FaultRule: Sendable, Hashable, CustomStringConvertible {
         case .paymentRequired: head = "payment_required=\(error ?? "plan_required")"
         case .reset, .truncated, .invalidJSON, .emptyBody: head = kind.rawValue
         case .hugeBody: head = "huge_body=\(bytes ?? 4 << 20)"
+        case .hostile: head = "hostile=\((data ?? .huge).rawValue)"
         }
         if let method { head += ",method=\(method)" }
         if let path { head += ",path=\(path)" }

@@ -10,8 +10,21 @@ public struct SimulatorConfiguration: Sendable {
     public var tokens: [String]
     /// Same seed, same companies, grades, ids and timing.
     public var seed: UInt64
-    /// Multiplies every rate (and shortens the start delay): 10 runs ten times faster.
+    /// Multiplies every rate (and shortens the start delay): 10 runs ten times faster. Within
+    /// ``speeds``: past them a task's timing is infinite or NaN.
     public var speed: Double
+    /// The speeds a simulator can run at.
+    public static let speeds: ClosedRange<Double> = 0.001...1_000_000
+    /// The discovery rates (candidates a minute at speed 1) a simulator can run at.
+    public static let rates: ClosedRange<Double> = 0.001...1_000_000
+
+    /// `text` as a speed, or why it is not one (for `--speed` and `EXTRUCT_DEMO_SPEED`).
+    public static func speed(_ text: String) -> Result<Double, SimulatorConfigurationError> {
+        guard let value = Double(text.trimmingSpacesAndNewlines), value.isFinite, speeds.contains(value) else {
+            return .failure(SimulatorConfigurationError(description: "takes a number from 0.001 to 1000000 (10 = ten times faster), not '\(text)'"))
+        }
+        return .success(value)
+    }
     /// Candidates discovered per minute at speed 1 (Extruct quotes about 100).
     public var companiesPerMinute: Double
     /// Seconds (at speed 1) a new task stays `created` before it starts.
@@ -71,6 +84,16 @@ public struct SimulatorTLSIdentity: Sendable {
             throw SimulatorTLSError(description: "cannot read the key file \(keyFile)")
         }
         self.init(certificateChainPEM: chain, privateKeyPEM: key)
+    }
+}
+
+/// A value a simulator cannot run with.
+public struct SimulatorConfigurationError: Error, Sendable, CustomStringConvertible {
+    public var description: String
+
+    /// An error saying `description`.
+    public init(description: String) {
+        self.description = description
     }
 }
 

@@ -208,6 +208,10 @@ struct SimulatorResponder: HTTPResponder {
             return SimulatorReply(status: 200, body: Array("{\"id\": \"oops\", \"status\": in_progress, }".utf8))
         case .emptyBody:
             return SimulatorReply(status: 200, body: [])
+        case .hostile:
+            var reply = await api(request, path: path, method: method)
+            reply.body = (fault.data ?? .huge).transform(reply.body)
+            return reply
         case .hugeBody:
             let size = max(64, fault.bytes ?? 4 << 20)
             let head = Array("{\"padding\":\"".utf8)
@@ -251,8 +255,10 @@ struct SimulatorResponder: HTTPResponder {
             guard let clock = configuration.clock as? ManualClock else {
                 return .detail(409, "the simulator runs on the wall clock; start it with --manual-clock to move time")
             }
-            guard case .success(let json?) = await body(request), let seconds = json["seconds"]?.doubleValue, seconds >= 0 else {
-                return .detail(400, "send {\"seconds\": N} with N ≥ 0")
+            guard case .success(let json?) = await body(request), let seconds = json["seconds"]?.doubleValue, seconds.isFinite,
+                (0...1e9).contains(seconds)
+            else {
+                return .detail(400, "send {\"seconds\": N} with 0 ≤ N ≤ 1000000000")
             }
             return .json(200, .object(["now": .string(Timestamp.format(Date(timeIntervalSince1970: clock.advance(by: seconds))))]))
         case ("GET", "/_sim/clock"):

@@ -3,14 +3,33 @@ import ShellKit
 
 /// One entry point for the fuzzer and for the regression tests that replay what it found.
 ///
-/// The first byte picks the target; the rest is its input:
-/// 0 the word splitter with variable expansion, 1 the script reader, 2 JSON reading and the
-/// decoding of every response model — or, when the input begins `HTTP/` (which no JSON does),
-/// the HTTP/1.1 answer parser —, 3 JSON paths and `expect` comparisons.
+/// The first byte picks the target; the rest is its input: 0xF0 and above, command lines built
+/// from the commands' specs and run through the real shell against a simulator (``CommandFuzzer``,
+/// asynchronous: ``runCommands(_:)``); below it, by its value modulo 4, 0 the word splitter with
+/// variable expansion, 1 the script reader, 2 JSON reading and the decoding of every response
+/// model — or, when the input begins `HTTP/` (which no JSON does), the HTTP/1.1 answer parser —,
+/// 3 JSON paths and `expect` comparisons.
 /// A finding is a crash or a broken property (the harness traps on it).
 public enum FuzzHarness {
+    /// Whether `bytes` are for the command fuzzer (``runCommands(_:)``).
+    public static func isCommandInput(_ bytes: [UInt8]) -> Bool { (bytes.first ?? 0) >= 0xF0 }
+
+    /// The command fuzzer of this process, made on first use.
+    @MainActor private static var commands: CommandFuzzer?
+
+    /// Runs the command lines `bytes` (after the first) choose through a new shell; traps on a
+    /// broken property, so the fuzzer keeps the input.
+    @MainActor public static func runCommands(_ bytes: [UInt8]) async {
+        if commands == nil {
+            do { commands = try await CommandFuzzer() } catch { fatalError("the command fuzzer could not start: \(error)") }
+        }
+        let problems = await commands!.run(Array(bytes.dropFirst()))
+        if !problems.isEmpty { fatalError(problems.joined(separator: "\n")) }
+    }
+
+    /// Runs one input of the synchronous targets (a command input is left to ``runCommands(_:)``).
     public static func run(_ bytes: [UInt8]) {
-        guard let selector = bytes.first else { return }
+        guard let selector = bytes.first, !isCommandInput(bytes) else { return }
         let input = Array(bytes.dropFirst())
         switch selector % 4 {
         case 0: words(input)

@@ -20,6 +20,8 @@ public final class EditLineReader: LineReader {
     private var interrupted = false
     private var closed = false
     private let output: UnsafeMutablePointer<FILE>
+    /// The stream on a duplicate of standard input that libedit reads; closed with the editor.
+    private let input: UnsafeMutablePointer<FILE>
     /// Wide strings handed to libedit at set-up (names, key bindings), freed after `el_end`.
     private var handedOver: [UnsafeMutablePointer<wchar_t>] = []
 
@@ -36,11 +38,34 @@ public final class EditLineReader: LineReader {
         LineEditing.ensureUTF8Locale()
         // The output is a stream that also shows each write to the cast recorder; libedit is told
         // the real descriptors, which it asks whether they are a terminal and how wide.
-        guard let input = fdopen(dup(0), "r"), let output = ex_output_open(dup(2)) else { return nil }
-        guard let editor = el_init_fd(programName, input, output, output, 0, 2, 2) else { return nil }
+        // Every way out of here closes what it opened: an editor is made for each prompt (and
+        // each `i` under --step), so a leak would cost a descriptor every time.
+        let inputFD = dup(0)
+        guard inputFD >= 0 else { return nil }
+        guard let input = fdopen(inputFD, "r") else {
+            Glibc.close(inputFD)
+            return nil
+        }
+        let outputFD = dup(2)
+        guard outputFD >= 0, let output = ex_output_open(outputFD) else {
+            if outputFD >= 0 { Glibc.close(outputFD) }
+            fclose(input)
+            return nil
+        }
+        guard let editor = el_init_fd(programName, input, output, output, 0, 2, 2) else {
+            fclose(output)
+            fclose(input)
+            return nil
+        }
+        guard let history = history_winit() else {
+            el_end(editor)
+            fclose(output)
+            fclose(input)
+            return nil
+        }
         self.editor = editor
         self.output = output
-        guard let history = history_winit() else { return nil }
+        self.input = input
         self.history = history
         promptBuffer = .allocate(capacity: 1)
         promptBuffer.initialize(to: 0)
@@ -179,6 +204,7 @@ public final class EditLineReader: LineReader {
         el_end(editor)
         history_wend(history)
         fclose(output)
+        fclose(input)
     }
 
     private func setPrompt(_ prompt: String) {

@@ -10,6 +10,11 @@ public enum FileContents {
         let fd = open(path, O_RDONLY | O_CLOEXEC)
         guard fd >= 0 else { return nil }
         defer { close(fd) }
+        return read(descriptor: fd)
+    }
+
+    /// The bytes of `fd` from its offset to its end, or nil when reading fails.
+    public static func read(descriptor fd: Int32) -> [UInt8]? {
         var bytes: [UInt8] = []
         var chunk = [UInt8](repeating: 0, count: 65_536)
         while true {
@@ -24,15 +29,22 @@ public enum FileContents {
         }
     }
 
-    /// Writes all of `bytes` to `fd`, going on after interruptions and short writes. Returns nil,
-    /// or the `errno` of the failure.
+    /// Writes all of `bytes` to `fd`, going on after interruptions and short writes; on a
+    /// non-blocking descriptor that is full (a terminal or pipe shared with a program that set
+    /// `O_NONBLOCK`), waits in `poll` until it takes more rather than spinning. Returns nil, or
+    /// the `errno` of the failure.
     public static func writeAll(_ fd: Int32, _ bytes: [UInt8]) -> Int32? {
         var offset = 0
         while offset < bytes.count {
             let n = bytes[offset...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
             if n < 0 {
-                if errno == EINTR || errno == EAGAIN { continue }
-                return errno
+                let code = errno
+                if code == EINTR { continue }
+                guard code == EAGAIN || code == EWOULDBLOCK else { return code }
+                var pfd = pollfd(fd: fd, events: Int16(POLLOUT), revents: 0)
+                if poll(&pfd, 1, -1) < 0, errno != EINTR { return errno }
+                if pfd.revents & Int16(POLLNVAL) != 0 { return EBADF }
+                continue
             }
             offset += n
         }

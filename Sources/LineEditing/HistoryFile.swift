@@ -59,6 +59,32 @@ public struct HistoryFile: Sendable {
         }
     }
 
+    /// Rewrites every stored line through `transform` (hiding a secret learned after the line was
+    /// kept), in place under the same lock appends take, so no line another shell appends is lost.
+    public func rewrite(_ transform: (String) -> String) throws(Failure) {
+        let fd = open(path, O_RDWR | O_CLOEXEC)
+        guard fd >= 0 else {
+            if errno == ENOENT { return }
+            throw Failure(description: "cannot rewrite \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { Glibc.close(fd) }
+        flock(fd, LOCK_EX)
+        defer { flock(fd, LOCK_UN) }
+        guard let data = FileContents.read(descriptor: fd) else {
+            throw Failure(description: "cannot read \(path): \(String(cString: strerror(errno)))")
+        }
+        let lines = String(decoding: data, as: UTF8.self).split(separator: "\n", omittingEmptySubsequences: true).map(String.init)
+        let rewritten = lines.map { Self.escape(transform(Self.unescape($0))) }
+        guard rewritten != lines else { return }
+        let bytes = Array(rewritten.map { $0 + "\n" }.joined().utf8)
+        guard ftruncate(fd, 0) == 0, lseek(fd, 0, SEEK_SET) == 0 else {
+            throw Failure(description: "cannot rewrite \(path): \(String(cString: strerror(errno)))")
+        }
+        if let code = FileContents.writeAll(fd, bytes) {
+            throw Failure(description: "cannot rewrite \(path): \(FileContents.reason(code))")
+        }
+    }
+
     static func escape(_ line: String) -> String {
         guard line.contains("\\") || line.contains("\n") || line.contains("\r") else { return line }
         var out = ""

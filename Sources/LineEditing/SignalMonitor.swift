@@ -28,14 +28,41 @@ public final class SignalMonitor: Sendable {
         let fd = ex_signals_install()
         guard fd >= 0 else { return }
         BackgroundThread.start(name: "extruct-signals") { [self] in
-            var byte: UInt8 = 0
-            while true {
-                var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
-                if poll(&pfd, 1, -1) < 0 { continue }
-                while read(fd, &byte, 1) == 1 {
-                    let current = self.handler.withLock { $0 }
-                    current?(Int32(byte))
+            Self.pump(fd) { signal in
+                let current = self.handler.withLock { $0 }
+                current?(signal)
+            }
+        }
+    }
+
+    /// Hands each signal number read from the pipe `fd` to `deliver`, waiting in `poll`; returns
+    /// when the pipe cannot be read any more (closed, invalid, a `poll` error that will not heal)
+    /// rather than spinning on it.
+    static func pump(_ fd: Int32, _ deliver: (Int32) -> Void) {
+        var byte: UInt8 = 0
+        while true {
+            var pfd = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+            if poll(&pfd, 1, -1) < 0 {
+                switch errno {
+                case EINTR: continue
+                case EAGAIN, ENOMEM:
+                    // Short of memory for a moment: try again shortly, without spinning.
+                    usleep(10_000)
+                    continue
+                default: return
                 }
+            }
+            if pfd.revents & Int16(POLLNVAL) != 0 { return }
+            while true {
+                let n = read(fd, &byte, 1)
+                if n == 1 {
+                    deliver(Int32(byte))
+                    continue
+                }
+                if n == 0 { return }  // every write end is closed: no signal can come any more
+                if errno == EINTR { continue }
+                if errno == EAGAIN || errno == EWOULDBLOCK { break }
+                return
             }
         }
     }

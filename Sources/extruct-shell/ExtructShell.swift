@@ -305,9 +305,13 @@ enum Main {
             return 2
         }
         // How much faster than real the built-in simulator runs (EXTRUCT_DEMO_SPEED, default 10).
-        let speed = Environment.value("EXTRUCT_DEMO_SPEED").flatMap(Double.init).map { max(0.1, $0) } ?? 10
-        let simulators = BuiltInSimulator(speed: speed)
+        let speed = Environment.value("EXTRUCT_DEMO_SPEED").map(SimulatorConfiguration.speed) ?? .success(10)
+        let simulators = BuiltInSimulator(speed: speed.mapError { SimulatorConfigurationError(description: "EXTRUCT_DEMO_SPEED \($0)") })
         options.startSimulator = { try await simulators.url() }
+        if command.demo || command.tutorial, case .failure(let problem) = speed {
+            FileContents.writeToStandardError("error: EXTRUCT_DEMO_SPEED \(problem)\n")
+            return 2
+        }
         if command.demo || command.tutorial {
             if command.tutorial, isatty(0) != 1 {
                 FileContents.writeToStandardError("error: --tutorial waits for you to type at a terminal, and standard input is not one\n")
@@ -329,7 +333,7 @@ enum Main {
             options.notice =
                 command.tutorial
                 ? "tutorial: lessons on a simulated Deep Search API at \(url) · nothing leaves this machine"
-                : "demo: simulated Deep Search API at \(url) · 3 sample tasks · \(Settings.format(speed))× speed · nothing leaves this machine"
+                : "demo: simulated Deep Search API at \(url) · 3 sample tasks · \(Settings.format((try? speed.get()) ?? 10))× speed · nothing leaves this machine"
         }
         let status: Int32
         do {
@@ -347,16 +351,17 @@ enum Main {
 /// The simulator `--demo`, `--tutorial` and lessons run on: started on first use on a loopback
 /// port, with the three sample tasks, once per process.
 actor BuiltInSimulator {
-    private let speed: Double
+    /// The speed, or why `EXTRUCT_DEMO_SPEED` cannot be one (said when the simulator is needed).
+    private let speed: Result<Double, SimulatorConfigurationError>
     private var running: RunningSimulator?
 
-    init(speed: Double) {
+    init(speed: Result<Double, SimulatorConfigurationError>) {
         self.speed = speed
     }
 
     func url() async throws -> String {
         if let running { return running.url }
-        var configuration = SimulatorConfiguration(port: 0, tokens: ["demo"], seed: 1, speed: speed)
+        var configuration = SimulatorConfiguration(port: 0, tokens: ["demo"], seed: 1, speed: try speed.get())
         configuration.host = "127.0.0.1"
         let simulator = Simulator(configuration: configuration)
         await simulator.seedDemoTasks()

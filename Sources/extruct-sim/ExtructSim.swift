@@ -24,7 +24,8 @@ struct ExtructSim: AsyncParsableCommand {
 
             Fault specs (--fault, repeatable): latency=MS, 500, 502, 503, 504, html, 429[=RETRY_AFTER],
             402[=plan_required|insufficient_credits|payment_failed], reset, truncated, invalid_json,
-            empty_body, huge_body[=BYTES]; then ,method=GET ,path=/results ,count=N ,skip=N.
+            empty_body, huge_body[=BYTES], hostile[=huge|past|negative|fractional|empty|long];
+            then ,method=GET ,path=/results ,count=N ,skip=N.
             """,
         version: ProductVersion.current)
 
@@ -40,10 +41,10 @@ struct ExtructSim: AsyncParsableCommand {
     @Option(help: "Seed: the same seed gives the same companies, grades and timing.")
     var seed: UInt64 = 1
 
-    @Option(help: "Multiplies the pace of every task (10 = ten times faster).")
+    @Option(help: "Multiplies the pace of every task (10 = ten times faster), 0.001 to 1000000.")
     var speed = 1.0
 
-    @Option(help: "Candidates discovered per minute at speed 1.")
+    @Option(help: "Candidates discovered per minute at speed 1, 0.001 to 1000000.")
     var rate = 100.0
 
     @Option(name: .customLong("fail-rate"), help: ArgumentHelp("Share of tasks that fail part way, 0 to 1.", valueName: "SHARE"))
@@ -86,8 +87,11 @@ struct ExtructSim: AsyncParsableCommand {
 
     func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0…65535") }
-        guard speed > 0 else { throw ValidationError("--speed must be above 0") }
-        guard rate > 0 else { throw ValidationError("--rate must be above 0") }
+        // inf, 1e309 and nan parse as numbers: the funnel would compute infinities and NaN.
+        if case .failure(let problem) = SimulatorConfiguration.speed(String(speed)) { throw ValidationError("--speed \(problem)") }
+        guard rate.isFinite, SimulatorConfiguration.rates.contains(rate) else {
+            throw ValidationError("--rate takes a number from 0.001 to 1000000, not '\(rate)'")
+        }
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard !(tls && tlsCertificate != nil) else { throw ValidationError("--tls makes its own certificate; leave out --tls-cert and --tls-key") }

@@ -66,6 +66,10 @@ enum SimulatorManual {
             .init("`reset`", "The connection is reset before any answer."),
             .init("`truncated`, `invalid_json`, `empty_body`", "A 200 whose body is cut, not JSON, or empty."),
             .init("`huge_body[=BYTES]`", "A 200 with a body of several MiB."),
+            .init(
+                "`hostile[=huge|past|negative|fractional|empty|long]`",
+                "The normal answer with absurd but well-formed data: numbers at or past the ends of a 64-bit integer, negative or fractional; or strings empty, or 10 KB of escapes and wide characters."
+            ),
         ]),
     ]
 

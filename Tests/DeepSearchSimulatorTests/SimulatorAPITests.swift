@@ -214,6 +214,19 @@ import Testing
         }
     }
 
+    /// Moving the manual clock by a number a Double holds but a date cannot (1e300 seconds,
+    /// infinity) is refused; the simulator goes on.
+    @Test(arguments: ["1e300", "1e309", "-1", "\"x\""])
+    func theClockRefusesAnAdvanceNoDateCanTake(_ seconds: String) async throws {
+        try await SimulatorFixture.with { sim in
+            let http = RawHTTP(sim)
+            let refused = try await http.post("/_sim/clock/advance", #"{"seconds": \#(seconds)}"#)
+            #expect(refused.status == 400, "\(seconds): \(refused.text)")
+            #expect(try await http.post("/_sim/clock/advance", #"{"seconds": 60}"#).status == 200)
+            #expect(try await http.get("/_sim/clock").status == 200)
+        }
+    }
+
     @Test func listIsABareArrayNewestFirstWithOffsetAndLimit() async throws {
         try await SimulatorFixture.with { sim in
             let http = RawHTTP(sim.url)

@@ -11,6 +11,7 @@ import Testing
         for spec in [
             "latency=1500", "status=503", "html=502", "rate_limit", "rate_limit=3", "payment_required=insufficient_credits",
             "reset,method=POST", "truncated,path=/results", "invalid_json,count=2", "empty_body,skip=1", "huge_body=6000000",
+            "hostile=negative,path=/results", "hostile=long",
         ] {
             #expect(try FaultRule(spec: spec).spec == spec)
         }
@@ -18,6 +19,35 @@ import Testing
         #expect(try FaultRule(spec: "429,retry_after=7").retryAfter == 7)
         #expect(throws: FaultRule.ParseError.self) { try FaultRule(spec: "explode") }
         #expect(throws: FaultRule.ParseError.self) { try FaultRule(spec: "503,count=x") }
+        #expect(throws: FaultRule.ParseError.self) { try FaultRule(spec: "hostile=nice") }
+        #expect(try FaultRule(spec: "hostile").data == .huge)
+        #expect(try FaultRule(json: .object(["kind": "hostile", "data": "empty"])).data == .empty)
+    }
+
+    /// The hostile fault keeps the answer's shape and changes its values: every number, or
+    /// every string, as the variant says.
+    @Test(arguments: HostileData.allCases)
+    func hostileAnswersKeepTheShapeAndBreakTheValues(_ data: HostileData) async throws {
+        try await SimulatorFixture.with { sim in
+            let http = RawHTTP(sim)
+            let plain = try await http.post("/v1/discovery_tasks", #"{"query": "hostile shapes", "desired_num_results": 5}"#).json()
+            let id = try #require(plain["id"]?.stringValue)
+            sim.simulator.faults.add(FaultRule(.hostile, data: data))
+            let answer = try await http.get("/v1/discovery_tasks/\(id)")
+            #expect(answer.status == 200)
+            let task = try answer.json()
+            #expect(task.objectValue?.keys == plain.objectValue?.keys, "the same members")
+            let numbers = (task.objectValue?.members ?? []).map(\.value).filter { if case .number = $0 { true } else { false } }
+            let strings = ["id", "status", "query"].compactMap { task[$0]?.stringValue }
+            switch data {
+            case .huge: #expect(numbers.contains(.number("9223372036854775807")) && numbers.contains(.number("-9223372036854775808")))
+            case .past: #expect(numbers.contains(.number("9223372036854775808")) && numbers.contains(.number("1e309")))
+            case .negative: #expect(numbers.allSatisfy { $0.doubleValue.map { $0 < 0 } == true })
+            case .fractional: #expect(numbers.allSatisfy { $0.doubleValue.map { $0 != $0.rounded() } == true })
+            case .empty: #expect(strings == ["", "", ""])
+            case .long: #expect(strings.allSatisfy { $0.utf8.count >= 10 << 10 && $0.contains("\u{1B}") })
+            }
+        }
     }
 
     @Test(arguments: [500, 502, 503, 504])

@@ -37,6 +37,25 @@ import Testing
         }
     }
 
+    /// Why resume was refused is read from the task, not from the words of the answer: a 400
+    /// whose detail says neither word is not called exhausted, nor at the cap, unless it is.
+    @Test(arguments: [20, 250])
+    func aRefusedResumeIsToldFromTheTaskNotTheWords(_ target: Int) async throws {
+        try await ClientFixture.with { f in
+            let id = try await f.client.createTask(CreateTaskRequest(query: f.sim.query(atLeast: 1000), desiredNumResults: target)).value.id
+            f.sim.simulator.faults.add(FaultRule(.status, status: 400, method: "POST", path: "/resume"))
+            let error = await expectError { _ = try await f.client.resume(id: id, desiredNewResults: 10) }
+            #expect(error?.status == 400)
+            #expect(error?.code != .exhausted, "\(error?.description ?? "")")
+            #expect(error?.description.contains("exhausted") == false, "\(error?.description ?? "")")
+            if target == 250 {
+                #expect(error?.description.hasPrefix("task \(id.prefix(8)) is at the 250-result cap (Simulated server failure)") == true)
+            } else {
+                #expect(error?.description == "the API refused to resume task \(id.prefix(8)) (400 Bad Request: Simulated server failure)")
+            }
+        }
+    }
+
     @Test func unauthorizedSaysWhereTheTokenCameFromAndNeverTheToken() async throws {
         try await ClientFixture.with(token: "wrong-token-abcdef123456") { f in
             let error = await expectError { _ = try await f.client.listTasks() }
@@ -226,6 +245,20 @@ import Testing
             error?.description == "cannot reach http://127.0.0.1:\(port): connection refused; is the API URL right? (--api-url or EXTRUCT_API_URL)")
     }
 
+    /// AsyncHTTPClient's failures are told apart by their types, not by their descriptions.
+    @Test(arguments: [
+        ("https://no-such-host.invalid", "cannot reach https://no-such-host.invalid: the host name does not resolve"),
+        ("ftp://127.0.0.1:1", "the API URL ftp://127.0.0.1:1 is not valid"),
+        ("FTP://127.0.0.1:1", "the API URL FTP://127.0.0.1:1 is not valid"),
+    ])
+    func aHostThatDoesNotResolveAndAnUnknownSchemeAreSaidSo(_ url: String, _ said: String) async throws {
+        let transport = AsyncHTTPClientTransport()
+        let client = DeepSearchClient(configuration: .init(baseURL: url, token: nil, retryPolicy: .none), transport: transport)
+        let error = await expectError { _ = try await client.listTasks() }
+        await transport.shutdown()
+        #expect(error?.description.hasPrefix(said) == true, "\(error?.description ?? "")")
+    }
+
     @Test(arguments: TransportKind.allCases)
     func latencyBeyondTheTimeoutIsATimeout(_ transport: TransportKind) async throws {
         try await ClientFixture.with(
@@ -269,6 +302,22 @@ import Testing
         }
     }
 
+    /// Each answer abandoned part way replaces AsyncHTTPClient's client; the old one is shut down
+    /// once its request ended, not kept until the process exits.
+    @Test func abandonedAnswersLeaveNoClientBehind() async throws {
+        let body = String(repeating: "x", count: 4096)
+        let server = try ScriptedServer { _ in .sendAndClose("HTTP/1.1 200 OK\r\nContent-Length: \(body.count)\r\n\r\n\(body)") }
+        defer { server.stop() }
+        let transport = AsyncHTTPClientTransport(maximumBodyBytes: 1024)
+        let client = DeepSearchClient(configuration: .init(baseURL: server.url, token: nil, retryPolicy: .none), transport: transport)
+        for _ in 0..<5 {
+            let error = await expectError { _ = try await client.listTasks() }
+            #expect(error?.code == .responseTooLarge)
+        }
+        try await waitUntil("the replaced clients were shut down") { transport.openClientCount == 1 }
+        await transport.shutdown()
+    }
+
     @Test(arguments: TransportKind.allCases)
     func cancellingTheTaskCancelsTheRequest(_ transport: TransportKind) async throws {
         try await ClientFixture.with(transport: transport, configure: { $0.faults = [FaultRule(.latency, milliseconds: 20_000, count: 1)] }) { f in
@@ -294,7 +343,6 @@ import Testing
         #expect(error?.description.contains("secret-token") == false)
         #expect(spy.requests.isEmpty)
         await spy.shutdown()
-        #expect(DeepSearchClient.host(of: "http://user@[::1]:8080/x") == "[::1]")
     }
 
     @Test func noTokenAppearsInAnyErrorOrLogLine() async throws {

@@ -78,8 +78,12 @@ final class SpyTransport: HTTPTransport {
     var requests: [HTTPRequest] { sent.withLock { $0 } }
 
     func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        try await send(request, timeout: timeout, delivery: RequestDelivery())
+    }
+
+    func send(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse {
         sent.withLock { $0.append(request) }
-        return try await inner.send(request, timeout: timeout)
+        return try await inner.send(request, timeout: timeout, delivery: delivery)
     }
 
     func shutdown() async { await inner.shutdown() }

@@ -103,6 +103,20 @@ import Testing
         }
     }
 
+    /// What the writer writes is JSON, whatever the value: infinity and NaN (which a Double can
+    /// hold and JSON cannot) and numbers made by hand become null.
+    @Test(arguments: [Double.infinity, -Double.infinity, Double.nan, 1e309, 0.5, 42])
+    func everyDoubleIsWrittenAsJSON(_ value: Double) throws {
+        let text = JSONWriter.compact(.object(["speed": .double(value)]))
+        let back = try JSONParser.parse(text)
+        #expect(value.isFinite ? back["speed"]?.doubleValue == value : back["speed"] == .null, "\(text)")
+    }
+
+    @Test(arguments: ["inf", "nan", "1.", ".5", "01", "-", "1e", "0x10", "", "1 2"])
+    func aNumberMadeByHandThatIsNotOneIsWrittenAsNull(_ literal: String) throws {
+        #expect(JSONWriter.compact(.array([.number(literal)])) == "[null]")
+    }
+
     @Test func deepNestingIsRefusedNotACrash() {
         let deep = String(repeating: "[", count: 100_000)
         #expect(throws: JSONSyntaxError.self) { try JSONParser.parse(deep) }

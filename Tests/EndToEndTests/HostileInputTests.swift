@@ -33,6 +33,44 @@ import Testing
         #expect(replaced.stdout == "x\u{FFFD}y\n")
     }
 
+    /// Numbers at and past the ends of a 64-bit integer, typed by a person, never trap: the
+    /// command shows its page or says what is wrong, and the next command runs.
+    @Test(arguments: [
+        "results --offset 9223372036854775807", "results --offset 9223372036854775806 --limit 9223372036854775807",
+        "results --offset 9223372036854775808", "results --limit -9223372036854775808", "tasks --offset 9223372036854775807",
+        "resume -9223372036854775808", "resume 9223372036854775807", "history 9223372036854775807", "show 9223372036854775807",
+        "create x --results 9223372036854775807", "watch --interval 1e309", "watch --timeout nan", "sleep inf", "set timeout 1e309",
+        "set page_size 9223372036854775808", "set width -9223372036854775808", "expect num_results > 1e309",
+    ])
+    func hugeNumbersTypedByAPersonNeverTrap(_ line: String) async throws {
+        try await SimulatorFixture.with { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let task = try DiscoveryTask(json: try await RawHTTP(sim).post("/v1/discovery_tasks", #"{"query": "huge offsets"}"#).json())
+            sim.advance(3600)
+            let run = try await shell(["--continue-on-error", "-c", "use \(task.id)", "-c", line, "-c", "echo next"], home: home, sim: sim)
+            #expect(run.status == 0 || run.status == 1 || run.status == 3, "\(line): \(run.status) \(run.stderr.suffix(500))")
+            #expect(run.stderr.components(separatedBy: "error: ").count <= 2, "\(line): \(run.stderr)")
+            #expect(run.stdout.hasSuffix("next\n"), "\(line): the next command ran: \(run.stderr.suffix(500))")
+        }
+    }
+
+    /// The simulator refuses a speed that is not a finite positive number, as a usage error
+    /// naming --speed (exit 64); the shell refuses such an EXTRUCT_DEMO_SPEED in one line.
+    @Test(arguments: ["inf", "1e309", "nan", "0", "-1", "1e-300"])
+    func aSpeedThatIsNotAFinitePositiveNumberIsRefused(_ speed: String) async throws {
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let sim = try await runProcess(
+            Binaries.simulator, ["--port", "0", "--speed=\(speed)"], environment: testEnvironment(home: home.path), timeout: 20)
+        #expect(sim.status == 64, "extruct-sim --speed \(speed): \(sim.status) \(sim.stdout) \(sim.stderr)")
+        #expect(sim.stderr.contains("--speed"))
+        let demo = try await runShell(["--demo", "-c", "tasks"], home: home.path, extraEnvironment: ["EXTRUCT_DEMO_SPEED": speed])
+        #expect(demo.status == 2, "EXTRUCT_DEMO_SPEED=\(speed): \(demo.status) \(demo.stderr)")
+        #expect(demo.stderr.hasPrefix("error: EXTRUCT_DEMO_SPEED takes a number from 0.001 to 1000000"), "\(demo.stderr)")
+        #expect(demo.stderr.components(separatedBy: "\n").filter { !$0.isEmpty }.count == 1)
+    }
+
     @Test func aOneMiBLineAndAHundredThousandLines() async throws {
         let home = try TemporaryDirectory()
         defer { home.remove() }

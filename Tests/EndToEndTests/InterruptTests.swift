@@ -42,6 +42,14 @@ import Glibc
                 #expect(Date().timeIntervalSince(started) < 5, "\(request.line) stopped at once")
                 try await pty.waitForPrompt(after: mark)
                 #expect(!text.contains("error:"), "\(request.line): an interrupt is not an error: \(text)")
+                // Credits may have been spent: the shell says how to find out before trying again.
+                if request.line.hasPrefix("create") {
+                    #expect(
+                        text.contains("interrupted after create was sent; the task may have been created: check with tasks before trying again"),
+                        "\(text)")
+                } else if request.line.hasPrefix("resume") {
+                    #expect(text.contains("the task may have been resumed: status "), "\(text)")
+                }
                 sim.simulator.faults.clear()
             }
             #expect(!FileManager.default.fileExists(atPath: home.file("out.csv")))

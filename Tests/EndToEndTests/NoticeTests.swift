@@ -71,4 +71,28 @@ import Glibc
             #expect(sim.count("GET", ending) == before.ending + 1)
         }
     }
+
+    /// `set debug on` logs the commands' requests, never the polls made while the user types:
+    /// they would be written over the line being typed.
+    @Test func debugLinesNeverComeFromThePollsBehindThePrompt() async throws {
+        try await SimulatorFixture.with { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let shell = try PseudoTerminal(
+                Binaries.shell, ["--no-history"], environment: testEnvironment(home: home.path, extra: sim.shellEnvironment))
+            defer { shell.terminate() }
+            var mark = try await shell.run("set debug on")
+            try await shell.waitForPrompt(after: mark)
+            let (running, created) = try await create(sim.query(atLeast: 400, prefix: "debug poll"), results: 250, on: shell)
+            #expect(shell.text(since: created).contains("debug: → POST"), "the command's own request is logged")
+            try await shell.waitForPrompt(after: created)
+            let polls = sim.count("GET", running)
+            mark = shell.mark
+            shell.type("echo ha")
+            try await waitUntil("a poll of the running task", timeout: 30) { sim.count("GET", running) > polls }
+            shell.type("lf\r")
+            try await shell.wait(for: "\r\nhalf\r\n", after: mark)
+            #expect(!shell.text(since: mark).contains("debug:"), "\(shell.text(since: mark))")
+        }
+    }
 }

@@ -192,6 +192,44 @@ import Glibc
         }
     }
 
+    /// The prompt opened again and again costs no file descriptor; what is typed there is
+    /// recorded as at any prompt (no secret in it), and the presenter's own lines are not.
+    @Test func iOpenedAgainAndAgainLeaksNothing() async throws {
+        try await withStage { stage in
+            let path = try stage.home.write("demo.exsh", "echo one\necho two\n")
+            let cast = stage.home.file("demo.cast")
+            // The token in use is another one: EXTRUCT_API_TOKEN is still a secret.
+            let pty = try stage.presenter(["--step", "--typing", "0", "--no-history", "--token", "another-token-0123456", "--cast", cast, path])
+            defer { pty.terminate() }
+            try await pty.waitForKeyRead(showing: "extruct> ")
+            var counts: [Int] = []
+            for round in 0..<4 {
+                counts.append(try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pty.pid)/fd").count)
+                let mark = pty.mark
+                pty.type("i")
+                try await pty.wait(for: "Ctrl-D goes back to \(path):1", after: mark)
+                try await pty.waitForPrompt(after: mark)
+                if round == 0 {
+                    let typed = pty.mark
+                    pty.type("echo $EXTRUCT_API_TOKEN\r")
+                    try await pty.wait(for: "\r\n…\r\n", after: typed)
+                    try await pty.waitForPrompt(after: typed)
+                }
+                pty.type("\u{04}")
+                try await pty.waitForKeyRead(showing: "extruct> ", after: mark)
+            }
+            counts.append(try FileManager.default.contentsOfDirectory(atPath: "/proc/\(pty.pid)/fd").count)
+            // The first prompt sets up what lives for the process (the editor's wake-up pipe…).
+            #expect(Set(counts.dropFirst()).count == 1, "descriptors open before each i and after the last: \(counts)")
+            pty.type("q")
+            _ = try await pty.waitForExit()
+            let recorded = try CastTests.read(cast).output
+            #expect(!recorded.contains(SimulatorFixture.token), "the token typed for at the prompt")
+            #expect(!recorded.contains("Ctrl-D goes back"), "the presenter's own line is not recorded")
+            #expect(!recorded.contains("stopped at"))
+        }
+    }
+
     /// The same script, presented with --step and played with --echo, shows the same screen.
     @Test func presentingShowsWhatEchoShows() async throws {
         try await withStage { stage in

@@ -24,28 +24,21 @@ import Testing
         #expect(a.positionals.map(\.text) == ["q", "--results", "--source"])
     }
 
-    @Test func refusesWithAMessageThatHelps() {
-        #expect(throws: CommandFailure.self) { try parse(CreateCommand.spec, "q --bogus") }
-        do {
-            _ = try parse(ResultsCommand.spec, "--limit")
-        } catch let error as CommandFailure {
-            #expect(error.message == "results: --limit needs N")
-        } catch {}
-        do {
-            _ = try parse(UseCommand.spec, "")
-        } catch let error as CommandFailure {
-            #expect(error.message == "use: missing argument; usage: use ID")
-        } catch {}
-        do {
-            _ = try parse(StatusCommand.spec, "a b")
-        } catch let error as CommandFailure {
-            #expect(error.message == "status: unexpected argument 'b'; usage: status [ID]")
-        } catch {}
-        do {
-            _ = try parse(ResultsCommand.spec, "--all --all")
-        } catch let error as CommandFailure {
-            #expect(error.message == "results: --all given twice")
-        } catch {}
+    @Test(arguments: [
+        ("results", "--limit", "results: --limit needs N"),
+        ("use", "", "use: missing argument; usage: use ID"),
+        ("status", "a b", "status: unexpected argument 'b'; usage: status [ID]"),
+        ("results", "--all --all", "results: --all given twice"),
+        ("create", "q --bogus", "create: unknown option --bogus; it takes --results, --criterion, --source, --exclude, --exclude-task (help create)"),
+    ])
+    func refusesWithAMessageThatHelps(_ command: String, _ line: String, _ message: String) throws {
+        let spec = try #require(CommandRegistry.standard.command(named: command)).spec
+        // Nothing thrown is a failure too: the check holds only if parse refuses.
+        #expect {
+            _ = try parse(spec, line)
+        } throws: { error in
+            (error as? CommandFailure)?.message == message
+        }
     }
 
     @Test func aRedirectionOrAJSONOptionSaysWhatToDoInstead() {

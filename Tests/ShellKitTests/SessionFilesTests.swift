@@ -22,14 +22,21 @@ import Testing
         #expect(!unknown)
     }
 
+    /// nan, inf and values past a setting's range are refused with one message; nothing changes.
+    @Test(arguments: ["poll_interval", "watch_timeout", "timeout", "page_size", "retries", "width"])
+    func settingsRefuseWhatIsNotANumberInTheirRange(_ name: String) {
+        for text in ["nan", "inf", "-inf", "1e309", "-1e309", "9223372036854775808", "-9223372036854775809", "1e18", "-1", "", " 5"] {
+            var s = Settings()
+            #expect(throws: CommandFailure.self, "\(name) \(text)") { try s.set(name, to: text) }
+            #expect(s == Settings(), "\(name) \(text) changed nothing")
+        }
+    }
+
     @Test @MainActor func tokensAreMaskedAndRedacted() {
         #expect(TokenMask.mask("abcdefghijkl1234") == "…1234")
         #expect(TokenMask.mask("short") == "…")
         #expect(TokenMask.mask(nil) == "(none)")
         #expect(Secrets.redact("url?t=sekret-123 and sekret-123", "sekret-123") == "url?t=… and …")
-        #expect(Shell.historyText("token abc123def", secrets: []) == "token …")
-        #expect(Shell.historyText("token --prompt", secrets: []) == "token --prompt")
-        #expect(Shell.historyText("echo my-secret-token", secrets: ["my-secret-token"]) == "echo …")
     }
 
     @Test func theConfigFileHasProfilesAndRefusesLooseModes() throws {
@@ -89,29 +96,36 @@ import Testing
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("rec-\(UUID().uuidString.prefix(6))").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(atPath: dir) }
-        let recorder = ScriptRecorder(path: dir + "/s.exsh", apiURL: "http://127.0.0.1:1", version: "t", date: Date(timeIntervalSince1970: 0))
-        recorder.record("token sekret-token-1234", command: "token", createdTask: nil, secrets: ["sekret-token-1234"])
-        recorder.record("create \"ai startups\"", command: "create", createdTask: "3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e", secrets: [])
-        recorder.record("use 3f2a8c1e", command: "use", createdTask: nil, secrets: [])
+        let redaction = LineRedaction(registry: .standard)
+        var secrets: Set<String> = ["sekret-token-1234"]
+        let recorder = ScriptRecorder(
+            path: dir + "/s.exsh", apiURL: "http://127.0.0.1:1", version: "t", date: Date(timeIntervalSince1970: 0),
+            redact: { redaction.redact($0, secrets: secrets, replacement: "$EXTRUCT_API_TOKEN") })
+        recorder.record("try   token   'sekret-token-1234'", command: "token", createdTask: nil)
+        recorder.record("create \"ai startups\"", command: "create", createdTask: "3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e")
+        recorder.record("use 3f2a8c1e", command: "use", createdTask: nil)
         recorder.record(
-            "create more --exclude-task 3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e", command: "create", createdTask: "99999999-0000-4000-8000-000000000000",
-            secrets: [])
-        recorder.record("raw GET /x?token=sekret-token-1234", command: "raw", createdTask: nil, secrets: ["sekret-token-1234"])
+            "create more --exclude-task 3f2a8c1e-5b7d-4c1e-9a0b-2d4e6f8a0c1e", command: "create", createdTask: "99999999-0000-4000-8000-000000000000")
+        recorder.record("raw GET /x?token=sekret-token-1234", command: "raw", createdTask: nil)
+        // A value that becomes the token only later leaves the recording at the next save.
+        recorder.record("set later learned-later-5678", command: "set", createdTask: nil)
+        secrets.insert("learned-later-5678")
         try recorder.save()
         let text = String(decoding: FileManager.default.contents(atPath: dir + "/s.exsh")!, as: UTF8.self)
         #expect(text.hasPrefix("#!/usr/bin/env extruct-shell\n# Recorded with extruct-shell t on 1970-01-01 00:00 UTC against http://127.0.0.1:1"))
         #expect(
             text.hasSuffix(
                 """
-                token $EXTRUCT_API_TOKEN
+                try   token   $EXTRUCT_API_TOKEN
                 create "ai startups"
                 set task1 $task
                 use ${task1}
                 create more --exclude-task ${task1}
                 set task2 $task
                 raw GET /x?token=$EXTRUCT_API_TOKEN
+                set later $EXTRUCT_API_TOKEN
 
                 """))
-        #expect(!text.contains("sekret"))
+        #expect(!text.contains("sekret") && !text.contains("learned-later"))
     }
 }

@@ -46,12 +46,20 @@ import Testing
     }
 
     @Test func unsetVariablesAndBadSyntaxAreErrorsThatSayWhere() {
-        #expect(throws: ShellSyntaxError(message: "$nope is not set", column: 6)) { try split("echo $nope") }
+        // An unset variable is told apart by its kind, not by the words of its message.
+        #expect(throws: ShellSyntaxError(message: "$nope is not set", column: 6, kind: .unsetVariable)) { try split("echo $nope") }
         #expect(throws: ShellSyntaxError(message: "unterminated double quote", column: 6)) { try split(#"echo "open"#) }
         #expect(throws: ShellSyntaxError(message: "unterminated single quote", column: 6)) { try split("echo 'open") }
         #expect(throws: ShellSyntaxError(message: "unterminated ${", column: 6)) { try split("echo ${x") }
         #expect(throws: ShellSyntaxError(message: "'${1x}' is not a variable name", column: 6)) { try split("echo ${1x}") }
         #expect(throws: ShellSyntaxError(message: "the line ends with a lone backslash", column: 6)) { try split("echo \\") }
+    }
+
+    @Test func eachWordKnowsWhereItIsWritten() throws {
+        let line = #"try  token "a b"c 'd'  $x # note"#
+        let words = try WordSplitter.split(line) { _ in "value" }
+        let scalars = Array(line.unicodeScalars)
+        #expect(words.map { String(String.UnicodeScalarView(scalars[$0.span])) } == ["try", "token", #""a b"c"#, "'d'", "$x"])
     }
 
     @Test func withoutAResolverOnlyTheSyntaxIsChecked() throws {

@@ -163,18 +163,21 @@ public struct DeepSearchClient: Sendable {
         }
         if parallel > 1 {
             var offsets: [Int]
+            // A count from the API may be anything: no more pages are asked for at once than
+            // the one-at-a-time loop below would ever read.
             if let knownTotal {
-                offsets = Array(stride(from: 0, through: max(0, knownTotal), by: pageSize))
+                offsets = Array(stride(from: 0, through: min(max(0, knownTotal), Self.mostResultsRead), by: pageSize))
             } else {
                 let first = try await results(id: id, page: PageRequest(offset: 0, limit: pageSize))
                 await add([first])
                 offsets =
-                    first.value.results.count < pageSize ? [] : Array(stride(from: pageSize, through: first.value.task.numResults, by: pageSize))
+                    first.value.results.count < pageSize
+                    ? [] : Array(stride(from: pageSize, through: min(first.value.task.numResults, Self.mostResultsRead), by: pageSize))
             }
             if !offsets.isEmpty { try await add(pagesAtOnce(id: id, offsets: offsets, pageSize: pageSize, parallel: parallel)) }
         }
         // One page at a time from where the known pages stopped, until a short page.
-        while pages.isEmpty || (pages.last!.value.results.count == pageSize && rows < 100_000) {
+        while pages.isEmpty || (pages.last!.value.results.count == pageSize && rows < Self.mostResultsRead) {
             await add([try await results(id: id, page: PageRequest(offset: rows, limit: pageSize))])
         }
         let last = pages.last!
@@ -183,6 +186,9 @@ public struct DeepSearchClient: Sendable {
         return Response(
             value: TaskResultsPage(task: last.value.task, results: pages.flatMap(\.value.results)), raw: .object(raw), status: last.status)
     }
+
+    /// The most rows ``allResults(id:pageSize:knownTotal:progress:)`` reads (a task holds 250).
+    static let mostResultsRead = 100_000
 
     /// The pages at `offsets`, fetched at most `parallel` at a time, in the order of `offsets`.
     private func pagesAtOnce(id: String, offsets: [Int], pageSize: Int, parallel: Int) async throws -> [Response<TaskResultsPage>] {
@@ -210,9 +216,15 @@ public struct DeepSearchClient: Sendable {
             throw DeepSearchError.invalidArgument("desired_new_results must be between 0 and 250 (got \(n))")
         }
         let body: JSONValue? = desiredNewResults.map { .object(["desired_new_results": .int($0)]) }
-        return try await send(.resume(id), "POST", "/v1/discovery_tasks/\(URLEncoding.encode(id))/resume", body: body ?? .object([:])) {
-            json throws(ResponseShapeError) in
-            try DiscoveryTask(json: json)
+        do {
+            return try await send(.resume(id), "POST", "/v1/discovery_tasks/\(URLEncoding.encode(id))/resume", body: body ?? .object([:])) {
+                json throws(ResponseShapeError) in
+                try DiscoveryTask(json: json)
+            }
+        } catch let refused as DeepSearchError where refused.status == 400 {
+            // The API says why only in words; the task says it in fields (a GET is safe to send).
+            guard let task = try? await task(id: id) else { throw refused }
+            throw DeepSearchError.resumeRefused(refused, task: task.value)
         }
     }
 
@@ -300,26 +312,34 @@ public struct DeepSearchClient: Sendable {
         let request = makeRequest(method: method, path: path, query: query, body: body)
         let response = try await perform(request, operation: operation)
         guard (200..<300).contains(response.status) else {
-            throw DeepSearchError(response: response, request: request, operation: operation, tokenOrigin: configuration.tokenOrigin)
+            var error = DeepSearchError(response: response, request: request, operation: operation, tokenOrigin: configuration.tokenOrigin)
+            if operation.spends { error.spending = .answered }
+            throw error
         }
         let json: JSONValue
         do {
             json = try JSONParser.parse(response.body)
         } catch {
-            throw DeepSearchError(
+            var malformed = DeepSearchError(
                 .malformedResponse,
                 "the answer to \(method) \(request.target) is not valid JSON: \(error)",
                 advice: operation.spends
-                    ? "the request may have taken effect; check with tasks or status before trying again"
-                    : "try again; if it persists, run with --debug and report it",
+                    ? DeepSearchError.checkBeforeTryingAgain(operation) : "try again; if it persists, run with --debug and report it",
                 status: response.status)
+            if operation.spends { malformed.spending = .answered }
+            throw malformed
         }
         do {
             return Response(value: try decode(json), raw: json, status: response.status)
         } catch {
-            throw DeepSearchError(
+            // A create or resume answered with a body of the wrong shape took effect all the same.
+            var malformed = DeepSearchError(
                 .malformedResponse, "the answer to \(method) \(request.target) is not the expected shape: \(error)",
-                advice: "try again; if it persists, run with --debug and report it", status: response.status, body: json)
+                advice: operation.spends
+                    ? DeepSearchError.checkBeforeTryingAgain(operation) : "try again; if it persists, run with --debug and report it",
+                status: response.status, body: json)
+            if operation.spends { malformed.spending = .answered }
+            throw malformed
         }
     }
 
@@ -335,8 +355,9 @@ public struct DeepSearchClient: Sendable {
                 "→ \(request.method) \(redacted(request.url))",
                 metadata: ["authorization": configuration.token == nil ? "none" : "Bearer …", "attempt": "\(attempt)"])
             let wait: Duration
+            let delivery = RequestDelivery()
             do {
-                let response = try await transport.send(request, timeout: configuration.requestTimeout)
+                let response = try await transport.send(request, timeout: configuration.requestTimeout, delivery: delivery)
                 logger.debug(
                     "← \(response.status) \(request.method) \(redacted(request.url))",
                     metadata: ["ms": "\((clock.now - started).milliseconds)", "bytes": "\(response.body.count)"])
@@ -351,17 +372,31 @@ public struct DeepSearchClient: Sendable {
                 if waited + wait > policy.maxTotalWait { return response }
             } catch let error as DeepSearchError {
                 logger.debug("✗ \(request.method) \(redacted(request.url)): \(redacted(error.message))")
-                guard attempt < policy.maxAttempts, error.code == .transport else {
-                    throw operation.spends && (error.code == .transport || error.code == .timeout) ? error.ambiguous(operation) : error
-                }
+                if operation.spends { throw Self.outcome(of: error, operation, delivery) }
+                guard attempt < policy.maxAttempts, error.code == .transport else { throw error }
                 wait = policy.backoff(afterAttempt: attempt)
                 if waited + wait > policy.maxTotalWait { throw error }
+            } catch is CancellationError where operation.spends && delivery.wasWritten {
+                throw DeepSearchError.interrupted(operation)
             }
             logger.debug("retrying \(request.method) \(redacted(request.url)) in \(wait.milliseconds) ms")
             try await clock.sleep(for: wait)
             waited += wait
             attempt += 1
         }
+    }
+
+    /// A failure of `operation`, which spends credits and is never retried, with what became of
+    /// it: an answer came (it has a status), or none did and the request was written, or not.
+    private static func outcome(of error: DeepSearchError, _ operation: Operation, _ delivery: RequestDelivery) -> DeepSearchError {
+        if error.code == .notSent || error.code == .replayMismatch || error.code == .invalidArgument { return error }
+        if let status = error.status {
+            // An answer came; a success whose body could not be read (too large) took effect unseen.
+            var answered = error.spending(operation, .answered)
+            if (200..<300).contains(status) { answered.advice = DeepSearchError.checkBeforeTryingAgain(operation) }
+            return answered
+        }
+        return error.spending(operation, delivery.wasWritten ? .sentWithoutAnswer : .notSent)
     }
 
     /// `text` with the token, wherever it appears, shown as `…`.
@@ -376,27 +411,17 @@ public struct DeepSearchClient: Sendable {
         return min(seconds, 3600)
     }
 
-    /// Refuses to put the token on the wire in clear text, except to this machine.
+    /// Refuses to put the token on the wire in clear text, except to this machine (as
+    /// ``URLParts/isLoopback`` defines it, by parsing the address).
     private func checkTransportSecurity() throws {
         guard configuration.token != nil, !configuration.allowInsecureHTTP else { return }
         guard HTTPRequest.isPlainHTTP(configuration.baseURL) else { return }
-        // `starts(with:)`, not `hasPrefix`: with Foundation imported, `hasPrefix` on a substring
-        // goes through NSString, which cost a few per cent of a playback.
-        let host = Self.host(of: configuration.baseURL.lowercased())
-        if host == "localhost" || host == "::1" || host == "[::1]" || host.starts(with: "127.") { return }
+        let url = URLParts(configuration.baseURL)
+        if url?.isLoopback == true { return }
+        let host = url.map { URLParts.bracketed($0.host) } ?? "an address that cannot be read"
         throw DeepSearchError(
-            .insecureTransport, "refusing to send the token to \(host) over plain http",
+            .insecureTransport, "refusing to send the token to \(host.withoutControlCharacters) over plain http",
             advice: "use an https:// URL, or pass --allow-insecure-http if you really mean it")
-    }
-
-    static func host(of url: String) -> String {
-        var rest = Substring(url)
-        if let colon = rest.firstIndex(of: ":"), rest[colon...].starts(with: "://") { rest = rest[rest.index(colon, offsetBy: 3)...] }
-        if let slash = rest.firstIndex(of: "/") { rest = rest[..<slash] }
-        if let at = rest.lastIndex(of: "@") { rest = rest[rest.index(after: at)...] }
-        if rest.first == "[", let close = rest.firstIndex(of: "]") { return String(rest[...close]) }
-        if let colon = rest.firstIndex(of: ":") { rest = rest[..<colon] }
-        return String(rest)
     }
 
     private static func validate(id: String) throws {

@@ -24,16 +24,8 @@ extension DeepSearchError {
 
         switch status {
         case 400 where isResume:
-            if detailText.lowercased().contains("cap") {
-                // The API's words say the same as these; they are not repeated.
-                self.init(
-                    .badRequest, "task \(shortID) is at the 250-result cap",
-                    advice: "create a new task with --exclude-task \(shortID) to find more companies", status: status, body: body)
-            } else {
-                self.init(
-                    .exhausted, "task \(shortID) is exhausted — no more candidates",
-                    advice: "create a new task with --exclude-task \(shortID) to continue the search", status: status, body: body)
-            }
+            // Why is told by the task itself (see resumeRefused), not by the words of the detail.
+            self.init(.badRequest, "the API refused to resume task \(shortID) (400 Bad Request\(Self.colon(detailText)))", status: status, body: body)
         case 400:
             self.init(.badRequest, "the API refused \(place) (400 Bad Request\(Self.colon(detailText)))", status: status, body: body)
         case 401, 403:
@@ -91,26 +83,35 @@ extension DeepSearchError {
         case 500...599:
             self.init(
                 .server, "the API failed on \(place) (\(statusText)\(Self.colon(detailText)))",
-                advice: operation.spends
-                    ? "it may have taken effect anyway; check with tasks or status before trying again"
-                    : "try again in a few seconds", status: status, body: body)
+                advice: operation.spends ? Self.checkBeforeTryingAgain(operation) : "try again in a few seconds", status: status, body: body)
         default:
             self.init(.unexpectedStatus, "unexpected answer to \(place) (\(statusText)\(Self.colon(detailText)))", status: status, body: body)
         }
     }
 
+    /// A 400 answer to resuming `task` (as read after it), said for what it is: the task is
+    /// exhausted, or at the 250-result cap; else the answer as it came.
+    static func resumeRefused(_ answer: DeepSearchError, task: DiscoveryTask) -> DeepSearchError {
+        let shortID = DeepSearchClient.short(task.id).withoutControlCharacters
+        var error: DeepSearchError
+        if task.isExhausted {
+            error = DeepSearchError(
+                .exhausted, "task \(shortID) is exhausted — no more candidates",
+                advice: "create a new task with --exclude-task \(shortID) to continue the search", status: answer.status, body: answer.body)
+        } else if task.roomUnderCap == 0 {
+            // The API's words say the same as these; they are not repeated.
+            error = DeepSearchError(
+                .badRequest, "task \(shortID) is at the 250-result cap",
+                advice: "create a new task with --exclude-task \(shortID) to find more companies", status: answer.status, body: answer.body)
+        } else {
+            return answer
+        }
+        error.spending = answer.spending
+        return error
+    }
+
     /// `": text"`, or nothing for an empty text (an answer without a body).
     static func colon(_ text: String) -> String { text.isEmpty ? "" : ": \(text)" }
-
-    /// The same failure, saying that a create or resume may have happened although it failed.
-    func ambiguous(_ operation: DeepSearchClient.Operation) -> DeepSearchError {
-        var copy = self
-        copy.advice =
-            operation == .createTask
-            ? "the task may have been created anyway: run tasks before trying again"
-            : "the request may have taken effect: check with status before trying again"
-        return copy
-    }
 
     static func validationIssues(_ detail: JSONValue?) -> [ValidationIssue] {
         guard let items = detail?.arrayValue else { return [] }

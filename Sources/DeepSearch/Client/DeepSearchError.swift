@@ -46,6 +46,9 @@ public struct DeepSearchError: Error, Sendable, CustomStringConvertible {
         case replayMismatch
         /// A dry run: the request was shown and not sent.
         case notSent
+        /// A request that spends credits was interrupted (Ctrl-C, a signal) after it was sent:
+        /// whether it took effect is unknown.
+        case interruptedAfterSending
     }
 
     /// One problem reported by a 422 answer.
@@ -68,6 +71,8 @@ public struct DeepSearchError: Error, Sendable, CustomStringConvertible {
     public var issues: [ValidationIssue]
     /// The JSON body of the error answer, when it was JSON.
     public var body: JSONValue?
+    /// For a request that spends credits: whether it was sent, and whether an answer came.
+    public var spending: SpendingOutcome?
 
     /// An error with these parts.
     public init(

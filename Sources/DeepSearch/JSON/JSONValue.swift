@@ -14,8 +14,10 @@ public enum JSONValue: Sendable, Hashable {
     /// A number value from an integer.
     public static func int(_ value: Int) -> JSONValue { .number(String(value)) }
 
-    /// A number value from a floating-point value, written in its shortest exact form.
+    /// A number value from a floating-point value, written in its shortest exact form; `null`
+    /// for infinity and NaN, which JSON cannot write.
     public static func double(_ value: Double) -> JSONValue {
+        guard value.isFinite else { return .null }
         if value.rounded() == value, abs(value) < 1e15 { return .number(String(Int(value))) }
         return .number(String(value))
     }

@@ -29,7 +29,7 @@ public enum JSONWriter {
         switch value {
         case .null: out.append(contentsOf: "null".utf8)
         case .bool(let b): out.append(contentsOf: (b ? "true" : "false").utf8)
-        case .number(let text): out.append(contentsOf: text.utf8)
+        case .number(let text): out.append(contentsOf: isNumber(text) ? text.utf8 : "null".utf8)
         case .string(let s): writeString(s, into: &out)
         case .array(let elements):
             if elements.isEmpty {
@@ -61,6 +61,37 @@ public enum JSONWriter {
             newline(&out, indent: indent, level: level)
             out.append(UInt8(ascii: "}"))
         }
+    }
+
+    /// Whether `text` is a JSON number (`-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`): a
+    /// number made by hand (`inf`, `nan`, `1.`) is written as `null`, so the output is JSON.
+    static func isNumber(_ text: String) -> Bool {
+        var bytes = text.utf8.makeIterator()
+        var byte = bytes.next()
+        func digits() -> Int {
+            var count = 0
+            while let b = byte, b >= 0x30, b <= 0x39 {
+                count += 1
+                byte = bytes.next()
+            }
+            return count
+        }
+        if byte == UInt8(ascii: "-") { byte = bytes.next() }
+        if byte == UInt8(ascii: "0") {
+            byte = bytes.next()
+        } else if digits() == 0 {
+            return false
+        }
+        if byte == UInt8(ascii: ".") {
+            byte = bytes.next()
+            if digits() == 0 { return false }
+        }
+        if byte == UInt8(ascii: "e") || byte == UInt8(ascii: "E") {
+            byte = bytes.next()
+            if byte == UInt8(ascii: "+") || byte == UInt8(ascii: "-") { byte = bytes.next() }
+            if digits() == 0 { return false }
+        }
+        return byte == nil
     }
 
     private static func newline(_ out: inout [UInt8], indent: Int?, level: Int) {

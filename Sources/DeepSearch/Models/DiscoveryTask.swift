@@ -50,7 +50,7 @@ public struct DiscoveryTask: Sendable, Hashable, Identifiable {
     }
 
     /// Room left under the 250-result cap.
-    public var roomUnderCap: Int { max(0, Self.resultCap - desiredNumResults) }
+    public var roomUnderCap: Int { max(0, Self.resultCap.saturatingSubtract(desiredNumResults)) }
 
     /// Decodes a task leniently: unknown fields ignored, nulls and missing counters read as
     /// defaults, legacy field names accepted, a missing `status` read as `created`.

@@ -65,9 +65,13 @@ public struct URLParts: Sendable, Hashable {
     /// The port given, or the scheme's (80, 443); nil when neither says.
     public var port: Int? { explicitPort ?? (scheme == "https" ? 443 : scheme == "http" ? 80 : nil) }
 
-    /// Whether the host is this machine: `localhost` or a loopback address (127.0.0.0/8, ::1).
+    /// Whether the host is this machine: the name `localhost`, or an address that parses as a
+    /// loopback one (127.0.0.0/8, ::1, 127.0.0.0/8 mapped into IPv6). The one definition the
+    /// clear-text refusal, the transport choice and the proxy bypass share: a name that merely
+    /// looks like it (`127.evil.example`, `localhost.evil.example`, `evil.localhost`) is a name
+    /// DNS answers for, and is not.
     public var isLoopback: Bool {
-        host == "localhost" || host.hasSuffix(".localhost") || host == "::1" || IPAddress(host).map(\.isLoopback) == true
+        host == "localhost" || IPAddress(host).map(\.isLoopback) == true
     }
 
     /// `scheme://host:port`, without credentials: what may be shown.
@@ -100,8 +104,11 @@ struct IPAddress: Sendable, Hashable {
         return nil
     }
 
+    /// 127.0.0.0/8, ::1, or ::ffff:127.0.0.0/104 (an IPv4 loopback address mapped into IPv6).
     var isLoopback: Bool {
-        bytes.count == 4 ? bytes[0] == 127 : bytes == Array(repeating: 0, count: 15) + [1]
+        if bytes.count == 4 { return bytes[0] == 127 }
+        if bytes == Array(repeating: 0, count: 15) + [1] { return true }
+        return bytes.prefix(12) == Array(repeating: 0, count: 10) + [0xFF, 0xFF] && bytes[12] == 127
     }
 
     /// Whether the first `bits` bits equal those of `network` (same family).

@@ -25,8 +25,9 @@ extension AsyncHTTPClientTransport {
                 return DeepSearchError(.transport, "\(TransportFailure.place(request)) was cancelled")
             case .invalidURL, .emptyHost, .emptyScheme:
                 return TransportFailure.invalidURL(request)
+            case .unsupportedScheme(URLParts(request.baseURL)?.scheme ?? ""), .unsupportedScheme(Self.scheme(of: request.baseURL)):
+                return TransportFailure.invalidURL(request)
             default:
-                if String(describing: error).contains("unsupportedScheme") { return TransportFailure.invalidURL(request) }
                 return TransportFailure.other(request, "the HTTP client failed (\(Self.words(of: error)))")
             }
         }
@@ -86,7 +87,9 @@ extension AsyncHTTPClientTransport {
 
     /// A TLS failure, said for what it is: a certificate that is not trusted, expired or for
     /// another host; a server that does not speak TLS; a refused handshake. These cannot heal,
-    /// so they are not retried (code `.tls`).
+    /// so they are not retried (code `.tls`). The handshake's reasons are BoringSSL's reason
+    /// codes (`CERTIFICATE_VERIFY_FAILED`…): NIOSSL makes them public only as that text, not as
+    /// numbers, so they are matched as codes, never as sentences.
     func tlsFailure(_ error: any Error, request: HTTPRequest) async -> DeepSearchError? {
         let place = "cannot reach \(request.baseURL)"
         let url = URLParts(request.baseURL)
@@ -172,14 +175,19 @@ extension AsyncHTTPClientTransport {
         return "\(parts.tm_year + 1900)-\(two(parts.tm_mon + 1))-\(two(parts.tm_mday))"
     }
 
+    /// Whether the host name did not resolve: NIO's resolver failed for it, and no address was
+    /// tried. Told by the errors' types, never by their descriptions.
     static func isUnresolvable(_ error: any Error) -> Bool {
-        if error is NIOConnectionError, let connection = error as? NIOConnectionError, connection.dnsAError != nil || connection.dnsAAAAError != nil,
-            connection.connectionErrors.isEmpty
-        {
-            return true
+        if error is SocketAddressError.UnknownHost { return true }
+        if let connection = error as? NIOConnectionError {
+            return connection.connectionErrors.isEmpty && (connection.dnsAError != nil || connection.dnsAAAAError != nil)
         }
-        let text = String(describing: error)
-        return text.contains("NXDOMAIN") || text.contains("dnsAError") || text.contains("dnsAAAAError") || text.contains("unknown host")
+        return false
+    }
+
+    /// The scheme of `url` as written (AsyncHTTPClient names an unsupported one so).
+    static func scheme(of url: String) -> String {
+        url.firstRange(of: "://").map { String(url[..<$0.lowerBound]) } ?? ""
     }
 
     /// A library error in a few plain words: its description without type names and paths, cut

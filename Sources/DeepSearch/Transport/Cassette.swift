@@ -68,13 +68,16 @@ public struct CassetteExchange: Sendable, Hashable {
         authorization = request.header("Authorization") == nil ? nil : "Bearer …"
     }
 
-    /// Replaces `secret` wherever it appears (path, query, bodies, headers) with `…`.
+    /// Replaces `secret` wherever it appears (path, query, bodies, headers), as written or
+    /// percent-encoded, with `…`.
     mutating func redact(_ secret: String) {
-        path = Secrets.redact(path, secret)
-        query = Secrets.redact(query, secret)
-        requestBody = requestBody.map { Secrets.redact($0, secret) }
-        responseBody = Secrets.redact(responseBody, secret)
-        responseHeaders = responseHeaders.map { HeaderField($0.name, Secrets.redact($0.value, secret)) }
+        for form in Set([secret, URLEncoding.encode(secret)]) {
+            path = Secrets.redact(path, form)
+            query = Secrets.redact(query, form)
+            requestBody = requestBody.map { Secrets.redact($0, form) }
+            responseBody = Secrets.redact(responseBody, form)
+            responseHeaders = responseHeaders.map { HeaderField($0.name, Secrets.redact($0.value, form)) }
+        }
     }
 
     /// `GET /v1/discovery_tasks?limit=20`.
@@ -85,7 +88,8 @@ public struct CassetteExchange: Sendable, Hashable {
 public final class CassetteRecorder: HTTPTransport {
     private let inner: any HTTPTransport
     private let path: String
-    private let lock = Mutex(())
+    /// Held while the file is written; holds the secrets to hide besides each request's token.
+    private let lock = Mutex<[String]>([])
 
     /// Records to `path` (created 0600 if needed, appended to otherwise).
     public init(recordingTo path: String, through inner: any HTTPTransport) throws {
@@ -100,15 +104,20 @@ public final class CassetteRecorder: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        try await send(request, timeout: timeout, delivery: RequestDelivery())
+    }
+
+    public func send(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse {
         let started = Date()
         let clock = ContinuousClock()
         let start = clock.now
-        let response = try await inner.send(request, timeout: timeout)
+        let response = try await inner.send(request, timeout: timeout, delivery: delivery)
         let elapsed = clock.now - start
         var exchange = CassetteExchange(request: request, response: response, started: started, milliseconds: Int(elapsed.milliseconds))
         if let authorization = request.header("Authorization"), authorization.hasPrefix("Bearer ") {
             exchange.redact(String(authorization.dropFirst(7)))
         }
+        for secret in lock.withLock({ $0 }) { exchange.redact(secret) }
         var line = JSONWriter.compactBytes(exchange.json)
         line.append(UInt8(ascii: "\n"))
         lock.withLock { _ in
@@ -121,6 +130,41 @@ public final class CassetteRecorder: HTTPTransport {
     }
 
     public func shutdown() async { await inner.shutdown() }
+
+    /// Hides `secrets` (each a secret of ``Secrets/minimumLength`` or more) in every exchange
+    /// recorded from now on, and in those already in the file: a value that became a secret
+    /// after a request carried it.
+    public func hide(_ secrets: [String]) {
+        let secrets = secrets.filter { $0.count >= Secrets.minimumLength }
+        guard !secrets.isEmpty else { return }
+        lock.withLock { known in
+            known.append(contentsOf: secrets)
+            guard let data = FileManager.default.contents(atPath: path) else { return }
+            let bytes = Array(data)
+            var text = String(decoding: bytes, as: UTF8.self)
+            for secret in secrets {
+                var quoted: [UInt8] = []
+                JSONWriter.writeString(secret, into: &quoted)
+                let escaped = String(decoding: quoted.dropFirst().dropLast(), as: UTF8.self)
+                for form in Set([escaped, URLEncoding.encode(secret)]) { text = Secrets.redact(text, form) }
+            }
+            guard text.utf8.count != bytes.count || Array(text.utf8) != bytes else { return }
+            let temporary = path + ".tmp-\(getpid())"
+            let fd = open(temporary, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
+            guard fd >= 0 else { return }
+            let out = Array(text.utf8)
+            var written = 0
+            while written < out.count {
+                let n = out[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { break }
+                written += n
+            }
+            let failed = written < out.count || fsync(fd) != 0
+            close(fd)
+            if failed || rename(temporary, path) != 0 { unlink(temporary) }
+        }
+    }
 }
 
 /// Answers every request from a cassette, in order and once each, with no network. A request

@@ -47,9 +47,13 @@ public final class DefaultTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        try await send(request, timeout: timeout, delivery: RequestDelivery())
+    }
+
+    public func send(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse {
         switch route(request.baseURL) {
-        case .socket: try await plain.send(request, timeout: timeout)
-        case .client(let proxy): try await client(through: proxy).send(request, timeout: timeout)
+        case .socket: try await plain.send(request, timeout: timeout, delivery: delivery)
+        case .client(let proxy): try await client(through: proxy).send(request, timeout: timeout, delivery: delivery)
         }
     }
 

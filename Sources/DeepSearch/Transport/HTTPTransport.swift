@@ -1,3 +1,5 @@
+import Synchronization
+
 /// One HTTP request as the client sends it.
 public struct HTTPRequest: Sendable, Hashable {
     public var method: String
@@ -99,6 +101,9 @@ public struct HTTPResponse: Sendable, Hashable {
 public protocol HTTPTransport: Sendable {
     /// Sends `request` and returns the whole answer, or throws.
     func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse
+    /// The same, telling `delivery` as soon as any of the request was written to a connection,
+    /// so a failure can be told apart: nothing sent (safe to try again) or sent with no answer.
+    func send(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse
     /// Releases connections; the transport is not used afterwards.
     func shutdown() async
     /// How many requests to `baseURL` a command may have in flight at once (1: one at a time).
@@ -114,6 +119,13 @@ public protocol HTTPTransport: Sendable {
 }
 
 extension HTTPTransport {
+    /// A transport that cannot tell when a request leaves is taken to have sent it: a failure
+    /// is then never called safe to try again.
+    public func send(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse {
+        delivery.markWritten()
+        return try await send(request, timeout: timeout)
+    }
+
     /// No requests in the background, unless a transport says otherwise.
     public func backgroundTransport() -> (any HTTPTransport)? { nil }
 
@@ -122,6 +134,21 @@ extension HTTPTransport {
 
     /// Nothing to prepare, unless a transport says otherwise.
     public func prepare(baseURL: String) async {}
+}
+
+/// Whether any of one request was written to a connection: what a transport knows and the client
+/// needs to word a failure of a request that spends credits truthfully. Until a byte is written,
+/// the server cannot have acted on the request.
+public final class RequestDelivery: Sendable {
+    private let written = Atomic<Bool>(false)
+
+    public init() {}
+
+    /// Some of the request was handed to the connection: the server may have it.
+    public func markWritten() { written.store(true, ordering: .releasing) }
+
+    /// Whether ``markWritten()`` was called.
+    public var wasWritten: Bool { written.load(ordering: .acquiring) }
 }
 
 /// Percent-encoding for URL paths and query items.

@@ -29,11 +29,16 @@ public final class SocketTransport: HTTPTransport {
     }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
+        try await send(request, timeout: timeout, delivery: RequestDelivery())
+    }
+
+    /// Sends `request`; `delivery` hears of the first byte written to the socket.
+    public func send(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse {
         try Task.checkCancellation()
         guard let endpoint = endpoint(of: request.baseURL) else { throw TransportFailure.invalidURL(request) }
         let deadline = ContinuousClock.now + timeout
         let connection = takeIdle(for: endpoint) ?? Connection(endpoint)
-        let outcome = await exchange(request, on: connection, deadline: deadline, timeout: timeout)
+        let outcome = await exchange(request, on: connection, deadline: deadline, timeout: timeout, delivery: delivery)
         switch outcome {
         case .success(let (response, reusable)):
             if reusable { giveBack(connection) } else { connection.close() }
@@ -48,7 +53,7 @@ public final class SocketTransport: HTTPTransport {
     /// Runs the exchange on the caller's actor (the closure captures `isolation`, so it does not
     /// hop to the global executor); a cancellation of the calling task wakes its waits.
     private func exchange(
-        _ request: HTTPRequest, on connection: Connection, deadline: ContinuousClock.Instant, timeout: Duration,
+        _ request: HTTPRequest, on connection: Connection, deadline: ContinuousClock.Instant, timeout: Duration, delivery: RequestDelivery,
         isolation: isolated (any Actor)? = #isolation
     ) async -> Result<(HTTPResponse, reusable: Bool), any Error> {
         await withTaskCancellationHandler {
@@ -57,7 +62,9 @@ public final class SocketTransport: HTTPTransport {
             defer { connection.disarm() }
             // A cancellation before the connection was armed wrote nothing to its pipe.
             if Task.isCancelled { return .failure(CancellationError()) }
-            return Result { try connection.exchange(request, deadline: deadline, timeout: timeout, maximumBodyBytes: maximumBodyBytes) }
+            return Result {
+                try connection.exchange(request, deadline: deadline, timeout: timeout, maximumBodyBytes: maximumBodyBytes, delivery: delivery)
+            }
         } onCancel: {
             connection.interrupt()
         }
@@ -182,9 +189,9 @@ private final class Connection: @unchecked Sendable {
     /// Sends `request` and reads the whole answer; `reusable` says whether the connection can
     /// carry another request.
     func exchange(
-        _ request: HTTPRequest, deadline: ContinuousClock.Instant, timeout: Duration, maximumBodyBytes: Int
+        _ request: HTTPRequest, deadline: ContinuousClock.Instant, timeout: Duration, maximumBodyBytes: Int, delivery: RequestDelivery
     ) throws -> (HTTPResponse, reusable: Bool) {
-        let waits = Waits(request: request, deadline: deadline, timeout: timeout)
+        let waits = Waits(request: request, deadline: deadline, timeout: timeout, delivery: delivery)
         if socket >= 0 && !isStillOpen() { close() }
         let reused = socket >= 0
         if socket < 0 { try connect(waits) }
@@ -340,6 +347,7 @@ private final class Connection: @unchecked Sendable {
             }
             if n > 0 {
                 sent += n
+                waits.delivery.markWritten()
             } else if n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK || errno == EINTR) {
                 try waits.wait(for: socket, events: POLLOUT, wake: wake.read, phase: .sending)
             } else {
@@ -405,6 +413,8 @@ private struct Waits {
     let request: HTTPRequest
     let deadline: ContinuousClock.Instant
     let timeout: Duration
+    /// Hears of the first byte written.
+    let delivery: RequestDelivery
 
     func wait(for fd: Int32, events: Int32, wake: Int32, phase: Phase) throws {
         while true {

@@ -33,7 +33,10 @@ struct RecordCommand: ShellCommand {
         if let recorder = context.environment.recorder {
             throw CommandFailure.usage("record: already recording to \(recorder.path); record stop first")
         }
-        let recorder = ScriptRecorder(path: word, apiURL: context.session.apiURL, version: context.environment.options.version, date: Date())
+        let environment = context.environment
+        let recorder = ScriptRecorder(
+            path: word, apiURL: context.session.apiURL, version: environment.options.version, date: Date(),
+            redact: { environment.redacted($0, replacement: "$EXTRUCT_API_TOKEN") })
         try recorder.save()
         context.environment.recorder = recorder
         context.progress("recording to \(word); record stop ends it")

@@ -44,14 +44,15 @@ struct ResultsCommand: ShellCommand {
         context.remember(response.raw, status: response.status)
         context.note(page.task)
         context.session.shownCriteria = page.task.criteria
-        context.session.shownResults = ShownResults(firstRank: offset + 1, rows: page.results)
+        let firstRank = offset.saturatingAdd(1)
+        context.session.shownResults = ShownResults(firstRank: firstRank, rows: page.results)
         if context.wantsJSON {
             context.printJSON(response.raw)
             return
         }
         context.console.out(
-            ResultsTable.render(page.results, criteria: page.task.criteria, firstRank: offset + 1, width: context.width, style: context.style))
-        let shown = page.results.isEmpty ? "none" : "rows \(offset + 1)–\(offset + page.results.count)"
+            ResultsTable.render(page.results, criteria: page.task.criteria, firstRank: firstRank, width: context.width, style: context.style))
+        let shown = page.results.isEmpty ? "none" : "rows \(firstRank)–\(offset.saturatingAdd(page.results.count))"
         let footer = "\(shown) of \(page.task.numResults) high-fit results · task \(TextLayout.safe(page.task.status.rawValue))"
         let forms = [footer + (page.results.isEmpty ? "" : " · show N for one in full"), footer, "\(shown) of \(page.task.numResults)"]
         context.progress(context.errorStyle.dim(TextLayout.first(fitting: context.console.terminalWidth - 1, forms)))

@@ -24,7 +24,7 @@ struct ResumeCommand: ShellCommand {
             context.printJSON(response.raw)
         } else {
             var previous = response.value
-            previous.desiredNumResults = before ?? max(1, response.value.desiredNumResults - count)
+            previous.desiredNumResults = before ?? max(1, response.value.desiredNumResults.saturatingSubtract(count))
             context.console.out(TaskCard.resumed(before: previous, after: response.value, width: context.width, style: context.style))
         }
     }

@@ -1,3 +1,5 @@
+import DeepSearch
+
 /// `sleep SECONDS`: pauses a demo.
 struct SleepCommand: ShellCommand {
     static let spec = CommandSpec(
@@ -10,6 +12,6 @@ struct SleepCommand: ShellCommand {
             throw CommandFailure.usage("sleep takes seconds between 0 and 3600, not '\(text)'")
         }
         if context.environment.options.dryRun { return }
-        try await Task.sleep(for: .milliseconds(Int64(seconds * 1000)))
+        try await context.environment.clock.sleep(for: .milliseconds(Int64(seconds * 1000)))
     }
 }

@@ -217,7 +217,10 @@ public enum ShellManual {
             "`EXTRUCT_API_TOKEN`",
             "The API token, from https://app.extruct.ai/api-tokens. Preferred to `--token`, which other users can see in ps(1)."),
         .init("`EXTRUCT_API_URL`", "The API base URL, when `--api-url` is not given."),
-        .init("`EXTRUCT_DEMO_SPEED`", "How much faster than real the built-in simulator of `--demo`, `--tutorial` and lessons runs (default 10)."),
+        .init(
+            "`EXTRUCT_DEMO_SPEED`",
+            "How much faster than real the built-in simulator of `--demo`, `--tutorial` and lessons runs: a number from 0.001 to 1000000 (default 10)."
+        ),
         .init("`EXTRUCT_CA_FILE`", "A PEM bundle of certificate authorities to trust besides the system's, when `--ca-file` is not given."),
         .init("`SSL_CERT_FILE`", "Another PEM bundle to trust, as curl and git read it."),
         .init("`https_proxy`, `HTTPS_PROXY`", "The proxy for https:// URLs, when `--proxy` and the profile name none."),

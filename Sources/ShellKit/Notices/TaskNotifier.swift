@@ -35,10 +35,10 @@ final class TaskNotifier {
         guard session.settings.notify, isAvailable, let background = environment.transport.backgroundTransport() else { return }
         var quiet = session
         quiet.settings.retries = 0
-        quiet.settings.debug = false
         // Its own connections, off the main thread: a poll in flight when Enter is pressed is
-        // cancelled without holding up the command or spoiling the connection it uses.
-        let client = environment.client(for: quiet, through: background)
+        // cancelled without holding up the command or spoiling the connection it uses. Never a
+        // debug line: it would be written over the line being typed.
+        let client = environment.client(for: quiet, through: background, quiet: true)
         let clock = environment.clock
         let style = Style(enabled: environment.console.colorOnError(session.settings))
         while !Task.isCancelled, let next = list.next {

@@ -36,7 +36,7 @@ extension Shell {
             case .skip:
                 return ExitStatus.success
             case .stop:
-                environment.console.err(dim("stopped at \(place)", session))
+                environment.console.note(dim("stopped at \(place)", session))
                 return ExitStatus.interrupted
             case .interrupted:
                 return ExitStatus.interrupted

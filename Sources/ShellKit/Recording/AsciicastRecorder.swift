@@ -85,6 +85,60 @@ public final class AsciicastRecorder: Sendable {
         }
     }
 
+    /// Hides `secrets` in the events written so far, each occurrence shown as `…`, also where
+    /// the keys of one were written one event each (a value typed before it became the token).
+    /// Events keep their times; the file is rewritten in place.
+    public func scrub(_ secrets: [String]) {
+        let hunted = secrets.filter { $0.count >= Secrets.minimumLength }.map { Array($0.unicodeScalars) }
+        guard !hunted.isEmpty else { return }
+        state.withLock { state in
+            guard state.fd >= 0, let data = FileContents.read(path) else { return }
+            var lines = data.split(separator: UInt8(ascii: "\n"), omittingEmptySubsequences: false).map(Array.init)
+            if lines.last?.isEmpty == true { lines.removeLast() }
+            guard lines.count > 1 else { return }
+            // Each event's time as written and its text; the texts are searched as one stream.
+            var events: [(time: JSONValue, text: [Unicode.Scalar])] = []
+            for line in lines.dropFirst() {
+                guard let event = try? JSONParser.parse(line), let items = event.arrayValue, items.count == 3, let text = items[2].stringValue
+                else { return }
+                events.append((items[0], Array(text.unicodeScalars)))
+            }
+            let stream = events.flatMap(\.text)
+            var hidden = [Bool](repeating: false, count: stream.count)
+            var marks = Set<Int>()
+            for secret in hunted where secret.count <= stream.count {
+                var start = 0
+                while start + secret.count <= stream.count {
+                    if stream[start] == secret[0], Array(stream[start..<(start + secret.count)]) == secret {
+                        for i in start..<(start + secret.count) { hidden[i] = true }
+                        marks.insert(start)
+                        start += secret.count
+                    } else {
+                        start += 1
+                    }
+                }
+            }
+            guard !marks.isEmpty else { return }
+            var out = lines[0] + [UInt8(ascii: "\n")]
+            var offset = 0
+            for event in events {
+                var text = String.UnicodeScalarView()
+                for scalar in event.text {
+                    if marks.contains(offset) { text.append("…") }
+                    if !hidden[offset] { text.append(scalar) }
+                    offset += 1
+                }
+                out += Array("[".utf8) + JSONWriter.compactBytes(event.time) + Array(", \"o\", ".utf8)
+                JSONWriter.writeString(String(text), into: &out)
+                out += Array("]\n".utf8)
+            }
+            if ftruncate(state.fd, 0) != 0 || lseek(state.fd, 0, SEEK_SET) != 0 || FileContents.writeAll(state.fd, out) != nil {
+                Glibc.close(state.fd)
+                state.fd = -1
+            }
+        }
+    }
+
     /// Writes what is held and closes the file.
     public func close() {
         endLine(replacingEditorOutputWith: nil)

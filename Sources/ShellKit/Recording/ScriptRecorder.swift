@@ -13,13 +13,18 @@ import Glibc
 public final class ScriptRecorder {
     public let path: String
     private let header: [String]
+    /// The commands as typed (task ids already replaced); secrets are hidden as the file is
+    /// written, so a secret learned later leaves the file at the next save.
     private var lines: [String] = []
+    /// Hides the secrets of a line (the shell's ``LineRedaction``, writing `$EXTRUCT_API_TOKEN`).
+    private let redact: (String) -> String
     /// Task ids produced by `create`, with the variable each became.
     private var taskVariables: [(id: String, variable: String)] = []
     public private(set) var commandCount = 0
 
-    public init(path: String, apiURL: String, version: String, date: Date) {
+    public init(path: String, apiURL: String, version: String, date: Date, redact: @escaping (String) -> String) {
         self.path = path
+        self.redact = redact
         let when = Timestamp(date: date).text.prefix(16).replacing("T", with: " ")
         header = [
             "#!/usr/bin/env extruct-shell",
@@ -32,18 +37,8 @@ public final class ScriptRecorder {
     /// Adds a command line that succeeded; `createdTask` is the id a `create` produced;
     /// `resolvedTaskIDs` are the ids typed in part, written whole (the script then replays
     /// wherever those tasks are, not only where the part was unique).
-    func record(
-        _ line: String, command: String, createdTask: String?, resolvedTaskIDs: [(typed: String, id: String)] = [], secrets: Set<String>
-    ) {
-        var text = line.trimmingSpaces
-        if command == "token" {
-            let rest = String(text.dropFirst(5)).trimmingSpaces
-            text = rest.isEmpty || rest == "--clear" ? text : "token $EXTRUCT_API_TOKEN"
-        }
-        text = secrets.reduce(text) { Secrets.redact($0, $1, replacement: "$EXTRUCT_API_TOKEN") }
-        text = Self.writingWholeIDs(resolvedTaskIDs, in: text)
-        text = replaceTaskIDs(in: text)
-        lines.append(text)
+    func record(_ line: String, command: String, createdTask: String?, resolvedTaskIDs: [(typed: String, id: String)] = []) {
+        lines.append(replaceTaskIDs(in: Self.writingWholeIDs(resolvedTaskIDs, in: line.trimmingSpaces)))
         commandCount += 1
         if let createdTask {
             let variable = "task\(taskVariables.count + 1)"
@@ -52,9 +47,9 @@ public final class ScriptRecorder {
         }
     }
 
-    /// Writes the script as it stands.
+    /// Writes the script as it stands, every secret known now hidden.
     public func save() throws(CommandFailure) {
-        let text = (header + lines).joined(separator: "\n") + "\n"
+        let text = (header.map(redact) + lines.map(redact)).joined(separator: "\n") + "\n"
         try AtomicFile.write(Array(text.utf8), to: path, mode: 0o700)
     }
 

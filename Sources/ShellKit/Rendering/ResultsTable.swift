@@ -28,7 +28,7 @@ public enum ResultsTable {
         guard !results.isEmpty else { return style.dim("no results on this page") }
         let keys = criteria.isEmpty ? uniqueKeys(results) : criteria.map(\.key)
         let rows = results.map { Row($0, keys: keys) }
-        let rankWidth = max(2, String(firstRank + results.count - 1).count)
+        let rankWidth = max(2, String(firstRank.saturatingAdd(results.count - 1)).count)
         let gradeWidth = keys.isEmpty ? 0 : keys.count * 2 - 1
         let relevanceWidth = max(3, rows.map { $0.relevance.count }.max() ?? 3)
         let sizeWidth = max(4, rows.map { TextLayout.width($0.size) }.max() ?? 4)
@@ -75,7 +75,7 @@ public enum ResultsTable {
         var lines = [style.dim(trimRight(header))]
         lines.reserveCapacity(rows.count + 2)
         for (i, row) in rows.enumerated() {
-            var line = TextLayout.pad(String(firstRank + i), to: rankWidth, alignRight: true) + "  "
+            var line = TextLayout.pad(String(firstRank.saturatingAdd(i)), to: rankWidth, alignRight: true) + "  "
             line += style.bold(row.company.padded(to: company))
             if showWebsite { line += "  " + style.blue(row.website.padded(to: site)) }
             line += "  " + TextLayout.pad(row.relevance, to: relevanceWidth, alignRight: true)

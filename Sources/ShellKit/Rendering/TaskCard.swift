@@ -34,7 +34,8 @@ public enum TaskCard {
             ("evaluated", task.numResultsEvaluated), ("high-fit", task.numResults),
         ]
         let top = max(1, stages.map(\.1).max() ?? 1)
-        let numberWidth = max(3, String(top).count)
+        // Every count whole, however long (a negative one from a broken answer is longer than the top).
+        let numberWidth = max(3, stages.map { String($0.1).count }.max() ?? 3)
         let barRoom = body - 11 - numberWidth - 2
         for (i, (name, count)) in stages.enumerated() {
             var text = TextLayout.pad(name, to: 11) + TextLayout.pad(String(count), to: numberWidth, alignRight: true)
@@ -45,8 +46,9 @@ public enum TaskCard {
             }
             if i == 0 { row("Funnel", text) } else { more(text) }
         }
-        let fraction = task.desiredNumResults > 0 ? Double(task.numResults) / Double(task.desiredNumResults) : 0
-        row("Progress", "\(task.numResults) of \(task.desiredNumResults) high-fit results (\(Int((fraction * 100).rounded(.down)))%)")
+        row(
+            "Progress",
+            "\(task.numResults) of \(task.desiredNumResults) high-fit results (\(Int.percentage(task.numResults, of: task.desiredNumResults))%)")
         row("Exhausted", task.isExhausted ? style.yellow("yes") + " — no more candidates; resume will be refused" : "no")
         let sources = task.dataSources.map { TextLayout.safe($0.rawValue) }.joined(separator: ", ")
         row("Sources", task.autoDataSources ? "auto" + (sources.isEmpty ? "" : " (\(sources))") : sources)
@@ -87,7 +89,7 @@ public enum TaskCard {
     /// shorter, then the funnel but the high-fit count; a number is never cut.
     public static func progressLine(_ task: DiscoveryTask, width: Int, style: Style) -> String {
         let fraction = task.desiredNumResults > 0 ? Double(task.numResults) / Double(task.desiredNumResults) : 0
-        let percent = "\(Int((fraction * 100).rounded(.down)))%"
+        let percent = "\(Int.percentage(task.numResults, of: task.desiredNumResults))%"
         let head = "\(TextLayout.safe(DeepSearchClient.short(task.id))) \(style.status(task.status))"
         let (d, e, v) = (task.numResultsDiscovered, task.numResultsEnriched, task.numResultsEvaluated)
         let fit = "\(task.numResults)/\(task.desiredNumResults)"

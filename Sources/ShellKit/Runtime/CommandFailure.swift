@@ -50,7 +50,13 @@ public enum ErrorPresenter {
     public static func describe(_ error: any Error) -> (message: String, status: Int32) {
         switch error {
         case let e as DeepSearchError:
-            return (e.description, e.code == .notSent ? ExitStatus.success : ExitStatus.commandFailed)
+            let status =
+                switch e.code {
+                case .notSent: ExitStatus.success
+                case .interruptedAfterSending: ExitStatus.interrupted
+                default: ExitStatus.commandFailed
+                }
+            return (e.description, status)
         case let e as CommandFailure:
             let status: Int32 =
                 switch e.kind {

@@ -101,6 +101,14 @@ public final class Console: Sendable {
         write(errFD, Array((redact(text) + "\n").utf8))
     }
 
+    /// Writes `text` and a newline to standard error at once, for the person at the terminal
+    /// only: a `--cast` recording leaves it out (the presenter's own lines under `--step`).
+    public func note(_ text: String) {
+        flush()
+        endLiveLine()
+        write(errFD, Array((redact(text) + "\n").utf8), recorded: false)
+    }
+
     /// Writes `text` to standard error as is (no newline).
     public func errRaw(_ text: String) {
         flush()
@@ -193,11 +201,11 @@ public final class Console: Sendable {
     }
 
     @discardableResult
-    private func write(_ fd: Int32, _ bytes: [UInt8]) -> Bool {
+    private func write(_ fd: Int32, _ bytes: [UInt8], recorded: Bool = true) -> Bool {
         let (muted, tap) = state.withLock { ($0.muted, $0.tap) }
         if muted { return true }
         let written = FileContents.writeAll(fd, bytes) == nil
-        tap?(bytes)
+        if recorded { tap?(bytes) }
         return written
     }
 

@@ -33,7 +33,10 @@ extension Shell {
             Task { await transport.prepare(baseURL: apiURL) }
         }
         if let place {
-            say("the prompt, on the session as it stands · Ctrl-D goes back to \(place)")
+            // For the presenter, not the audience: not part of a --cast recording.
+            environment.console.note(
+                Style(enabled: environment.console.colorOnError(session.settings)).dim(
+                    "the prompt, on the session as it stands · Ctrl-D goes back to \(place)"))
         } else if !options.quiet {
             if let notice = options.notice { say(notice) }
             for line in banner() { say(line) }
@@ -73,6 +76,8 @@ extension Shell {
             polling?.cancel()
             await polling?.value
             interrupts.waiting(.running)
+            // The token a typed line sets is a secret before the line reaches the cast or history.
+            if case .line(let line) = result { environment.learnSecrets(in: line, resolve: resolver(for: session)) }
             castLine(result)
             switch result {
             case .interrupted:
@@ -136,7 +141,7 @@ extension Shell {
         let prompt = promptLayout(forEditor: false)(environment.console.terminalWidth)
         switch result {
         case .line(let line):
-            let kept = Self.historyText(line, secrets: environment.secrets)
+            let kept = environment.redacted(line)
             cast.endLine(replacingEditorOutputWith: kept == line ? nil : prompt + kept + "\n")
         case .interrupted:
             cast.endLine(replacingEditorOutputWith: prompt + "^C\r\n")
@@ -160,6 +165,12 @@ extension Shell {
             return nil
         }
         environment.history = file.load()
+        environment.historyFile = file
+        // A line kept before a secret was known to be one (an older version, another shell).
+        let hunted = environment.secrets.filter { $0.count >= Secrets.minimumLength }
+        if environment.history.contains(where: { line in hunted.contains { Secrets.occurs($0, in: line) } }) {
+            Self.scrub(hunted, from: environment, cassette: nil)
+        }
         return file
     }
 
@@ -168,11 +179,11 @@ extension Shell {
         return state + "/extruct-shell/history"
     }
 
-    /// Adds a typed line to history: not when it starts with a space, not twice in a row, and a
-    /// token never (a `token VALUE` line is kept as `token …`).
+    /// Adds a typed line to history: not when it starts with a space, not twice in a row, and
+    /// with every secret hidden (a `token VALUE` line is kept as `token …`).
     private func remember(_ line: String, in editor: any LineReader, history: HistoryFile?) {
         guard !line.hasPrefix(" ") else { return }
-        let stored = Self.historyText(line, secrets: environment.secrets)
+        let stored = environment.redacted(line)
         guard environment.history.last != stored else { return }
         environment.history.append(stored)
         editor.addToHistory(stored)
@@ -181,15 +192,5 @@ extension Shell {
         } catch {
             environment.console.err("warning: \(error)")
         }
-    }
-
-    /// The line as history keeps it.
-    static func historyText(_ line: String, secrets: Set<String>) -> String {
-        var text = line
-        let words = text.split(separator: " ", omittingEmptySubsequences: true)
-        if words.first == "token", words.count > 1, !["--prompt", "--clear"].contains(words[1]) {
-            text = "token …"
-        }
-        return secrets.reduce(text) { Secrets.redact($0, $1) }
     }
 }

@@ -18,6 +18,7 @@ extension Shell {
         }
         var worst = ExitStatus.success
         var commandNumber = 0
+        for case .command(let text) in inputs { environment.learnSecrets(in: text, resolve: nil) }
         for input in inputs {
             let status: Int32
             switch input {
@@ -98,6 +99,9 @@ extension Shell {
                 return ExitStatus.usage
             }
         }
+        // A token the file sets in so many words is a secret from its first line on: a line
+        // before that one may mention it.
+        for line in lines where line.kind == .command { environment.learnSecrets(in: line.text, resolve: nil) }
         environment.scriptStack.append(real)
         defer { environment.scriptStack.removeLast() }
         return await playLines(lines, name: path, numbered: true, session: &session)
@@ -173,9 +177,10 @@ extension Shell {
     /// token never.
     func shownCommand(_ text: String, session: Session) -> (prompt: String, text: String, toStandardError: Bool) {
         let channel = showingChannel(session)
+        environment.learnSecrets(in: text, resolve: resolver(for: session))
         return (
             Prompt.text(for: session, columns: environment.console.terminalWidth, style: channel.style, forEditor: false),
-            Self.historyText(text, secrets: environment.secrets),
+            environment.redacted(text),
             channel.toStandardError
         )
     }
@@ -284,13 +289,14 @@ final class ReaderBox: @unchecked Sendable {
 }
 
 /// The one thread that waits for input, for the life of the process: a reader's state is only
-/// ever touched by this thread, and a blocking read never occupies a pool thread.
+/// ever touched by this thread, and a blocking read never occupies a pool thread. Requests are
+/// served in order; one made while another waits is queued, never dropped.
 final class InputThread: @unchecked Sendable {
     // Safe: `pending` is only read and written with `condition` locked.
     static let shared = InputThread()
 
     private let condition = ConditionLock()
-    private var pending: (@Sendable () -> Void)?
+    private var pending: [@Sendable () -> Void] = []
 
     private init() {
         BackgroundThread.start(name: "extruct-input") { [self] in run() }
@@ -304,18 +310,24 @@ final class InputThread: @unchecked Sendable {
     func perform<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
         await withCheckedContinuation { continuation in
             condition.lock()
-            pending = { continuation.resume(returning: work()) }
+            pending.append { continuation.resume(returning: work()) }
             condition.signal()
             condition.unlock()
         }
     }
 
+    /// How many requests wait for the one being served.
+    var queued: Int {
+        condition.lock()
+        defer { condition.unlock() }
+        return pending.count
+    }
+
     private func run() {
         while true {
             condition.lock()
-            while pending == nil { condition.wait() }
-            let work = pending!
-            pending = nil
+            while pending.isEmpty { condition.wait() }
+            let work = pending.removeFirst()
             condition.unlock()
             work()
         }

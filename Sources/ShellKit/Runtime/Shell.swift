@@ -23,10 +23,13 @@ public final class Shell {
     /// The lesson in progress at the prompt, if any.
     var tutor: Tutor?
 
-    /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`).
-    public init(options: ShellOptions, transport: (any HTTPTransport)? = nil, clock: any PollingClock = SystemPollingClock()) throws {
+    /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`),
+    /// `console` standard output and error (the command fuzzer).
+    public init(
+        options: ShellOptions, transport: (any HTTPTransport)? = nil, clock: any PollingClock = SystemPollingClock(), console: Console? = nil
+    ) throws {
         let noColor = options.noColor || Environment.value("NO_COLOR") != nil
-        let console = Console(colorForbidden: noColor)
+        let console = console ?? Console(colorForbidden: noColor)
         var chosen: any HTTPTransport
         if let replay = options.replayHTTP {
             chosen = try CassetteReplayer(path: replay)
@@ -34,16 +37,23 @@ public final class Shell {
             chosen = transport ?? DefaultTransport(network: options.network)
             if options.dryRun { chosen = DryRunTransport(console: console) }
         }
+        var cassette: CassetteRecorder?
         if let record = options.recordHTTP, !options.dryRun {
-            chosen = try CassetteRecorder(recordingTo: record, through: chosen)
+            cassette = try CassetteRecorder(recordingTo: record, through: chosen)
+            chosen = cassette!
         }
         StandardErrorLogHandler.isOn.store(options.debug, ordering: .relaxed)
-        let logger = Logger(label: "extruct-shell", factory: { StandardErrorLogHandler(label: $0) })
+        let logger = Logger(label: "extruct-shell", factory: { StandardErrorLogHandler(label: $0, console: console) })
         environment = ShellEnvironment(options: options, console: console, transport: chosen, clock: clock, logger: logger)
         session = Session(apiURL: options.apiURL, apiURLOrigin: options.apiURLOrigin, token: options.token, tokenOrigin: options.tokenOrigin)
         session.settings.output = options.json ? .json : .text
         session.settings.debug = options.debug
-        if let token = options.token { environment.secrets.insert(token) }
+        environment.secretsLearned = { [unowned environment] learned in
+            Self.scrub(learned, from: environment, cassette: cassette)
+        }
+        // Every token of the process is a secret, not only the one in use: `--demo` or a
+        // profile may replace EXTRUCT_API_TOKEN, which `$EXTRUCT_API_TOKEN` still reaches.
+        environment.secrets.formUnion([options.token, Environment.value("EXTRUCT_API_TOKEN")].compactMap { $0 })
         for proxy in [options.network.httpsProxy, options.network.httpProxy].compactMap({ $0 }) {
             environment.secrets.formUnion(proxy.secrets)
         }
@@ -126,10 +136,12 @@ public final class Shell {
             words = try WordSplitter.split(line, resolve: resolver(for: session))
         } catch {
             let failure =
-                error.message.hasSuffix("is not set")
-                ? CommandFailure.usage(error.message) : CommandFailure.syntax(error.message, column: error.column)
-            return report(failure, place == nil ? nil : Self.shortLine(line))
+                error.kind == .unsetVariable ? CommandFailure.usage(error.message) : CommandFailure.syntax(error.message, column: error.column)
+            return report(failure, place == nil ? nil : Self.shortLine(environment.redacted(line)))
         }
+        // The token this line sets is a secret before anything runs or reports.
+        let setsToken = environment.redaction.tokenArguments(of: words).map(\.text).filter { !$0.isEmpty }
+        if !setsToken.isEmpty { environment.secrets.formUnion(setsToken) }
         guard !words.isEmpty else { return ExitStatus.success }
         var tolerant = false
         if words[0].text == "try", !words[0].isQuoted {
@@ -143,7 +155,7 @@ public final class Shell {
             return report(CommandFailure.syntax("unknown command '\(TextLayout.safe(name))'; \(hint)help lists the commands"), nil)
         }
         let spec = command.spec
-        var label: String? { place == nil ? nil : Self.shortLine(line) }
+        var label: String? { place == nil ? nil : Self.shortLine(environment.redacted(line)) }
         let arguments: Arguments
         do {
             arguments = try spec.parse(Array(words.dropFirst()))
@@ -189,6 +201,11 @@ public final class Shell {
             // The session is as it was, but what the command saw of a task is kept (the prompt
             // shows the status watch last saw when Ctrl-C stopped it).
             for task in context.observed where session.seenTasks.contains(task.id) { session.see(task) }
+            if let e = error as? DeepSearchError, e.code == .interruptedAfterSending {
+                // Credits may have been spent: said even when a signal ends the shell.
+                console.err(e.description)
+                return ExitStatus.interrupted
+            }
             if interrupted || error is CancellationError || (Task.isCancelled && interrupts.termination != nil) {
                 if interrupts.termination == nil {
                     console.err(Self.paint(spec.name == "watch" ? "stopped watching" : "interrupted", environment, session, dim: true))
@@ -220,6 +237,16 @@ public final class Shell {
         return .usage("no API token: set EXTRUCT_API_TOKEN or run token --prompt (or try --demo)")
     }
 
+    /// Runs one command line as a line of a script runs (its errors named `place`), on the
+    /// session as it stands; returns its exit status. For the command fuzzer, which drives the
+    /// shell a line at a time.
+    public func run(line: String, place: String) async -> Int32 {
+        var working = session
+        let status = await execute(line, place: place, session: &working)
+        session = working
+        return status
+    }
+
     /// The error line in red on a colour terminal.
     private static func paint(_ text: String, _ environment: ShellEnvironment, _ session: Session, dim: Bool = false) -> String {
         let style = Style(enabled: environment.console.colorOnError(session.settings))
@@ -236,8 +263,25 @@ public final class Shell {
     private func record(_ line: String, spec: CommandSpec, session: Session, resolvedTaskIDs: [(typed: String, id: String)]) {
         guard let recorder = environment.recorder, spec.isRecorded else { return }
         let created = spec.name == "create" ? session.currentTask : nil
-        recorder.record(line, command: spec.name, createdTask: created, resolvedTaskIDs: resolvedTaskIDs, secrets: environment.secrets)
+        recorder.record(line, command: spec.name, createdTask: created, resolvedTaskIDs: resolvedTaskIDs)
         do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
+    }
+
+    /// Hides newly learned secrets in every file written so far: the history (on disk and in
+    /// memory), the cast, the recording, the cassette.
+    static func scrub(_ learned: Set<String>, from environment: ShellEnvironment, cassette: CassetteRecorder?) {
+        let secrets = Array(learned)
+        let redaction = environment.redaction
+        let hide = { (line: String) in redaction.redact(line, secrets: learned) }
+        environment.history = environment.history.map(hide)
+        if let file = environment.historyFile {
+            do { try file.rewrite(hide) } catch { environment.console.err("warning: \(error)") }
+        }
+        environment.cast?.scrub(secrets)
+        cassette?.hide(secrets)
+        if let recorder = environment.recorder {
+            do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
+        }
     }
 
     /// Looks up `$NAME`: `task`, `last…`, user variables, then the environment.

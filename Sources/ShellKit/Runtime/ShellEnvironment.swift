@@ -1,5 +1,6 @@
 import DeepSearch
 import FoundationEssentials
+import LineEditing
 import Logging
 
 #if canImport(Glibc)
@@ -41,9 +42,34 @@ public final class ShellEnvironment {
     public var exitRequest: Int32?
     /// Plays a script file inside the session (for `source`); set by the shell.
     var playFile: ((String, CommandContext) async throws -> Void)?
-    /// Words that must never reach the screen or a file: the tokens in use.
+    /// Words that must never reach the screen or a file: the tokens in use (and the
+    /// `EXTRUCT_API_TOKEN` of the environment, which `$EXTRUCT_API_TOKEN` reaches even when
+    /// another token is used), proxy passwords. Learning one scrubs it from the files already
+    /// written (history, cast, recording, cassette): a value typed before it became the token.
     public var secrets: Set<String> = [] {
-        didSet { console.setSecrets(secrets) }
+        didSet {
+            console.setSecrets(secrets)
+            let learned = secrets.subtracting(oldValue).filter { $0.count >= Secrets.minimumLength }
+            if !learned.isEmpty { secretsLearned?(learned) }
+        }
+    }
+    /// Scrubs newly learned secrets from the files written so far; set by the shell.
+    var secretsLearned: ((Set<String>) -> Void)?
+    /// Where the interactive history is kept, once the prompt opened it.
+    var historyFile: HistoryFile?
+    /// Finds the secrets a command line sets and hides every secret in one.
+    var redaction: LineRedaction { LineRedaction(registry: registry) }
+
+    /// Learns the values `line` sets as the token (expanded with `resolve`) as secrets: before
+    /// the line is shown, kept in history or recorded.
+    func learnSecrets(in line: String, resolve: WordSplitter.Resolver?) {
+        let values = redaction.tokens(setBy: line, resolve: resolve).filter { !$0.isEmpty && !secrets.contains($0) }
+        if !values.isEmpty { secrets.formUnion(values) }
+    }
+
+    /// `line` as it may be shown or kept: no secret in it (see ``LineRedaction``).
+    func redacted(_ line: String, replacement: String = "…") -> String {
+        redaction.redact(line, secrets: secrets, replacement: replacement)
     }
 
     init(options: ShellOptions, console: Console, transport: any HTTPTransport, clock: any PollingClock, logger: Logger) {
@@ -56,14 +82,16 @@ public final class ShellEnvironment {
         self.simulatorURL = options.simulatorURL
     }
 
-    /// A client for `session`'s URL, token and settings, over the shared transport (or `transport`).
-    func client(for session: Session, through transport: (any HTTPTransport)? = nil) -> DeepSearchClient {
+    /// A client for `session`'s URL, token and settings, over the shared transport (or
+    /// `transport`); `quiet` ones never log (requests of the shell's own, while the user types).
+    func client(for session: Session, through transport: (any HTTPTransport)? = nil, quiet: Bool = false) -> DeepSearchClient {
         let settings = session.settings
         return DeepSearchClient(
             configuration: .init(
                 baseURL: session.apiURL, token: session.token, tokenOrigin: session.tokenOrigin,
                 userAgent: "extruct-shell/\(options.version)", requestTimeout: .milliseconds(Int64(settings.requestTimeout * 1000)),
                 retryPolicy: RetryPolicy(maxAttempts: settings.retries + 1), allowInsecureHTTP: options.allowInsecureHTTP),
-            transport: transport ?? self.transport, clock: clock, logger: logger)
+            transport: transport ?? self.transport, clock: clock,
+            logger: quiet ? Logger(label: logger.label, factory: { _ in SwiftLogNoOpLogHandler() }) : logger)
     }
 }

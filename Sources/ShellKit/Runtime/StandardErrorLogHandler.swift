@@ -14,6 +14,8 @@ public struct StandardErrorLogHandler: LogHandler {
     public static let isOn = Atomic<Bool>(false)
 
     public var metadata: Logger.Metadata = [:]
+    /// Where the lines go: the console hides every secret in use and a `--cast` records them.
+    private let console: Console
     /// `.trace` while the switch is on, else above every level the client logs at, so a request
     /// does not even build its debug lines.
     public var logLevel: Logger.Level {
@@ -22,8 +24,9 @@ public struct StandardErrorLogHandler: LogHandler {
     }
     private let label: String
 
-    public init(label: String) {
+    public init(label: String, console: Console) {
         self.label = label
+        self.console = console
     }
 
     public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
@@ -38,6 +41,6 @@ public struct StandardErrorLogHandler: LogHandler {
         if !merged.isEmpty {
             text += " " + merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
         }
-        FileContents.writeToStandardError(text.withoutControlCharacters + "\n")
+        console.err(text.withoutControlCharacters)
     }
 }

@@ -82,10 +82,10 @@ public struct ShownResults: Sendable {
 
     /// The row of rank `rank`, if it was shown.
     public subscript(rank: Int) -> DiscoveryResult? {
-        let index = rank - firstRank
+        let index = rank.saturatingSubtract(firstRank)
         return rows.indices.contains(index) ? rows[index] : nil
     }
 
     /// The ranks shown, when any were.
-    public var ranks: ClosedRange<Int>? { rows.isEmpty ? nil : firstRank...(firstRank + rows.count - 1) }
+    public var ranks: ClosedRange<Int>? { rows.isEmpty ? nil : firstRank...firstRank.saturatingAdd(rows.count - 1) }
 }

@@ -96,7 +96,7 @@ public struct WordSplitter {
             }
             wholeExpansion = false
         }
-        return Word(String(text), isQuoted: quoted, isExpansion: wholeExpansion && pieces == 1, column: start + 1)
+        return Word(String(text), isQuoted: quoted, isExpansion: wholeExpansion && pieces == 1, column: start + 1, span: start..<index)
     }
 
     /// Reads `$NAME`, `${NAME}` or `$last.path` at `index`; returns its value.
@@ -125,7 +125,7 @@ public struct WordSplitter {
         }
         guard let resolve else { return "$" + name }
         guard let value = resolve(name) else {
-            throw ShellSyntaxError(message: "$\(name) is not set", column: dollar + 1)
+            throw ShellSyntaxError(message: "$\(name) is not set", column: dollar + 1, kind: .unsetVariable)
         }
         return value
     }
