@@ -31,7 +31,7 @@ public final class Shell {
         if let replay = options.replayHTTP {
             chosen = try CassetteReplayer(path: replay)
         } else {
-            chosen = transport ?? DefaultTransport(network: options.network)
+            chosen = transport ?? DefaultTransport(network: options.network, warn: { console.err("warning: \($0)") })
             if options.dryRun { chosen = DryRunTransport(console: console) }
         }
         if let record = options.recordHTTP, !options.dryRun {
@@ -43,6 +43,7 @@ public final class Shell {
         session = Session(apiURL: options.apiURL, apiURLOrigin: options.apiURLOrigin, token: options.token, tokenOrigin: options.tokenOrigin)
         session.settings.output = options.json ? .json : .text
         session.settings.debug = options.debug
+        if let seconds = options.requestTimeout { session.settings.requestTimeout = seconds }
         if let token = options.token { environment.secrets.insert(token) }
         for proxy in [options.network.httpsProxy, options.network.httpProxy].compactMap({ $0 }) {
             environment.secrets.formUnion(proxy.secrets)
