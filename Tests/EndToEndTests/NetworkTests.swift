@@ -121,11 +121,11 @@ import Testing
             let run = try await shell(
                 [
                     "--debug", "--record-http", "c.jsonl", "-c", "create \"through a proxy\" --results 3", "-c", "tasks", "-c", "status", "-c",
-                    "use nope",
+                    "use 00000000-0000-4000-8000-000000000000",
                 ],
                 home, environment)
             #expect(run.status == 1, "the last command fails on purpose: \(run.stderr)")
-            #expect(run.stderr.contains("task nope not found"))
+            #expect(run.stderr.contains("task 00000000") && run.stderr.contains("not found"))
             #expect(
                 proxy.connects == Array(repeating: "api.extruct.test:\(sim.running.port)", count: DefaultTransport.connectionsAhead),
                 "the tunnels opened at the first request carry the four requests; the proxy resolved the name")

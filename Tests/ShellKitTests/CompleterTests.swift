@@ -8,7 +8,7 @@ import Testing
 @Suite @MainActor struct CompleterTests {
     let completer = Completer(
         specs: CommandRegistry.standard.commands.map { $0.spec },
-        seenTasks: ["3f2a8c1e-aaaa", "3f9b0000-bbbb", "77777777-cccc"], variables: ["query"])
+        taskIDs: ["77777777-cccc", "3f9b0000-bbbb", "3f2a8c1e-aaaa"], variables: ["query"])
 
     @Test func commands() {
         #expect(completer.complete("st").candidates == ["status"])

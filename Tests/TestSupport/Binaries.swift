@@ -70,6 +70,7 @@ public struct TemporaryDirectory: Sendable {
 public func testEnvironment(home: String, extra: [String: String] = [:]) -> [String: String] {
     var env: [String: String] = [
         "HOME": home, "XDG_STATE_HOME": home + "/state", "XDG_CONFIG_HOME": home + "/config",
+        "XDG_CACHE_HOME": home + "/cache",
         "LANG": "C.UTF-8", "TERM": "xterm-256color", "PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin",
     ]
     // Under scripts/sanitize the binaries are sanitized too: they take its options (the leak

@@ -32,12 +32,15 @@ struct CreateCommand: ShellCommand {
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         let query = arguments.positionals.map(\.text).joined(separator: " ")
         let criteria = (arguments.values["--criterion"] ?? []).map { Criterion(key: $0[0], name: $0[1], criterion: $0[2]) }
-        var excludedTasks: [String] = []
-        for id in arguments.all("--exclude-task") { excludedTasks.append(try context.resolveTaskID(id)) }
-        let request = CreateTaskRequest(
+        var request = CreateTaskRequest(
             query: query, desiredNumResults: try arguments.int("--results", in: Int.min...Int.max), criteria: criteria,
             dataSources: arguments.all("--source").map(DataSource.init(rawValue:)), excludeDomains: arguments.all("--exclude"),
-            excludeTaskIDs: excludedTasks)
+            excludeTaskIDs: arguments.all("--exclude-task"))
+        // What is wrong with the request is said before any id is looked up.
+        try request.validate()
+        var excludedTasks: [String] = []
+        for id in request.excludeTaskIDs { excludedTasks.append(try await context.resolveTaskID(id, for: "create --exclude-task")) }
+        request.excludeTaskIDs = excludedTasks
         let response = try await context.client().createTask(request)
         let task = response.value
         context.remember(response.raw, status: response.status)

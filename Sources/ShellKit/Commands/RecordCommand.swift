@@ -10,7 +10,7 @@ struct RecordCommand: ShellCommand {
         "record", synopsis: "record FILE | record stop",
         abstract: "Write every command that succeeds from now on into FILE as a runnable script; record stop ends it.",
         discussion:
-            "Task ids made by create become variables, so the script runs again on new tasks; a token is written as $EXTRUCT_API_TOKEN. The file is rewritten whole after each command.",
+            "Task ids made by create become variables, so the script runs again on new tasks; ids typed in part are written whole; a token is written as $EXTRUCT_API_TOKEN. The file is rewritten whole after each command.",
         examples: ["record onboarding.exsh", "record stop"],
         positionals: 0...1, positionalCompletion: .file, isRecorded: false)
 

@@ -9,7 +9,12 @@ struct StatusCommand: ShellCommand {
         positionals: 0...1, positionalCompletion: .taskID, talksToAPI: true)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
-        let id = try arguments.positionals.first.map { word throws(CommandFailure) in try context.resolveTaskID(word.text) } ?? context.currentTask()
+        let id: String
+        if let word = arguments.positionals.first {
+            id = try await context.resolveTaskID(word.text, for: "status")
+        } else {
+            id = try context.currentTask()
+        }
         let response = try await context.client().task(id: id)
         context.remember(response.raw, status: response.status)
         context.note(response.value)

@@ -6,15 +6,17 @@ import Glibc
 #endif
 
 /// Tab completion from what the shell knows, never from the network: commands, each command's
-/// options, task ids seen this session, setting names, file paths.
+/// options, task ids (this session's and the last ones seen before, from the cache), setting
+/// names, file paths.
 public struct Completer: Sendable {
     let specs: [CommandSpec]
-    let seenTasks: [String]
+    /// Newest first.
+    let taskIDs: [String]
     let variables: [String]
 
-    public init(specs: [CommandSpec], seenTasks: [String], variables: [String]) {
+    public init(specs: [CommandSpec], taskIDs: [String], variables: [String]) {
         self.specs = specs
-        self.seenTasks = seenTasks
+        self.taskIDs = taskIDs
         self.variables = variables
     }
 
@@ -75,8 +77,7 @@ public struct Completer: Sendable {
             return Completion(replacing: replacing, candidates: (Settings.names + variables).filter { $0.hasPrefix(current) }.sorted())
         case .values(let values): return Completion(replacing: replacing, candidates: values.filter { $0.hasPrefix(current) })
         case .taskID:
-            let ids = seenTasks.reversed().filter { $0.hasPrefix(current) }
-            return Completion(replacing: replacing, candidates: Array(ids))
+            return Completion(replacing: replacing, candidates: taskIDs.filter { $0.hasPrefix(current) })
         case .file: return Self.files(current)
         }
     }

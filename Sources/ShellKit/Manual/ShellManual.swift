@@ -74,6 +74,9 @@ public enum ShellManual {
             .paragraph(
                 "Words are split as a POSIX shell splits them: single and double quotes, backslash escapes; `#` starts a comment outside quotes. `help` lists the commands and `help COMMAND` explains one, with the same text as here."
             ),
+            .paragraph(
+                "Wherever a command takes a task ID (`use`, `status`, `create --exclude-task`), the start of the id will do, such as the eight characters `tasks` shows, in any process: a task seen in this session is matched at once, any other is looked for in the task list, page by page. When several tasks begin with what you typed they are listed; when none does, the error says so (on `--demo`, whose tasks are new in every run, it says that too). `record` writes the whole id."
+            ),
             .items(items),
         ]
     }
@@ -98,7 +101,7 @@ public enum ShellManual {
 
     static let keys: [ManualPage.Block] = [
         .paragraph(
-            "The prompt is libedit with Emacs bindings. Up and Down walk the history, Ctrl-R searches it, Tab completes commands, options, task ids seen this session, setting names and file paths (never from the network)."
+            "The prompt is libedit with Emacs bindings. Up and Down walk the history, Ctrl-R searches it, Tab completes commands, options, task ids (this session's, and the last ones seen on the same API, from the cache), setting names and file paths; it never asks the network."
         ),
         .items([
             .init(
@@ -172,7 +175,7 @@ public enum ShellManual {
             ),
             .init(
                 "Recording",
-                "`record FILE` writes every command that succeeds from then on as a runnable script, until `record stop`: task ids made by `create` become variables, a token is written as `$EXTRUCT_API_TOKEN`."
+                "`record FILE` writes every command that succeeds from then on as a runnable script, until `record stop`: task ids made by `create` become variables, ids typed in part are written whole, a token is written as `$EXTRUCT_API_TOKEN`."
             ),
             .init(
                 "Cassettes",
@@ -220,6 +223,7 @@ public enum ShellManual {
         .init("`NO_COLOR`", "When set, no ANSI colour (as `--no-color`)."),
         .init("`XDG_CONFIG_HOME`", "Where the configuration file lives (default ~/.config)."),
         .init("`XDG_STATE_HOME`", "Where the history and the tutorial's progress live (default ~/.local/state)."),
+        .init("`XDG_CACHE_HOME`", "Where the task ids Tab completes are kept (default ~/.cache)."),
         .init("`HOME`", "The home directory; `~` in paths."),
     ]
 
@@ -231,6 +235,10 @@ public enum ShellManual {
         .init(
             "`$XDG_STATE_HOME/extruct-shell/tutorial.json`",
             "How far you got in each lesson (mode 0600); `tutorial reset` forgets it."
+        ),
+        .init(
+            "`$XDG_CACHE_HOME/extruct-shell/task-ids.json`",
+            "The task ids last seen on each API (the last `tasks` list and the tasks made or used since), for Tab in a later shell (mode 0600). Not kept for `--demo`, whose tasks last as long as the process. Safe to delete."
         ),
         .init(
             "`$XDG_CONFIG_HOME/extruct-shell/config.toml`",

@@ -29,14 +29,19 @@ public final class ScriptRecorder {
         ]
     }
 
-    /// Adds a command line that succeeded; `createdTask` is the id a `create` produced.
-    public func record(_ line: String, command: String, createdTask: String?, secrets: Set<String>) {
+    /// Adds a command line that succeeded; `createdTask` is the id a `create` produced;
+    /// `resolvedTaskIDs` are the ids typed in part, written whole (the script then replays
+    /// wherever those tasks are, not only where the part was unique).
+    func record(
+        _ line: String, command: String, createdTask: String?, resolvedTaskIDs: [(typed: String, id: String)] = [], secrets: Set<String>
+    ) {
         var text = line.trimmingSpaces
         if command == "token" {
             let rest = String(text.dropFirst(5)).trimmingSpaces
             text = rest.isEmpty || rest == "--clear" ? text : "token $EXTRUCT_API_TOKEN"
         }
         text = secrets.reduce(text) { Secrets.redact($0, $1, replacement: "$EXTRUCT_API_TOKEN") }
+        text = Self.writingWholeIDs(resolvedTaskIDs, in: text)
         text = replaceTaskIDs(in: text)
         lines.append(text)
         commandCount += 1
@@ -51,6 +56,22 @@ public final class ScriptRecorder {
     public func save() throws(CommandFailure) {
         let text = (header + lines).joined(separator: "\n") + "\n"
         try AtomicFile.write(Array(text.utf8), to: path, mode: 0o700)
+    }
+
+    /// `line` with each word that is a typed part of an id (alone, quoted, or after `=` as in
+    /// `--exclude-task=3f2a`) replaced by the whole id.
+    static func writingWholeIDs(_ resolved: [(typed: String, id: String)], in line: String) -> String {
+        guard !resolved.isEmpty else { return line }
+        let whole = Dictionary(resolved.map { ($0.typed, $0.id) }) { first, _ in first }
+        return line.split(separator: " ", omittingEmptySubsequences: false).map { word -> String in
+            let text = String(word)
+            let head = text.firstIndex(of: "=").map { String(text[...$0]) } ?? ""
+            let value = String(text.dropFirst(head.count))
+            let quoted = value.count >= 2 && (value.first == "\"" || value.first == "'") && value.last == value.first
+            let bare = quoted ? String(value.dropFirst().dropLast()) : value
+            guard let id = whole[bare] else { return text }
+            return quoted ? head + String(value.first!) + id + String(value.last!) : head + id
+        }.joined(separator: " ")
     }
 
     /// Words that are a recorded task id, or a prefix (4+ characters) of exactly one, become `${taskN}`.

@@ -21,6 +21,8 @@ public final class CommandContext {
     public let environment: ShellEnvironment
     /// The command line as typed (before expansion), for messages.
     public let line: String
+    /// Task ids typed in part and the whole ids they stood for, so `record` writes whole ids.
+    var resolvedTaskIDs: [(typed: String, id: String)] = []
 
     init(session: Session, environment: ShellEnvironment, line: String) {
         self.session = session

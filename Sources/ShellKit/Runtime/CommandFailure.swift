@@ -73,7 +73,11 @@ public enum ErrorPresenter {
     /// (The console hides the tokens in use from everything it writes, this line included.)
     public static func line(for error: any Error, place: String? = nil, command: String? = nil) -> String {
         var text = describe(error).message
-        if let command { text = "\(command): \(text)" }
+        if let command {
+            // The line already names its command: `use 3f: use: …` says it once.
+            if let name = command.split(separator: " ").first, text.hasPrefix(name + ": ") { text.removeFirst(name.count + 2) }
+            text = "\(command): \(text)"
+        }
         if let place { text = "\(place): \(text)" }
         return "error: " + text.withoutControlCharacters
     }

@@ -49,7 +49,7 @@ extension Shell {
             if let request = environment.exitRequest { return request }
             if !environment.console.isOutputOpen { return ExitStatus.success }
             let specs = environment.registry.commands.map { $0.spec }
-            let completer = Completer(specs: specs, seenTasks: session.seenTasks, variables: Array(session.variables.keys))
+            let completer = Completer(specs: specs, taskIDs: completableTaskIDs(), variables: Array(session.variables.keys))
             editor.completer = { completer.complete($0) }
             let prompt =
                 tutorPrefix + Prompt.text(for: session, style: Style(enabled: environment.console.colorOnError(session.settings)), forEditor: true)

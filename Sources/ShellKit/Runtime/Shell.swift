@@ -173,7 +173,8 @@ public final class Shell {
         switch result {
         case .success:
             session = context.session
-            record(line, spec: spec, session: session)
+            cacheTaskIDs(of: session)
+            record(line, spec: spec, session: session, resolvedTaskIDs: context.resolvedTaskIDs)
             console.flush()
             return ExitStatus.success
         case .failure(let error):
@@ -218,10 +219,10 @@ public final class Shell {
         return TextLayout.truncate(TextLayout.safe(trimmed), to: 60)
     }
 
-    private func record(_ line: String, spec: CommandSpec, session: Session) {
+    private func record(_ line: String, spec: CommandSpec, session: Session, resolvedTaskIDs: [(typed: String, id: String)]) {
         guard let recorder = environment.recorder, spec.isRecorded else { return }
         let created = spec.name == "create" ? session.currentTask : nil
-        recorder.record(line, command: spec.name, createdTask: created, secrets: environment.secrets)
+        recorder.record(line, command: spec.name, createdTask: created, resolvedTaskIDs: resolvedTaskIDs, secrets: environment.secrets)
         do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
     }
 

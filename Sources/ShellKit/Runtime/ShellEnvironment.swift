@@ -34,6 +34,9 @@ public final class ShellEnvironment {
     var simulatorURL: String?
     /// Paces playback under `--step` (nil otherwise, and while the presenter is at the prompt).
     var presenter: Presenter?
+    /// Where task ids are kept for Tab in later processes, and what it holds for the API in use.
+    let taskIDCache = TaskIDCache(path: TaskIDCache.defaultPath())
+    var cachedTaskIDs: (url: String, ids: [String])?
     /// Set by `exit`.
     public var exitRequest: Int32?
     /// Plays a script file inside the session (for `source`); set by the shell.
