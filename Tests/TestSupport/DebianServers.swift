@@ -193,6 +193,8 @@ public final class Nginx: DebianServer, @unchecked Sendable {
                 scgi_temp_path \(directory.file("scgi"));
                 server {
                     listen 127.0.0.1:\(port) ssl\(http2 ? " http2" : "");
+                    # nginx 1.22 offers TLS 1.2 at most unless told: a front end today has 1.3.
+                    ssl_protocols TLSv1.2 TLSv1.3;
                     ssl_certificate \(directory.file("server.pem"));
                     ssl_certificate_key \(directory.file("server.key"));
                     location / {
