@@ -35,6 +35,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-asn1.git", from: "1.7.4"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1", traits: []),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
         .package(url: "https://github.com/LebJe/TOMLKit.git", from: "0.6.0"),
     ],
     targets: [
@@ -79,6 +80,8 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOPosix", package: "swift-nio"),
+                // Hummingbird's own: to stop a simulator gracefully (see RunningSimulator.stop).
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -140,11 +143,14 @@ let package = Package(
             dependencies: ["FuzzHarness"],
             swiftSettings: swiftSettings
         ),
-        // Measurements for scripts/bench: the client's request rate, rendering time.
+        // Loopback sockets for the tests and the bench: a listener on a free port, and a relay
+        // that delays every byte as the internet does.
+        .target(name: "LoopbackNetwork", swiftSettings: swiftSettings),
+        // Measurements for scripts/bench: the client's request rate, rendering time, the relay.
         .executableTarget(
             name: "extruct-bench",
             dependencies: [
-                "DeepSearch", "ShellKit",
+                "DeepSearch", "ShellKit", "LoopbackNetwork",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
@@ -154,7 +160,7 @@ let package = Package(
         .target(
             name: "TestSupport",
             dependencies: [
-                "DeepSearch", "DeepSearchSimulator", "SimulatorTLS",
+                "DeepSearch", "DeepSearchSimulator", "SimulatorTLS", "LoopbackNetwork",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

@@ -5,6 +5,7 @@ import HummingbirdHTTP2
 import Logging
 import NIOCore
 import NIOSSL
+import ServiceLifecycle
 
 #if canImport(Glibc)
 import Glibc
@@ -73,16 +74,18 @@ public struct Simulator: Sendable {
     public func start(logger: Logger = Simulator.quietLogger) async throws -> RunningSimulator {
         let (ports, continuation) = AsyncThrowingStream<Int, any Error>.makeStream()
         let app = try buildApplication(self, logger: logger) { port in continuation.yield(port) }
+        let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let task = Task {
             do {
-                try await app.runService(gracefulShutdownSignals: [])
+                try await group.run()
                 continuation.finish()
             } catch {
                 continuation.finish(throwing: error)
             }
         }
         for try await port in ports {
-            return RunningSimulator(simulator: self, host: configuration.host, port: port, isSecure: configuration.tls != nil, task: task)
+            return RunningSimulator(
+                simulator: self, host: configuration.host, port: port, isSecure: configuration.tls != nil, group: group, task: task)
         }
         throw CancellationError()
     }
@@ -168,22 +171,33 @@ public final class RunningSimulator: Sendable {
     public let port: Int
     /// Whether it serves HTTPS.
     public let isSecure: Bool
+    private let group: ServiceGroup
     private let task: Task<Void, Never>
 
-    init(simulator: Simulator, host: String, port: Int, isSecure: Bool, task: Task<Void, Never>) {
+    init(simulator: Simulator, host: String, port: Int, isSecure: Bool, group: ServiceGroup, task: Task<Void, Never>) {
         self.simulator = simulator
         self.host = host
         self.port = port
         self.isSecure = isSecure
+        self.group = group
         self.task = task
     }
 
     /// `http://HOST:PORT`, or `https://…`.
     public var url: String { Simulator.url(host: host, port: port, isSecure: isSecure) }
 
-    /// Stops serving and waits until the port is closed.
+    /// Stops serving and waits until it has: gracefully first (the port is closed, every
+    /// connection already accepted is taken in, idle ones are closed, answers under way are
+    /// finished), and what is still running 2 s later is cancelled. Cancelling at once would
+    /// drop connections accepted but not yet taken in (a TLS handshake under way), and NIO
+    /// stops the process for that; the grace lets every live client's handshake end first.
     public func stop() async {
-        task.cancel()
+        await group.triggerGracefulShutdown()
+        let cancel = Task { [task] in
+            try await Task.sleep(for: .seconds(2))
+            task.cancel()
+        }
         await task.value
+        cancel.cancel()
     }
 }

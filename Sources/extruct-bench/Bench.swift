@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import DeepSearch
 import Foundation
+import LoopbackNetwork
 import NIOCore
 import NIOHTTP1
 import ShellKit
@@ -12,6 +13,9 @@ import ShellKit
 ///     extruct-bench ahc URL TOKEN TASK_ID N      the same with AsyncHTTPClient alone
 ///     extruct-bench render N                     render a 250-row results table N times
 ///     extruct-bench config N                     read a three-profile config.toml N times
+///     extruct-bench relay PORT RTT_MS [--log]    a path like the internet to 127.0.0.1:PORT (DelayRelay),
+///                                                until stopped; prints `relay listening on RELAY_PORT`,
+///                                                and with --log what it sees on the wire (ms, connection, event)
 @main
 enum Bench {
     static func main() async {
@@ -27,9 +31,38 @@ enum Bench {
             render(count: Int(arguments[1]) ?? 100)
         case "config" where arguments.count == 2:
             config(count: Int(arguments[1]) ?? 1000)
+        case "relay" where arguments.count == 3 || (arguments.count == 4 && arguments[3] == "--log"):
+            relay(to: UInt16(arguments[1]) ?? 0, roundTrip: .milliseconds(Int(arguments[2]) ?? 100), log: arguments.count == 4)
         default:
-            FileHandle.standardError.write(Data("usage: extruct-bench client|socket|ahc URL TOKEN TASK_ID N | render N | config N\n".utf8))
+            FileHandle.standardError.write(
+                Data("usage: extruct-bench client|socket|ahc URL TOKEN TASK_ID N | render N | config N | relay PORT RTT_MS\n".utf8))
             exit(2)
+        }
+    }
+
+    /// Relays 127.0.0.1:`port` with `roundTrip` until the process is stopped; with `log`, prints
+    /// each event as it happens, in milliseconds since the first connection.
+    static func relay(to port: UInt16, roundTrip: Duration, log: Bool) {
+        do {
+            let relay = try DelayRelay(to: port, roundTrip: roundTrip)
+            FileHandle.standardOutput.write(Data("relay listening on \(relay.port)\n".utf8))
+            var shown = 0
+            while true {
+                guard log else {
+                    pause()
+                    continue
+                }
+                usleep(5_000)
+                let events = relay.events
+                for event in events.dropFirst(shown) {
+                    let ms = Double(event.at - events[0].at) / 1e6
+                    FileHandle.standardOutput.write(Data(String(format: "%9.1f  %3d  %@\n", ms, event.connection, "\(event.kind)").utf8))
+                }
+                shown = events.count
+            }
+        } catch {
+            FileHandle.standardError.write(Data("extruct-bench relay: \(error)\n".utf8))
+            exit(1)
         }
     }
 

@@ -124,6 +124,9 @@ struct ExtructShell: AsyncParsableCommand {
     @Flag(help: "Log every request to standard error (the token shown as Bearer …).")
     var debug = false
 
+    @Option(help: ArgumentHelp("How long one request may take, in seconds, 0.1 to 600 (default 30; set timeout S in the shell).", valueName: "S"))
+    var timeout: Double?
+
     @Option(
         name: .customLong("ca-file"),
         help: ArgumentHelp(
@@ -150,6 +153,7 @@ struct ExtructShell: AsyncParsableCommand {
         if !castIdleLimit.isFinite || castIdleLimit < 0 { throw ValidationError("--cast-idle-limit takes seconds, 0 or more") }
         if recordHTTP != nil, replayHTTP != nil { throw ValidationError("--record-http and --replay-http cannot be used together") }
         if noHistory, historyFile != nil { throw ValidationError("--no-history and --history-file cannot be used together") }
+        if let timeout, !(0.1...600).contains(timeout) { throw ValidationError("--timeout takes 0.1 to 600 seconds") }
     }
 
     /// Where the URL and token come from: flag, environment, profile, default.
@@ -221,6 +225,7 @@ struct ExtructShell: AsyncParsableCommand {
         options.allowInsecureHTTP = allowInsecureHTTP
         options.network = endpoint.network
         options.debug = debug
+        options.requestTimeout = timeout
         return options
     }
 

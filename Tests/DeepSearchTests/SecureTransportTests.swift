@@ -1,5 +1,9 @@
+import AsyncHTTPClient
 import DeepSearchSimulator
 import Foundation
+import NIOCore
+import NIOHTTP1
+import NIOSSL
 import SimulatorTLS
 import TestSupport
 import Testing
@@ -28,13 +32,13 @@ import Testing
         NetworkConfiguration(trustedCertificateFiles: sim.caFile.map { [CertificateFile(path: $0, origin: "the test")] } ?? [])
     }
 
-    @Test func aCAFileMakesTheServerTrustedAndOneConnectionCarriesEveryRequest() async throws {
+    @Test func aCAFileMakesTheServerTrustedAndTheConnectionsOpenedFirstCarryEveryRequest() async throws {
         try await SimulatorFixture.with(scheme: .https) { sim in
             #expect(sim.url.hasPrefix("https://"))
             let (client, spy) = client(sim.url, network: trusting(sim))
             try await spy.shuttingDown { for _ in 0..<20 { _ = try await client.listTasks() } }
             #expect(sim.count("GET") == 20)
-            #expect(sim.simulator.journal.connections == 1, "keep-alive over TLS")
+            #expect(sim.simulator.journal.connections == DefaultTransport.connectionsAhead, "keep-alive over TLS, opened at the first request")
         }
     }
 
@@ -132,13 +136,15 @@ import Testing
         return client("\(scheme)://api.extruct.test:\(sim.running.port)", network: network)
     }
 
-    @Test func httpsGoesThroughTheProxyWithOneConnectWhichResolvesTheName() async throws {
+    @Test func httpsGoesThroughTheProxyWithConnectsOpenedFirstWhichResolveTheName() async throws {
         try await SimulatorFixture.with(scheme: .https) { sim in
             let proxy = try ConnectProxy(hosts: ["api.extruct.test": "127.0.0.1"])
             defer { proxy.stop() }
             let (client, spy) = try proxied(sim, proxy)
             try await spy.shuttingDown { for _ in 0..<5 { _ = try await client.listTasks() } }
-            #expect(proxy.connects == ["api.extruct.test:\(sim.running.port)"], "one tunnel, to the name: the proxy resolves it")
+            #expect(
+                proxy.connects == Array(repeating: "api.extruct.test:\(sim.running.port)", count: DefaultTransport.connectionsAhead),
+                "the tunnels opened at the first request carry the rest, to the name: the proxy resolves it")
             #expect(sim.count("GET") == 5)
         }
     }
@@ -150,7 +156,7 @@ import Testing
             let (client, spy) = try proxied(sim, proxy)
             _ = try await spy.shuttingDown { try await client.listTasks() }
             // AsyncHTTPClient tunnels plain http through the proxy as well (CONNECT).
-            #expect(proxy.connects == ["api.extruct.test:\(sim.running.port)"])
+            #expect(proxy.connects == Array(repeating: "api.extruct.test:\(sim.running.port)", count: DefaultTransport.connectionsAhead))
             #expect(sim.count("GET") == 1)
         }
     }
@@ -187,7 +193,7 @@ import Testing
             await spy.shutdown()
             #expect(
                 error?.description
-                    == "the proxy http://127.0.0.1:\(proxy.port) (from HTTPS_PROXY) refused to connect to api.extruct.test:\(sim.running.port); ask for api.extruct.test:\(sim.running.port) to be allowed, or leave it out of the proxy with NO_PROXY"
+                    == "the proxy http://127.0.0.1:\(proxy.port) (from HTTPS_PROXY) refused to connect to api.extruct.test:\(sim.running.port) (403 Forbidden); ask for api.extruct.test:\(sim.running.port) to be allowed, or leave it out of the proxy with NO_PROXY"
             )
             proxy.stop()
             let (down, spy2) = try proxied(sim, proxy)
@@ -198,6 +204,95 @@ import Testing
                     == "cannot reach the proxy http://127.0.0.1:\(proxy.port) (from HTTPS_PROXY): connection refused; check the proxy, or go direct for this host with NO_PROXY"
             )
             #expect(sim.count("GET") == 0)
+        }
+    }
+    /// What a proxy answers to CONNECT, read for what it means; squid's own answers are in
+    /// RealProxyTests, these are the ones it cannot be made to give. AsyncHTTPClient says only
+    /// that the answer was not 200 or 407: the transport asks the proxy again to learn it.
+    @Test(arguments: [
+        ("502 Bad Gateway", "could not reach TARGET (502 Bad Gateway); check the API URL, and that the proxy can reach it; or try again later"),
+        (
+            "504 Gateway Timeout",
+            "could not reach TARGET (504 Gateway Timeout); check the API URL, and that the proxy can reach it; or try again later"
+        ),
+        (
+            "500 Internal Server Error",
+            "failed to open a connection to TARGET (500 Internal Server Error); the error is the proxy's own: check the proxy, or ask whoever runs it"
+        ),
+        (
+            "418 I'm a teapot",
+            "failed to open a connection to TARGET (418 I'm a teapot); the error is the proxy's own: check the proxy, or ask whoever runs it"
+        ),
+    ])
+    func eachAnswerOfAProxyToConnectIsReadForWhatItMeans(_ statusLine: String, _ says: String) async throws {
+        try await SimulatorFixture.with(scheme: .https) { sim in
+            let proxy = try ConnectProxy(hosts: ["api.extruct.test": "127.0.0.1"], mode: .answer(statusLine))
+            defer { proxy.stop() }
+            let (client, spy) = try proxied(sim, proxy, user: "alice:s3cret")
+            let error = await expectError { _ = try await client.listTasks() }
+            await spy.shutdown()
+            let target = "api.extruct.test:\(sim.running.port)"
+            #expect(error?.code == .proxy)
+            #expect(error?.description == "the proxy http://127.0.0.1:\(proxy.port) (from HTTPS_PROXY) " + says.replacing("TARGET", with: target))
+            #expect(error?.status == nil, "the status is the proxy's, not the API's")
+            #expect(spy.requests.count == 1, "not retried")
+            #expect(proxy.authorizations.allSatisfy { $0 == "Basic " + Data("alice:s3cret".utf8).base64EncodedString() }, "asked again as before")
+        }
+    }
+
+    @Test func aProxyThatHangsUpOnConnectIsSaidToBeTheProxy() async throws {
+        try await SimulatorFixture.with(scheme: .https) { sim in
+            let proxy = try ConnectProxy(hosts: ["api.extruct.test": "127.0.0.1"], mode: .hangUp)
+            defer { proxy.stop() }
+            let (client, spy) = try proxied(sim, proxy)
+            let error = await expectError { _ = try await client.listTasks() }
+            await spy.shutdown()
+            #expect(
+                error?.description.hasPrefix("the proxy http://127.0.0.1:\(proxy.port) (from HTTPS_PROXY) ") == true,
+                "\(error?.description ?? "none")")
+            #expect(sim.count("GET") == 0)
+        }
+    }
+
+    @Test func aProxysStatusLineIsReadWithSquidsNameForTheFailure() {
+        let answer = ProxyProbe.parse(
+            "HTTP/1.1 503 Service Unavailable\r\nServer: squid/5.7\r\nX-Squid-Error: ERR_CONNECT_FAIL 111\r\nContent-Length: 10")
+        #expect(answer == ProxyProbe.Answer(status: 503, reason: "Service Unavailable", proxyError: "ERR_CONNECT_FAIL"))
+        #expect(answer?.statusLine == "503 Service Unavailable, ERR_CONNECT_FAIL")
+        #expect(ProxyProbe.parse("HTTP/1.0 403\r\n")?.statusLine == "403")
+        #expect(ProxyProbe.parse("SSH-2.0-OpenSSH_9.2") == nil)
+        #expect(ProxyProbe.parse("HTTP/1.1 999 Nope") == nil)
+    }
+    /// The system's authorities are trusted through their hashed directory where it holds every
+    /// certificate of the bundle (no parsing of some 140 certificates into each context): TLS
+    /// finds a server's authority there by the hash of its name, as OpenSSL's CApath does. A
+    /// directory made like /etc/ssl/certs, with the simulator's CA only, makes it trusted.
+    @Test(.enabled(if: FileManager.default.isExecutableFile(atPath: "/usr/bin/openssl"), "needs openssl for the hash of a name"))
+    func aHashedDirectoryOfAuthoritiesIsTrustedAsTheBundleWouldBe() async throws {
+        try await SimulatorFixture.with(scheme: .https) { sim in
+            let directory = try TemporaryDirectory()
+            defer { directory.remove() }
+            let ca = try String(contentsOfFile: sim.caFile!, encoding: .utf8)
+            let pem = try directory.write("extruct-test-ca.pem", ca)
+            let hash = try await runProcess("/usr/bin/openssl", ["x509", "-hash", "-noout", "-in", pem], environment: [:]).stdout
+                .trimmingCharacters(in: .whitespacesAndNewlines)
+            try FileManager.default.createSymbolicLink(atPath: directory.file("\(hash).0"), withDestinationPath: pem)
+            try directory.write("bundle.crt", ca)
+            #expect(SystemTrustRoots.hashedLinks(in: directory.path) == 1)
+            #expect(SystemTrustRoots.certificateCount(directory.file("bundle.crt")) == 1)
+            var tls = TLSConfiguration.makeClientConfiguration()
+            tls.trustRoots = .file(directory.path)
+            var configuration = HTTPClient.Configuration()
+            configuration.tlsConfiguration = tls
+            func status() async -> UInt? {
+                let client = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+                let status = try? await client.execute(HTTPClientRequest(url: sim.url + "/v1/healthcheck"), timeout: .seconds(10)).status.code
+                try? await client.shutdown()
+                return status
+            }
+            #expect(await status() == 200)
+            try FileManager.default.removeItem(atPath: directory.file("\(hash).0"))
+            #expect(await status() == nil, "without its link the CA is not found")
         }
     }
 }

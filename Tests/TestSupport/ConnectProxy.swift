@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackNetwork
 import Synchronization
 
 #if canImport(Glibc)
@@ -19,6 +20,11 @@ public final class ConnectProxy: Sendable {
         case forbid
         /// 407 unless `Proxy-Authorization: Basic` carries these credentials.
         case requireCredentials(user: String, password: String)
+        /// Answers every CONNECT with this status line (`502 Bad Gateway`), for the answers
+        /// squid cannot be made to give.
+        case answer(String)
+        /// Closes the connection without an answer.
+        case hangUp
     }
 
     public var port: Int { Int(listener.port) }
@@ -82,6 +88,10 @@ public final class ConnectProxy: Sendable {
         if case .forbid = mode {
             return reply(client, "403 Forbidden")
         }
+        if case .answer(let status) = mode {
+            return reply(client, status)
+        }
+        if case .hangUp = mode { return }
         if case .requireCredentials(let user, let password) = mode {
             let expected = "Basic " + Data("\(user):\(password)".utf8).base64EncodedString()
             guard headers["proxy-authorization"] == expected else {
@@ -106,19 +116,7 @@ public final class ConnectProxy: Sendable {
         let name = String(hostPort[..<colon]).lowercased()
         let address = hosts[name] ?? name
         guard address.hasPrefix("127.") else { return nil }
-        let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
-        var target = sockaddr_in()
-        target.sin_family = sa_family_t(AF_INET)
-        target.sin_addr.s_addr = inet_addr(address)
-        target.sin_port = port.bigEndian
-        let connected = withUnsafePointer(to: &target) {
-            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
-        }
-        guard connected == 0 else {
-            close(fd)
-            return nil
-        }
-        return fd
+        return connectLoopback(port: port, address: address)
     }
 
     private func readHead(_ fd: Int32) -> (String, [UInt8])? {

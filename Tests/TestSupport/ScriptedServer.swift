@@ -1,4 +1,5 @@
 import Foundation
+import LoopbackNetwork
 import Synchronization
 
 #if canImport(Glibc)

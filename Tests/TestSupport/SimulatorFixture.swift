@@ -56,6 +56,27 @@ public struct SimulatorFixture: Sendable {
         return environment
     }
 
+    /// The same environment with the simulator named `host` (one only a proxy resolves, say
+    /// `api.extruct.test`, which its certificate is for) and reached on `port` (its own by default).
+    public func shellEnvironment(host: String, port: Int? = nil) -> [String: String] {
+        var environment = shellEnvironment
+        environment["EXTRUCT_API_URL"] = "\(running.isSecure ? "https" : "http")://\(host):\(port ?? running.port)"
+        return environment
+    }
+
+    /// A task made and run to its end (simulated time moves 10 h), with at least `pool`
+    /// candidates; the journal is cleared afterwards, so a test counts only its own requests.
+    public func doneTask(results: Int = 250, pool: Int = 1100) async throws -> DiscoveryTask {
+        let made = try DiscoveryTask(
+            json: try await RawHTTP(self).post(
+                "/v1/discovery_tasks", #"{"query": "\#(query(atLeast: pool))", "desired_num_results": \#(results)}"#
+            ).json())
+        advance(10 * 3600)
+        let done = try DiscoveryTask(json: try await RawHTTP(self).get("/v1/discovery_tasks/\(made.id)").json())
+        simulator.journal.clear()
+        return done
+    }
+
     /// Stops the simulator and removes its CA file.
     public func stop() async {
         await running.stop()

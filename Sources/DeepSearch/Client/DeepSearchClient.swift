@@ -249,26 +249,43 @@ public struct DeepSearchClient: Sendable {
     }
 
     /// Polls task `id` every `interval` until its status is `done` or `failed` (not on
-    /// `is_exhausted` alone), telling `onUpdate` each state; throws `.watchTimeout` after `timeout`.
+    /// `is_exhausted` alone), telling `onUpdate` each state; throws `.watchTimeout` when
+    /// `timeout` has passed, on time: the last poll may take only what is left of it.
     public func watch(
         id: String, interval: Duration, timeout: Duration?,
         onUpdate: @Sendable (Response<DiscoveryTask>) async -> Void = { _ in }
     ) async throws -> Response<DiscoveryTask> {
         let started = clock.now
+        var last: DiscoveryTask?
+        func outOfTime() -> DeepSearchError {
+            let limit = timeout ?? .zero
+            let longer = limit < .seconds(600) ? 600 : limit.components.seconds * 2
+            let state = last.map { "still \($0.status.rawValue)" } ?? "not answered"
+            return DeepSearchError(
+                .watchTimeout, "task \(Self.short(id)) is \(state) after \(Self.format(limit))",
+                advice: "to wait longer: watch --timeout \(longer) (or set watch_timeout \(longer)); or check later with status")
+        }
         while true {
-            let response = try await task(id: id)
+            var poller = self
+            if let timeout {
+                let left = timeout - (clock.now - started)
+                guard left > .zero else { throw outOfTime() }
+                if left < configuration.requestTimeout { poller = with { $0.requestTimeout = left } }
+            }
+            let response: Response<DiscoveryTask>
+            do {
+                response = try await poller.task(id: id)
+            } catch let error as DeepSearchError where error.code == .timeout && poller.configuration.requestTimeout < configuration.requestTimeout {
+                throw outOfTime()
+            }
+            last = response.value
             await onUpdate(response)
             if response.value.status.isTerminal { return response }
             var wait = interval
             if let timeout {
-                let elapsed = clock.now - started
-                if elapsed >= timeout {
-                    throw DeepSearchError(
-                        .watchTimeout,
-                        "task \(Self.short(id)) is still \(response.value.status.rawValue) after \(Self.format(timeout))",
-                        advice: "run watch again, or check later with status")
-                }
-                wait = min(interval, timeout - elapsed)
+                let left = timeout - (clock.now - started)
+                guard left > .zero else { throw outOfTime() }
+                wait = min(interval, left)
             }
             try await clock.sleep(for: wait)
         }
@@ -434,6 +451,7 @@ public struct DeepSearchClient: Sendable {
     static func format(_ duration: Duration) -> String {
         let seconds = duration.components.seconds
         if seconds >= 60, seconds % 60 == 0 { return "\(seconds / 60) min" }
+        if seconds < 10, duration.components.attoseconds != 0 { return TransportFailure.seconds(duration) }
         return "\(seconds) s"
     }
 }

@@ -10,7 +10,7 @@ extension DeepSearchError {
         let status = response.status
         let body = try? JSONParser.parse(response.body)
         let detail = body?["detail"]
-        let detailText = Self.text(of: detail) ?? Self.firstLine(of: response.body)
+        let detailText = Self.withoutStatus(Self.text(of: detail) ?? Self.firstLine(of: response.body), status)
         let place = "\(request.method) \(request.target)"
         let statusText = Self.reasonPhrase(status).map { "\(status) \($0)" } ?? "\(status)"
         let taskID: String? =
@@ -108,6 +108,19 @@ extension DeepSearchError {
         }
         error.spending = answer.spending
         return error
+    }
+
+    /// `text` without the status it begins with, which the message says already: a front end's
+    /// page titled "400 The plain HTTP request was sent to HTTPS port" gives "The plain HTTP
+    /// request…", and one titled "502 Bad Gateway" nothing.
+    static func withoutStatus(_ text: String, _ status: Int) -> String {
+        let code = String(status)
+        guard text.hasPrefix(code) else { return text }
+        let rest = text.dropFirst(code.count)
+        guard let first = rest.first, first == " " || first == ":" || first == "-" else { return text }
+        let words = rest.drop { $0 == " " || $0 == ":" || $0 == "-" }
+        if let reason = reasonPhrase(status), words.lowercased() == reason.lowercased() { return "" }
+        return String(words)
     }
 
     /// `": text"`, or nothing for an empty text (an answer without a body).

@@ -66,11 +66,26 @@ public struct CertificateFile: Sendable, Hashable {
     public var path: String
     /// `--ca-file`, `SSL_CERT_FILE`, `profile work`…
     public var origin: String
+    /// What a file that cannot be used means.
+    public var ifUnusable: IfUnusable
+
+    /// When and how a bundle that cannot be used (missing, unreadable, no certificate) is said.
+    public enum IfUnusable: Sendable, Hashable {
+        /// An error at start: the user named it for this run (`--ca-file`).
+        case errorAtStart
+        /// An error for every TLS request (`EXTRUCT_CA_FILE`, a profile's `ca_file`): a run
+        /// that never uses TLS (`--demo`, plain http) is not stopped by it.
+        case errorWhenNeeded
+        /// A warning at the first TLS request, and the file is left out (`SSL_CERT_FILE`: set
+        /// for every program, and often left naming a file an upgrade removed).
+        case warning
+    }
 
     /// The bundle at `path`, named by `origin`.
-    public init(path: String, origin: String) {
+    public init(path: String, origin: String, ifUnusable: IfUnusable = .errorAtStart) {
         self.path = path
         self.origin = origin
+        self.ifUnusable = ifUnusable
     }
 }
 

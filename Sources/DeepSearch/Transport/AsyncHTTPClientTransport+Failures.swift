@@ -11,7 +11,7 @@ extension AsyncHTTPClientTransport {
     /// Turns AsyncHTTPClient, NIO and TLS errors into the user's words, naming the URL or the
     /// proxy: no library type names, no error numbers, no build paths.
     func translate(_ error: any Error, request: HTTPRequest, timeout: Duration) async -> DeepSearchError {
-        if let proxy, let failure = Self.proxyFailure(error, proxy: proxy, request: request) { return failure }
+        if let proxy, let failure = await Self.proxyFailure(error, proxy: proxy, request: request) { return failure }
         if let failure = await tlsFailure(error, request: request) { return failure }
         if let error = error as? HTTPClientError {
             switch error {
@@ -47,8 +47,8 @@ extension AsyncHTTPClientTransport {
     }
 
     /// A failure of the proxy itself: it cannot be reached, it asks for credentials, it refuses
-    /// the tunnel. Nil when the failure lies beyond it.
-    static func proxyFailure(_ error: any Error, proxy: ProxyServer, request: HTTPRequest) -> DeepSearchError? {
+    /// the tunnel or cannot open it. Nil when the failure lies beyond it.
+    static func proxyFailure(_ error: any Error, proxy: ProxyServer, request: HTTPRequest) async -> DeepSearchError? {
         let target = URLParts(request.baseURL).map { "\($0.host):\($0.port ?? 443)" } ?? request.baseURL
         if let error = error as? HTTPClientError {
             switch error {
@@ -61,9 +61,13 @@ extension AsyncHTTPClientTransport {
                         .proxy, "\(proxy.description) refused the credentials in its URL (407 Proxy Authentication Required)",
                         advice: "check the user and password in the proxy URL")
             case .invalidProxyResponse:
-                return DeepSearchError(
-                    .proxy, "\(proxy.description) refused to connect to \(target)",
-                    advice: "ask for \(target) to be allowed, or leave it out of the proxy with NO_PROXY")
+                return tunnelRefused(await ProxyProbe.connect(to: target, through: proxy), proxy: proxy, target: target)
+            case .remoteConnectionClosed:
+                // Closed by the proxy before it answered CONNECT, or by the API in the tunnel:
+                // the proxy, asked again, tells which.
+                let answer = await ProxyProbe.connect(to: target, through: proxy)
+                if answer?.status == 200 { break }
+                return tunnelRefused(answer, proxy: proxy, target: target)
             case .httpProxyHandshakeTimeout:
                 return DeepSearchError(.proxy, "\(proxy.description) did not open a connection to \(target) in time", advice: "check the proxy")
             default:
@@ -83,6 +87,37 @@ extension AsyncHTTPClientTransport {
             return DeepSearchError(.transport, "cannot reach \(proxy.description): the connection timed out", advice: "check the proxy")
         }
         return nil
+    }
+
+    /// The proxy's answer to CONNECT, read for what it means: 403 a refusal (by rule); 502, 503
+    /// and 504 the proxy could not reach the API, and so any status squid names so (it answers
+    /// 500 when its DNS gives no answer); anything else the proxy's own failure. The status is
+    /// the proxy's, not the API's: it is said, not kept as the error's status.
+    static func tunnelRefused(_ answer: ProxyProbe.Answer?, proxy: ProxyServer, target: String) -> DeepSearchError {
+        guard let answer else {
+            return DeepSearchError(
+                .proxy, "\(proxy.description) would not open a connection to \(target)",
+                advice: "check the proxy; ask for \(target) to be allowed, or leave it out of the proxy with NO_PROXY")
+        }
+        let unreachable = answer.proxyError.map { ProxyProbe.unreachableErrors.contains($0) } ?? false
+        switch answer.status {
+        case _ where unreachable, 502, 503, 504:
+            return DeepSearchError(
+                .proxy, "\(proxy.description) could not reach \(target) (\(answer.statusLine))",
+                advice: "check the API URL, and that the proxy can reach it; or try again later")
+        case 403:
+            return DeepSearchError(
+                .proxy, "\(proxy.description) refused to connect to \(target) (\(answer.statusLine))",
+                advice: "ask for \(target) to be allowed, or leave it out of the proxy with NO_PROXY")
+        case 407:
+            return DeepSearchError(
+                .proxy, "\(proxy.description) asks for credentials (\(answer.statusLine))",
+                advice: "put them in the proxy URL: http://USER:PASSWORD@\(URLParts.bracketed(proxy.host)):\(proxy.port)")
+        default:
+            return DeepSearchError(
+                .proxy, "\(proxy.description) failed to open a connection to \(target) (\(answer.statusLine))",
+                advice: "the error is the proxy's own: check the proxy, or ask whoever runs it")
+        }
     }
 
     /// A TLS failure, said for what it is: a certificate that is not trusted, expired or for

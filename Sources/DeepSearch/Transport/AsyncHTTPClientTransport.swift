@@ -15,6 +15,12 @@ import Glibc
 /// files of the network configuration; redirects are not followed, so the `Authorization` header
 /// can never be carried to another host. With a proxy, `https://` goes through it with CONNECT
 /// (the proxy resolves the API's name) and its credentials are sent as `Proxy-Authorization`.
+///
+/// It speaks HTTP/1.1, and the first request to a URL opens the connections for the requests
+/// that may follow at once (an export's pages) while it runs, so they cost no handshake later.
+/// Over HTTP/2, AsyncHTTPClient waits for the server's SETTINGS before the first request (a
+/// round trip) and announces no initial flow-control window (64 KB), so a 150 KB page waits for
+/// window updates, a round trip each; it has no setting for either. BENCHMARKS.md has the figures.
 public final class AsyncHTTPClientTransport: HTTPTransport {
     private let configuration: HTTPClient.Configuration
     /// The client requests go through, and the clients replaced but not shut down yet.
@@ -22,6 +28,15 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     private let maximumBodyBytes: Int
     /// The proxy every request goes through, if any.
     let proxy: ProxyServer?
+    /// How many connections the first request to a URL opens, its own included.
+    private let connectionsAhead: Int
+    /// The base URLs whose connections the current client has opened ahead.
+    private let opened = Mutex<Set<String>>([])
+    /// The certificate files, looked at when the transport was made.
+    private let trust: CertificateTrust
+    /// Hears one line about each certificate file left out, at the first TLS request.
+    private let warn: (@Sendable (String) -> Void)?
+    private let warned = Atomic(false)
 
     /// The current client (replaced after an answer is abandoned part way, too large or
     /// cancelled: its connection might otherwise be handed the next request while the server is
@@ -35,10 +50,17 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     }
 
     /// A transport whose answers may be at most `maximumBodyBytes` long, trusting `network`'s
-    /// certificate files and going through `proxy`.
-    public init(maximumBodyBytes: Int = 8 << 20, network: NetworkConfiguration = .direct, proxy: ProxyServer? = nil) {
+    /// certificate files and going through `proxy`; the first request to a URL opens
+    /// `connectionsAhead` connections (1: only its own). `warn` hears about a certificate file
+    /// left out (a stale `SSL_CERT_FILE`), once, at the first TLS request.
+    public init(
+        maximumBodyBytes: Int = 8 << 20, network: NetworkConfiguration = .direct, proxy: ProxyServer? = nil, connectionsAhead: Int = 1,
+        warn: (@Sendable (String) -> Void)? = nil
+    ) {
         var configuration = HTTPClient.Configuration()
-        configuration.tlsConfiguration = network.tlsConfiguration()
+        configuration.httpVersion = .http1Only
+        let trust = network.certificateTrust()
+        configuration.tlsConfiguration = NetworkConfiguration.tlsConfiguration(trusting: trust.certificates)
         if let proxy {
             let authorization = proxy.username.map { HTTPClient.Authorization.basic(username: $0, password: proxy.password ?? "") }
             configuration.proxy = .server(host: proxy.host, port: proxy.port, authorization: authorization)
@@ -53,6 +75,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         self.clients = Mutex(Clients(current: HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)))
         self.maximumBodyBytes = maximumBodyBytes
         self.proxy = proxy
+        self.connectionsAhead = max(1, connectionsAhead)
+        self.trust = trust
+        self.warn = warn
     }
 
     public func send(_ request: HTTPRequest, timeout: Duration) async throws -> HTTPResponse {
@@ -63,6 +88,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// right after writing the head; a request without a body is taken to be sent from the start
     /// (nothing tells when its head goes out).
     public func send(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse {
+        // Certificate files that cannot be used fail the request before anything is sent.
+        if !HTTPRequest.isPlainHTTP(request.baseURL) { try checkTrust(request) }
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for field in request.headers { outgoing.headers.add(name: field.name, value: field.value) }
@@ -72,16 +99,25 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             if request.body != nil { outgoing.body = .bytes([]) }
             delivery.markWritten()
         }
-        let timeAmount = TimeAmount.nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
+        // One deadline for the whole exchange: AsyncHTTPClient's covers the answer's head only.
+        let deadline =
+            NIODeadline.now() + .nanoseconds(Int64(timeout.components.seconds) * 1_000_000_000 + timeout.components.attoseconds / 1_000_000_000)
         let client = begin()
         defer { end(client) }
+        await openAhead(connectionsAhead, to: request.baseURL, on: client)
         do {
-            let response = try await client.execute(outgoing, timeout: timeAmount)
+            let response = try await client.execute(outgoing, deadline: deadline)
             var headers: [HeaderField] = []
             for (name, value) in response.headers { headers.append(HeaderField(name, value)) }
             let buffer: ByteBuffer
             do {
-                buffer = try await response.body.collect(upTo: maximumBodyBytes)
+                guard let body = try await Self.collect(response.body, upTo: maximumBodyBytes, by: deadline) else {
+                    retire(client)
+                    throw TransportFailure.timeout(request, timeout)
+                }
+                buffer = body
+            } catch let error as DeepSearchError {
+                throw error
             } catch {
                 retire(client)
                 if error is NIOTooManyBytesError {
@@ -93,21 +129,73 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         } catch let error as DeepSearchError {
             throw error
         } catch {
-            if Task.isCancelled { throw CancellationError() }
+            // A request given up on (cancelled, or out of time) leaves its connection closing,
+            // which can take a while (TLS waits for the server's goodbye): the next requests,
+            // and shutting down, do not wait for it.
+            if Task.isCancelled {
+                retire(client)
+                throw CancellationError()
+            }
+            if let failure = error as? HTTPClientError, failure == .deadlineExceeded { retire(client) }
             throw await translate(error, request: request, timeout: timeout)
         }
     }
 
-    /// Opens a connection to `baseURL` (through the proxy, if any) with an unauthenticated
-    /// `GET /v1/healthcheck` and leaves it in the pool for the first real request. Never throws:
-    /// a failure shows when a request needs the connection.
+    /// Says what was wrong with the certificate files, at the first TLS request: a warning for
+    /// each left out; and fails every TLS request when one that must be used cannot be.
+    private func checkTrust(_ request: HTTPRequest) throws(DeepSearchError) {
+        if let warn, !trust.warnings.isEmpty, !warned.exchange(true, ordering: .relaxed) {
+            for warning in trust.warnings { warn(warning) }
+        }
+        if let problem = trust.problem {
+            throw DeepSearchError(
+                .tls, "cannot reach \(request.baseURL): \(problem.text)",
+                advice: "point \(problem.origin) at a PEM bundle of CA certificates, or remove it")
+        }
+    }
+
+    /// The whole of `body`, or nil when `deadline` passes first (reading it is then cancelled).
+    private static func collect(_ body: HTTPClientResponse.Body, upTo limit: Int, by deadline: NIODeadline) async throws -> ByteBuffer? {
+        try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
+            group.addTask { try await body.collect(upTo: limit) }
+            group.addTask {
+                try await Task.sleep(for: .nanoseconds(max(0, (deadline - .now()).nanoseconds)))
+                return nil
+            }
+            defer { group.cancelAll() }
+            return try await group.next() ?? nil
+        }
+    }
+
+    /// Opens the connections to `baseURL` (through the proxy, if any) that the first requests
+    /// will use, and leaves them in the pool. Sends no request; never throws: a failure shows
+    /// when a request needs a connection.
     public func prepare(baseURL: String) async {
-        var request = HTTPClientRequest(url: baseURL + "/v1/healthcheck")
-        request.headers.add(name: "User-Agent", value: "extruct-shell/\(ProductVersion.current)")
         let client = begin()
         defer { end(client) }
-        guard let response = try? await client.execute(request, timeout: .seconds(15)) else { return }
-        _ = try? await response.body.collect(upTo: 64 << 10)
+        await openAhead(connectionsAhead, to: baseURL, on: client)
+    }
+
+    /// Has `client` open `count` connections to `baseURL`, the first time it is asked about that
+    /// URL, without sending anything on them. The pool starts a connection for each request
+    /// that waits for one, and keeps it (idle, for the next requests) when the request is
+    /// withdrawn before it could be sent. So `count` requests are queued and withdrawn in one
+    /// turn of one event loop — the loop their connections are made on, which can make no
+    /// progress on them meanwhile — and the withdrawal is awaited before the caller's own
+    /// request is queued (which then waits for the first of those connections).
+    private func openAhead(_ count: Int, to baseURL: String, on client: HTTPClient) async {
+        guard count > 0, opened.withLock({ $0.insert(baseURL).inserted }),
+            let request = try? HTTPClient.Request(url: baseURL + "/v1/healthcheck")
+        else { return }
+        let loop = client.eventLoopGroup.any()
+        let withdrawn = try? await loop.submit {
+            let waiting = (0..<count).map { _ in
+                client.execute(request: request, delegate: IgnoredAnswer(), eventLoop: .delegate(on: loop), logger: nil)
+            }
+            for request in waiting { request.cancel() }
+            return waiting.map(\.futureResult)
+        }.get()
+        for request in withdrawn ?? [] { _ = try? await request.get() }
     }
 
     public func concurrencyLimit(for baseURL: String) -> Int { DefaultTransport.concurrentRequests }
@@ -141,6 +229,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             guard clients.current === client else { return }
             clients.retired.append(client)
             clients.current = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            opened.withLock { $0.removeAll() }
         }
     }
 
@@ -148,15 +237,18 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// requests have not ended yet.
     var openClientCount: Int { clients.withLock { 1 + $0.retired.count } }
 
-    /// Waits at most a second: a connection attempt still in flight (a server that accepts TCP
-    /// and never answers the TLS handshake) holds a graceful shutdown until its 10 s connect
-    /// timeout, and whoever shuts the transport down is leaving.
+    /// Waits at most a second for the current client: a connection attempt still in flight (a
+    /// server that accepts TCP and never answers the TLS handshake) holds a graceful shutdown
+    /// until its 10 s connect timeout, and whoever shuts the transport down is leaving. The
+    /// clients replaced after a request was given up on are shut down without waiting: the
+    /// connection they were replaced for is closing, and would hold an exit for as long.
     public func shutdown() async {
-        let open = clients.withLock { [$0.current] + $0.retired }
+        let (current, retired) = clients.withLock { ($0.current, $0.retired) }
+        for client in retired { Task { try? await client.shutdown() } }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             let first = FirstCall()
             Task {
-                for client in open { try? await client.shutdown() }
+                try? await current.shutdown()
                 if first.claim() { continuation.resume() }
             }
             Task {
@@ -186,6 +278,13 @@ private struct DeliveredBody: AsyncSequence, Sendable {
     }
 
     func makeAsyncIterator() -> AsyncIterator { AsyncIterator(pending: bytes, delivery: delivery) }
+}
+
+/// A response delegate that keeps nothing: the requests that open connections are withdrawn
+/// before they are sent.
+private final class IgnoredAnswer: HTTPClientResponseDelegate, Sendable {
+    typealias Response = Void
+    func didFinishRequest(task: HTTPClient.Task<Void>) throws {}
 }
 
 /// True for the first caller of ``claim()`` only.

@@ -18,20 +18,28 @@ public final class DefaultTransport: HTTPTransport {
     /// The route of the last base URL asked about: a shell sends to one URL at a time, and the
     /// URL need not be parsed again for every request of a playback.
     private let lastRoute = Mutex<(baseURL: String, route: Route)?>(nil)
+    /// Hears about a certificate file left out, at the first TLS request.
+    private let warn: (@Sendable (String) -> Void)?
     /// How many requests of one command may be in flight at once over AsyncHTTPClient.
     public static let concurrentRequests = 4
+    /// How many connections the first request to a URL opens over AsyncHTTPClient, its own
+    /// included: enough for the pages of an export sent together (a task holds at most 250
+    /// results: three pages of 100), each on a connection already there.
+    public static let connectionsAhead = 3
 
     /// A transport whose answers may be at most `maximumBodyBytes` long, reaching the API as
-    /// `network` says.
-    public convenience init(maximumBodyBytes: Int = 8 << 20, network: NetworkConfiguration = .direct) {
-        self.init(maximumBodyBytes: maximumBodyBytes, network: network, clientOnly: false)
+    /// `network` says; `warn` hears one line about each certificate file left out (a stale
+    /// `SSL_CERT_FILE`), at the first TLS request.
+    public convenience init(maximumBodyBytes: Int = 8 << 20, network: NetworkConfiguration = .direct, warn: (@Sendable (String) -> Void)? = nil) {
+        self.init(maximumBodyBytes: maximumBodyBytes, network: network, clientOnly: false, warn: warn)
     }
 
-    private init(maximumBodyBytes: Int, network: NetworkConfiguration, clientOnly: Bool) {
+    private init(maximumBodyBytes: Int, network: NetworkConfiguration, clientOnly: Bool, warn: (@Sendable (String) -> Void)?) {
         self.plain = SocketTransport(maximumBodyBytes: maximumBodyBytes)
         self.network = network
         self.maximumBodyBytes = maximumBodyBytes
         self.clientOnly = clientOnly
+        self.warn = warn
     }
 
     /// Everything through AsyncHTTPClient (its event loop, not the caller's thread), on clients
@@ -40,7 +48,8 @@ public final class DefaultTransport: HTTPTransport {
         if clientOnly { return self }
         return background.withLock { background in
             if let made = background { return made }
-            let made = DefaultTransport(maximumBodyBytes: maximumBodyBytes, network: network, clientOnly: true)
+            // Silent: it polls while the user types, and the commands have said it already.
+            let made = DefaultTransport(maximumBodyBytes: maximumBodyBytes, network: network, clientOnly: true, warn: nil)
             background = made
             return made
         }
@@ -66,7 +75,7 @@ public final class DefaultTransport: HTTPTransport {
         }
     }
 
-    /// Opens the connection ahead where it saves round trips: over AsyncHTTPClient (TLS, and
+    /// Opens the connections ahead where it saves round trips: over AsyncHTTPClient (TLS, and
     /// whatever the network is). A plain socket to this machine costs nothing to open.
     public func prepare(baseURL: String) async {
         guard case .client(let proxy) = route(baseURL) else { return }
@@ -99,7 +108,10 @@ public final class DefaultTransport: HTTPTransport {
     private func client(through proxy: ProxyServer?) -> AsyncHTTPClientTransport {
         clients.withLock { clients in
             if let made = clients[proxy] { return made }
-            let made = AsyncHTTPClientTransport(maximumBodyBytes: maximumBodyBytes, network: network, proxy: proxy)
+            // The background transport polls one task at a time: one connection is enough.
+            let made = AsyncHTTPClientTransport(
+                maximumBodyBytes: maximumBodyBytes, network: network, proxy: proxy, connectionsAhead: clientOnly ? 1 : Self.connectionsAhead,
+                warn: warn)
             clients[proxy] = made
             return made
         }

@@ -108,8 +108,8 @@ public protocol HTTPTransport: Sendable {
     func shutdown() async
     /// How many requests to `baseURL` a command may have in flight at once (1: one at a time).
     func concurrencyLimit(for baseURL: String) -> Int
-    /// Opens the connection to `baseURL` ahead of the first request (TCP and TLS), so that request
-    /// costs one round trip. Silent: a failure here shows when a request needs the connection.
+    /// Opens the connections to `baseURL` ahead of the first requests (TCP and TLS), so each of
+    /// them costs one round trip. Silent: a failure here shows when a request needs a connection.
     func prepare(baseURL: String) async
     /// A transport for requests the shell makes on its own while the user types (notices of
     /// tasks ending): it never holds the calling thread and never shares a connection a command

@@ -30,7 +30,9 @@ enum TransportFailure {
     }
 
     static func timeout(_ request: HTTPRequest, _ timeout: Duration) -> DeepSearchError {
-        DeepSearchError(.timeout, "no answer to \(place(request)) within \(seconds(timeout))")
+        let longer = timeout < .seconds(60) ? 60 : min(600, Int(timeout.components.seconds) * 2)
+        let wait = timeout < .seconds(600) ? "; to wait longer: set timeout \(longer), or --timeout \(longer) at start" : ""
+        return DeepSearchError(.timeout, "no answer to \(place(request)) within \(seconds(timeout))", advice: "check the network or the proxy\(wait)")
     }
 
     static func tooLarge(_ request: HTTPRequest, limit: Int, status: Int) -> DeepSearchError {

@@ -34,7 +34,7 @@ public final class Shell {
         if let replay = options.replayHTTP {
             chosen = try CassetteReplayer(path: replay)
         } else {
-            chosen = transport ?? DefaultTransport(network: options.network)
+            chosen = transport ?? DefaultTransport(network: options.network, warn: { console.err("warning: \($0)") })
             if options.dryRun { chosen = DryRunTransport(console: console) }
         }
         var cassette: CassetteRecorder?
@@ -48,6 +48,7 @@ public final class Shell {
         session = Session(apiURL: options.apiURL, apiURLOrigin: options.apiURLOrigin, token: options.token, tokenOrigin: options.tokenOrigin)
         session.settings.output = options.json ? .json : .text
         session.settings.debug = options.debug
+        if let seconds = options.requestTimeout { session.settings.requestTimeout = seconds }
         environment.secretsLearned = { [unowned environment] learned in
             Self.scrub(learned, from: environment, cassette: cassette)
         }

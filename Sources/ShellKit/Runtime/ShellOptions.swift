@@ -43,6 +43,8 @@ public struct ShellOptions: Sendable {
     /// Trusted certificate files and proxies.
     public var network = NetworkConfiguration.direct
     public var debug = false
+    /// Seconds one request may take (`--timeout`); nil: the setting's default.
+    public var requestTimeout: Double?
     /// The URL of the built-in simulator this process runs (`--demo`, `--tutorial`).
     public var simulatorURL: String?
     /// Starts the built-in simulator (once) and gives its URL: a lesson never runs on the API.
