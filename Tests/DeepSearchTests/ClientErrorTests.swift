@@ -49,7 +49,7 @@ import Testing
             #expect(error?.code != .exhausted, "\(error?.description ?? "")")
             #expect(error?.description.contains("exhausted") == false, "\(error?.description ?? "")")
             if target == 250 {
-                #expect(error?.description.hasPrefix("task \(id.prefix(8)) is at the 250-result cap (Simulated server failure)") == true)
+                #expect(error?.description.hasPrefix("task \(id.prefix(8)) is at the 250-result cap;") == true, "\(error?.description ?? "")")
             } else {
                 #expect(error?.description == "the API refused to resume task \(id.prefix(8)) (400 Bad Request: Simulated server failure)")
             }
