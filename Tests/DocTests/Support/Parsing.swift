@@ -204,8 +204,8 @@ enum ProjectScripts {
         return result
     }
 
-    /// Whether `given` fits `usage`: literal words, `[optional parts]`, `a|b` alternatives, and
-    /// placeholders (`DIR`, `SECONDS`) that take any word.
+    /// Whether `given` fits `usage`: literal words, `[optional parts]`, `a|b` alternatives,
+    /// placeholders (`DIR`, `SECONDS`) that take any word, and `WORD…` for one or more.
     static func matches(_ given: ArraySlice<String>, _ usage: ArraySlice<String>) -> Bool {
         guard let first = usage.first else { return given.isEmpty }
         if first.hasPrefix("[") {
@@ -227,8 +227,11 @@ enum ProjectScripts {
             return matches(given, withGroup[...]) || matches(given, rest)
         }
         guard let word = given.first else { return false }
-        let alternatives = first.split(separator: "|").map(String.init)
+        // `SECTION…`: one word or more of the kind.
+        let repeats = first.hasSuffix("…")
+        let alternatives = (repeats ? String(first.dropLast()) : first).split(separator: "|").map(String.init)
         let fits = alternatives.contains { $0 == word || (Parsing.isPlaceholder($0) && !word.hasPrefix("-")) }
-        return fits && matches(given.dropFirst(), usage.dropFirst())
+        guard fits else { return false }
+        return matches(given.dropFirst(), usage.dropFirst()) || (repeats && matches(given.dropFirst(), usage))
     }
 }
