@@ -1,8 +1,8 @@
 import FoundationEssentials
-import Glibc
 import SystemPackage
 
 #if canImport(Glibc)
+import Glibc
 #endif
 
 /// The interactive history on disk: one line per command, appended right after each command
