@@ -21,6 +21,7 @@ let package = Package(
     products: [
         .executable(name: "extruct-shell", targets: ["extruct-shell"]),
         .executable(name: "extruct-sim", targets: ["extruct-sim"]),
+        .library(name: "DeepSearchCore", targets: ["DeepSearchCore"]),
         .library(name: "DeepSearch", targets: ["DeepSearch"]),
         .library(name: "DeepSearchSimulator", targets: ["DeepSearchSimulator"]),
     ],
@@ -57,9 +58,13 @@ let package = Package(
             dependencies: ["CEditLine", "CLineSupport", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
+        // The API's data, with no networking: models, the JSON reader and writer, the checks on
+        // numbers and text both sides make. The client and the simulator share it.
+        .target(name: "DeepSearchCore", swiftSettings: swiftSettings),
         .target(
             name: "DeepSearch",
             dependencies: [
+                "DeepSearchCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -73,7 +78,7 @@ let package = Package(
         .target(
             name: "DeepSearchSimulator",
             dependencies: [
-                "DeepSearch",
+                "DeepSearchCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
                 .product(name: "HummingbirdHTTP2", package: "hummingbird"),
@@ -125,7 +130,7 @@ let package = Package(
         .executableTarget(
             name: "extruct-sim",
             dependencies: [
-                "DeepSearch",
+                "DeepSearchCore",
                 "DeepSearchSimulator",
                 "Manual",
                 "SimulatorTLS",

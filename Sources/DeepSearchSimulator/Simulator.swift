@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 import Hummingbird
 import HummingbirdCore
 import HummingbirdHTTP2
