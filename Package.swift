@@ -81,9 +81,7 @@ let package = Package(
                 "DeepSearchCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -92,11 +90,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // A throwaway certificate authority for `extruct-sim --tls` and the tests: kept out of
-        // DeepSearchSimulator so the shell (which embeds the simulator for --demo) links no X509.
+        // The simulator's HTTPS: TLS, then HTTP/2 or HTTP/1.1 (SimulatorTLSIdentity), and a throwaway
+        // certificate authority for `extruct-sim --tls` and the tests. Kept out of
+        // DeepSearchSimulator so the shell, which embeds a plain-http simulator for --demo, links
+        // no TLS server, no HTTP/2 and no X509.
         .target(
             name: "SimulatorTLS",
             dependencies: [
+                "DeepSearchSimulator",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
