@@ -53,9 +53,13 @@ let package = Package(
             name: "Manual", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: swiftSettings),
         // Async-signal-safe signal plumbing and the editor's read function, which must be C.
         .target(name: "CLineSupport", dependencies: ["CEditLine"]),
+        // What the shell asks of the system, without Foundation: whole files, detached threads, a
+        // condition lock (POSIX calls), and the columns text takes in a terminal (wcwidth, without
+        // the locale).
+        .target(name: "POSIXSupport", swiftSettings: swiftSettings),
         .target(
             name: "LineEditing",
-            dependencies: ["CEditLine", "CLineSupport", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CEditLine", "CLineSupport", "POSIXSupport", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
         // The API's data, with no networking: models, the JSON reader and writer, the checks on
@@ -113,6 +117,7 @@ let package = Package(
                 "DeepSearch",
                 "LineEditing",
                 "Manual",
+                "POSIXSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -123,8 +128,8 @@ let package = Package(
             name: "extruct-shell",
             dependencies: [
                 "DeepSearch",
-                "LineEditing",
                 "Manual",
+                "POSIXSupport",
                 "ShellKit",
                 "DeepSearchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -146,7 +151,7 @@ let package = Package(
         // command fuzzer runs the shell against a simulator of its own.
         .target(
             name: "FuzzHarness",
-            dependencies: ["DeepSearch", "DeepSearchSimulator", "LineEditing", "ShellKit"],
+            dependencies: ["DeepSearch", "DeepSearchSimulator", "POSIXSupport", "ShellKit"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -196,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShellKitTests",
-            dependencies: ["Manual", "ShellKit", "TestSupport"],
+            dependencies: ["LineEditing", "Manual", "POSIXSupport", "ShellKit", "TestSupport"],
             // Read from the source tree by path (RECORD_GOLDEN=1 rewrites them), not bundled.
             exclude: ["Golden"],
             swiftSettings: swiftSettings
@@ -216,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "DocTests",
             dependencies: [
-                "DeepSearch", "LineEditing", "ShellKit", "TestSupport", "extruct-shell", "extruct-sim",
+                "DeepSearch", "POSIXSupport", "ShellKit", "TestSupport", "extruct-shell", "extruct-sim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

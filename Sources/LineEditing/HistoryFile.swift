@@ -1,4 +1,5 @@
 import FoundationEssentials
+import POSIXSupport
 import SystemPackage
 
 #if canImport(Glibc)

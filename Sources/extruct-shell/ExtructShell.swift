@@ -2,8 +2,8 @@ import ArgumentParser
 import DeepSearch
 import DeepSearchSimulator
 import FoundationEssentials
-import LineEditing
 import Manual
+import POSIXSupport
 import ShellKit
 
 #if canImport(Glibc)

@@ -1,5 +1,6 @@
 import FoundationEssentials
 import LineEditing
+import POSIXSupport
 
 #if canImport(Glibc)
 import Glibc

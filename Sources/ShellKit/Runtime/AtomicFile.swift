@@ -1,5 +1,5 @@
 import FoundationEssentials
-import LineEditing
+import POSIXSupport
 import SystemPackage
 
 #if canImport(Glibc)
