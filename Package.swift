@@ -1,4 +1,4 @@
-// swift-tools-version:6.1
+// swift-tools-version:6.2
 import PackageDescription
 
 /// Warnings are errors in CI (scripts/test passes -warnings-as-errors); the language mode is Swift 6 everywhere.
@@ -13,12 +13,15 @@ let swiftSettings: [SwiftSetting] = [
     .enableUpcomingFeature("MemberImportVisibility"),
 ]
 
+// Linux only (Debian 12 is what is built and tested): the code calls glibc, imports
+// FoundationEssentials without a Foundation fallback and finds libedit through pkg-config, so no
+// Apple platform is declared. README.md and ARCHITECTURE.md say what a port would need.
 let package = Package(
     name: "extruct-shell",
-    platforms: [.macOS(.v15)],
     products: [
         .executable(name: "extruct-shell", targets: ["extruct-shell"]),
         .executable(name: "extruct-sim", targets: ["extruct-sim"]),
+        .library(name: "DeepSearchCore", targets: ["DeepSearchCore"]),
         .library(name: "DeepSearch", targets: ["DeepSearch"]),
         .library(name: "DeepSearchSimulator", targets: ["DeepSearchSimulator"]),
     ],
@@ -50,14 +53,22 @@ let package = Package(
             name: "Manual", dependencies: [.product(name: "ArgumentParser", package: "swift-argument-parser")], swiftSettings: swiftSettings),
         // Async-signal-safe signal plumbing and the editor's read function, which must be C.
         .target(name: "CLineSupport", dependencies: ["CEditLine"]),
+        // What the shell asks of the system, without Foundation: whole files, detached threads, a
+        // condition lock (POSIX calls), and the columns text takes in a terminal (wcwidth, without
+        // the locale).
+        .target(name: "POSIXSupport", swiftSettings: swiftSettings),
         .target(
             name: "LineEditing",
-            dependencies: ["CEditLine", "CLineSupport", .product(name: "SystemPackage", package: "swift-system")],
+            dependencies: ["CEditLine", "CLineSupport", "POSIXSupport", .product(name: "SystemPackage", package: "swift-system")],
             swiftSettings: swiftSettings
         ),
+        // The API's data, with no networking: models, the JSON reader and writer, the checks on
+        // numbers and text both sides make. The client and the simulator share it.
+        .target(name: "DeepSearchCore", swiftSettings: swiftSettings),
         .target(
             name: "DeepSearch",
             dependencies: [
+                "DeepSearchCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -71,12 +82,10 @@ let package = Package(
         .target(
             name: "DeepSearchSimulator",
             dependencies: [
-                "DeepSearch",
+                "DeepSearchCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdCore", package: "hummingbird"),
-                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
-                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "NIOPosix", package: "swift-nio"),
@@ -85,11 +94,17 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        // A throwaway certificate authority for `extruct-sim --tls` and the tests: kept out of
-        // DeepSearchSimulator so the shell (which embeds the simulator for --demo) links no X509.
+        // The simulator's HTTPS: TLS, then HTTP/2 or HTTP/1.1 (SimulatorTLSIdentity), and a throwaway
+        // certificate authority for `extruct-sim --tls` and the tests. Kept out of
+        // DeepSearchSimulator so the shell, which embeds a plain-http simulator for --demo, links
+        // no TLS server, no HTTP/2 and no X509.
         .target(
             name: "SimulatorTLS",
             dependencies: [
+                "DeepSearchSimulator",
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "HummingbirdHTTP2", package: "hummingbird"),
+                .product(name: "NIOSSL", package: "swift-nio-ssl"),
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "SwiftASN1", package: "swift-asn1"),
                 .product(name: "X509", package: "swift-certificates"),
@@ -102,6 +117,7 @@ let package = Package(
                 "DeepSearch",
                 "LineEditing",
                 "Manual",
+                "POSIXSupport",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "SystemPackage", package: "swift-system"),
                 .product(name: "TOMLKit", package: "TOMLKit"),
@@ -112,8 +128,8 @@ let package = Package(
             name: "extruct-shell",
             dependencies: [
                 "DeepSearch",
-                "LineEditing",
                 "Manual",
+                "POSIXSupport",
                 "ShellKit",
                 "DeepSearchSimulator",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -123,7 +139,7 @@ let package = Package(
         .executableTarget(
             name: "extruct-sim",
             dependencies: [
-                "DeepSearch",
+                "DeepSearchCore",
                 "DeepSearchSimulator",
                 "Manual",
                 "SimulatorTLS",
@@ -135,7 +151,7 @@ let package = Package(
         // command fuzzer runs the shell against a simulator of its own.
         .target(
             name: "FuzzHarness",
-            dependencies: ["DeepSearch", "DeepSearchSimulator", "LineEditing", "ShellKit"],
+            dependencies: ["DeepSearch", "DeepSearchSimulator", "POSIXSupport", "ShellKit"],
             swiftSettings: swiftSettings
         ),
         .executableTarget(
@@ -185,7 +201,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShellKitTests",
-            dependencies: ["Manual", "ShellKit", "TestSupport"],
+            dependencies: ["LineEditing", "Manual", "POSIXSupport", "ShellKit", "TestSupport"],
             // Read from the source tree by path (RECORD_GOLDEN=1 rewrites them), not bundled.
             exclude: ["Golden"],
             swiftSettings: swiftSettings
@@ -205,7 +221,7 @@ let package = Package(
         .testTarget(
             name: "DocTests",
             dependencies: [
-                "DeepSearch", "LineEditing", "ShellKit", "TestSupport", "extruct-shell", "extruct-sim",
+                "DeepSearch", "POSIXSupport", "ShellKit", "TestSupport", "extruct-shell", "extruct-sim",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

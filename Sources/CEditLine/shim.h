@@ -33,7 +33,6 @@ static inline int ex_el_setty(EditLine *el, const wchar_t *a, const wchar_t *b, 
     return el_wset(el, EL_SETTY, a, b, c, (const wchar_t *)NULL);
 }
 static inline int ex_el_set_getcfn(EditLine *el, el_rfunc_t f) { return el_wset(el, EL_GETCFN, f); }
-static inline int ex_el_refresh(EditLine *el) { return el_wset(el, EL_REFRESH); }
 static inline int ex_el_get_columns(EditLine *el) {
     int columns = 0;
     if (el_wget(el, EL_GETTC, "co", &columns) != 0) return 0;
@@ -51,10 +50,6 @@ static inline int ex_history_set_unique(HistoryW *h, int on) {
 static inline int ex_history_enter(HistoryW *h, const wchar_t *line) {
     HistEventW ev;
     return history_w(h, &ev, H_ENTER, line);
-}
-static inline int ex_history_clear(HistoryW *h) {
-    HistEventW ev;
-    return history_w(h, &ev, H_CLEAR);
 }
 
 #endif

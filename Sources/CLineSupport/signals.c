@@ -50,12 +50,6 @@ int ex_signals_install(void) {
     return signal_pipe[0];
 }
 
-void ex_signals_restore_defaults(void) {
-    for (size_t i = 0; i < EX_COUNT(handled_signals); i++) {
-        signal(handled_signals[i], SIG_DFL);
-    }
-}
-
 void ex_editor_wake(int reason) {
     if (wake_pipe[1] < 0 && make_pipe(wake_pipe) != 0) return;
     if (reason == EX_WAKE_STOP) atomic_store(&stop_requested, 1);
@@ -103,7 +97,6 @@ static void show_notices(EditLine *el) {
 }
 
 int ex_editor_stop_requested(void) { return atomic_load(&stop_requested); }
-void ex_editor_clear_stop(void) { atomic_store(&stop_requested, 0); }
 
 static void drain(int fd) {
     unsigned char buffer[64];

@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 
 /// The word lists companies are made from. Every website is under `.example`, a reserved domain.
 enum CompanyCatalog {

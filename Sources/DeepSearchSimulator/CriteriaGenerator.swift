@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 
 /// Criteria made from a query when a task is created without any.
 enum CriteriaGenerator {

@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 import Synchronization
 
 /// The active faults. Each API request is decided once, as its head arrives: the first matching

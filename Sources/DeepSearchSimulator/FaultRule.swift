@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 
 /// A fault the simulator injects into matching API requests (never into `/_sim/` control requests).
 ///

@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 
 /// Absurd but well-formed answers (the `hostile` fault): the simulator's own answer with every
 /// number or every string replaced, as a broken server or a meddling proxy might send them.

@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 import Synchronization
 
 /// What the simulator was asked, so tests can count requests (a retried GET, a create that must

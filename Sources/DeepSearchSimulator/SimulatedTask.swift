@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 import FoundationEssentials
 
 #if canImport(Glibc)

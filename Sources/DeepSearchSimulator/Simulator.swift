@@ -1,10 +1,8 @@
-import DeepSearch
+import DeepSearchCore
 import Hummingbird
 import HummingbirdCore
-import HummingbirdHTTP2
 import Logging
 import NIOCore
-import NIOSSL
 import ServiceLifecycle
 
 #if canImport(Glibc)
@@ -124,14 +122,10 @@ public func buildApplication(
     let journal = simulator.journal
     // A fault handler per request stream; connections are counted as they are accepted.
     let streams = HTTP1Channel.Configuration(additionalChannelHandlers: [FaultChannelHandler(injector: injector, journal: journal)])
-    let tls = try simulator.configuration.tls?.serverConfiguration()
+    let secure = try simulator.configuration.tls?.channelBuilder()
     let server = HTTPServerBuilder { responder in
-        // HTTPS speaks HTTP/2 or HTTP/1.1, as the client chooses (ALPN), as a real API's front
-        // end does: AsyncHTTPClient then sends concurrent requests over one connection.
-        if let tls {
-            return ConnectionCountingChannel(
-                base: try HTTP2UpgradeChannel(tlsConfiguration: tls, configuration: .init(streamConfiguration: streams), responder: responder),
-                journal: journal)
+        if let secure {
+            return countingConnections(try secure(streams, responder), journal: journal)
         }
         return ConnectionCountingChannel(base: HTTP1Channel(responder: responder, configuration: streams), journal: journal)
     }
@@ -144,24 +138,23 @@ public func buildApplication(
         logger: logger)
 }
 
-extension SimulatorTLSIdentity {
-    /// NIOSSL's server configuration for this certificate chain and key.
-    func serverConfiguration() throws -> TLSConfiguration {
-        let chain: [NIOSSLCertificate]
-        let key: NIOSSLPrivateKey
-        do {
-            chain = try NIOSSLCertificate.fromPEMBytes(Array(certificateChainPEM.utf8))
-        } catch {
-            throw SimulatorTLSError(description: "the certificate is not a PEM certificate chain: \(error)")
-        }
-        do {
-            key = try NIOSSLPrivateKey(bytes: Array(privateKeyPEM.utf8), format: .pem)
-        } catch {
-            throw SimulatorTLSError(description: "the key is not a PEM private key: \(error)")
-        }
-        guard !chain.isEmpty else { throw SimulatorTLSError(description: "the certificate file holds no certificate") }
-        return TLSConfiguration.makeServerConfiguration(certificateChain: chain.map { .certificate($0) }, privateKey: .privateKey(key))
-    }
+/// `channel`, counting the connections it sets up (opens the existential to wrap it).
+private func countingConnections<Base: ServerChildChannel>(_ channel: Base, journal: RequestJournal) -> any ServerChildChannel {
+    ConnectionCountingChannel(base: channel, journal: journal)
+}
+
+/// What makes the channel of each connection a simulator accepts, from the configuration of its
+/// request streams (the fault handler) and the responder.
+public typealias SimulatorChannelBuilder =
+    @Sendable (HTTP1Channel.Configuration, @escaping HTTPChannelHandler.Responder) throws -> any ServerChildChannel
+
+/// HTTPS for a simulator. `SimulatorTLS` has the one kind there is (`SimulatorTLSIdentity`: TLS,
+/// then HTTP/2 or HTTP/1.1 as the client chooses), so a program that serves plain HTTP alone, as
+/// the shell's `--demo` does, links no TLS server and no HTTP/2.
+public protocol SimulatorHTTPS: Sendable {
+    /// Checks the identity (throws when it cannot be used) and returns what makes the channel of
+    /// each accepted connection.
+    func channelBuilder() throws -> SimulatorChannelBuilder
 }
 
 /// A simulator serving on a port.

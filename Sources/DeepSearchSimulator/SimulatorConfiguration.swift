@@ -39,8 +39,8 @@ public struct SimulatorConfiguration: Sendable {
     public var clock: any SimulatorClock
     /// Log each request to standard error.
     public var logRequests: Bool
-    /// Serve HTTPS with this certificate and key instead of plain HTTP.
-    public var tls: SimulatorTLSIdentity?
+    /// Serve HTTPS instead of plain HTTP: `SimulatorTLSIdentity`, from `SimulatorTLS`.
+    public var tls: (any SimulatorHTTPS)?
 
     /// A configuration; the defaults are a loopback simulator on port 8080 at Extruct's quoted speed.
     public init(
@@ -63,30 +63,6 @@ public struct SimulatorConfiguration: Sendable {
     }
 }
 
-/// What the simulator serves HTTPS with: a certificate chain (the server's certificate first) and
-/// its private key, both PEM.
-public struct SimulatorTLSIdentity: Sendable {
-    public var certificateChainPEM: String
-    public var privateKeyPEM: String
-
-    /// An identity of these PEM texts.
-    public init(certificateChainPEM: String, privateKeyPEM: String) {
-        self.certificateChainPEM = certificateChainPEM
-        self.privateKeyPEM = privateKeyPEM
-    }
-
-    /// Reads the certificate chain and the key from files, as `--tls-cert` and `--tls-key` give them.
-    public init(certificateFile: String, keyFile: String) throws {
-        guard let chain = try? String(contentsOfFile: certificateFile, encoding: .utf8) else {
-            throw SimulatorTLSError(description: "cannot read the certificate file \(certificateFile)")
-        }
-        guard let key = try? String(contentsOfFile: keyFile, encoding: .utf8) else {
-            throw SimulatorTLSError(description: "cannot read the key file \(keyFile)")
-        }
-        self.init(certificateChainPEM: chain, privateKeyPEM: key)
-    }
-}
-
 /// A value a simulator cannot run with.
 public struct SimulatorConfigurationError: Error, Sendable, CustomStringConvertible {
     public var description: String
@@ -95,9 +71,4 @@ public struct SimulatorConfigurationError: Error, Sendable, CustomStringConverti
     public init(description: String) {
         self.description = description
     }
-}
-
-/// A certificate or key the simulator cannot serve with.
-public struct SimulatorTLSError: Error, Sendable, CustomStringConvertible {
-    public var description: String
 }

@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 
 /// One answer of the simulator, before it becomes a Hummingbird response.
 struct SimulatorReply: Sendable {

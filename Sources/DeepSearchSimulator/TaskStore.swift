@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 
 /// Every task of one simulator, and the API's semantics over them.
 actor TaskStore {

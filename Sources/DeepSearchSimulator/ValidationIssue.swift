@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 
 /// One FastAPI/Pydantic v2 validation error, as a 422 `detail` item.
 struct ValidationIssue: Sendable {

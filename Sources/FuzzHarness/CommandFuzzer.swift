@@ -1,7 +1,7 @@
 import DeepSearch
 import DeepSearchSimulator
 import FoundationEssentials
-import LineEditing
+import POSIXSupport
 import ShellKit
 import Synchronization
 

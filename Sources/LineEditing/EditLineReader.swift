@@ -1,5 +1,6 @@
 import CEditLine
 import CLineSupport
+import POSIXSupport
 import Synchronization
 
 #if canImport(Glibc)

@@ -1,8 +1,9 @@
 import FoundationEssentials
-import Glibc
+import POSIXSupport
 import SystemPackage
 
 #if canImport(Glibc)
+import Glibc
 #endif
 
 /// The interactive history on disk: one line per command, appended right after each command

@@ -1,4 +1,5 @@
 import CLineSupport
+import POSIXSupport
 import Synchronization
 
 #if canImport(Glibc)

@@ -2,8 +2,8 @@ import ArgumentParser
 import DeepSearch
 import DeepSearchSimulator
 import FoundationEssentials
-import LineEditing
 import Manual
+import POSIXSupport
 import ShellKit
 
 #if canImport(Glibc)
@@ -156,7 +156,6 @@ struct ExtructShell: AsyncParsableCommand {
         if let timeout, !(0.1...600).contains(timeout) { throw ValidationError("--timeout takes 0.1 to 600 seconds") }
     }
 
-    /// Where the URL and token come from: flag, environment, profile, default.
     /// The URL, the token and the network: flag, environment, profile, default. The config file
     /// is read on every start (a TOMLKit parse is about 12 µs), so a profile's proxy and CA file
     /// apply even when the URL and token come from the environment.

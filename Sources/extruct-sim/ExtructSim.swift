@@ -1,5 +1,5 @@
 import ArgumentParser
-import DeepSearch
+import DeepSearchCore
 import DeepSearchSimulator
 import FoundationEssentials
 import Hummingbird

@@ -1,4 +1,4 @@
-import DeepSearch
+import DeepSearchCore
 import Manual
 
 /// extruct-sim(1): the options as the parser describes them, the rest written here once.

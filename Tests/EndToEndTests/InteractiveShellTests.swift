@@ -136,6 +136,26 @@ import Glibc
         }
     }
 
+    /// Tab after `set` completes a setting's name, then the words it takes; what it fills in is taken.
+    @Test func tabCompletesASettingAndItsValues() async throws {
+        try await withShell { s in
+            try await s.pty.waitForPrompt()
+            var mark = s.pty.mark
+            // The first Tab completes the name (one candidate), the second lists its values.
+            s.pty.type("set colo\t\t")
+            try await s.pty.wait(for: "the values color takes", after: mark) { text in
+                let plain = strippingEscapes(text)
+                return ["auto", "on", "off"].allSatisfy(plain.contains)
+            }
+            mark = s.pty.mark
+            s.pty.type("of\t\r")
+            try await s.pty.waitForPrompt(after: mark)
+            #expect(!s.pty.text(since: mark).contains("error:"))
+            mark = try await s.pty.run("set color")
+            try await s.pty.wait(for: "\noff\r\n", after: mark)
+        }
+    }
+
     /// On a typed line and on an empty one (libedit hands back an empty line the way it hands
     /// back the end of input, so that case once ended the shell).
     @Test(arguments: ["tasks", ""])
@@ -209,7 +229,8 @@ import Glibc
                 ("results", "503"),
                 ("resume 300", "resume takes 0…250 (got 300)"),
                 ("show 5", "no results loaded"),
-                ("set page_size 0", "page_size takes"),
+                ("set page_size 0", "page_size takes a whole number from 1 to 250, not '0'"),
+                ("set timeout nan", "timeout takes seconds between 0.1 and 600, not 'nan'"),
                 ("expect status == nope", "expected status == nope"),
             ] {
                 mark = try await s.pty.run(line)

@@ -26,10 +26,10 @@ import Testing
             Issue.record("SETTINGS ends with the list of settings")
             return
         }
-        #expect(items.count == Settings.catalog.count)
-        for entry in Settings.catalog {
+        #expect(items.count == Settings.table.count)
+        for entry in Settings.table {
             let item = items.first { $0.term.hasPrefix("`\(entry.name)`") }
-            #expect(item != nil, "\(entry.name) is missing from SETTINGS")
+            #expect(item?.term == "`\(entry.name)` \(entry.shape)", "\(entry.name) is missing from SETTINGS, or without what it takes")
             #expect(
                 item.map {
                     ManualPage(name: "", summary: "", source: "", date: "", synopsis: [], sections: [.init("", $0.blocks)]).allText.contains(

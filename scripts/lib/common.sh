@@ -33,7 +33,7 @@ require_python_venv() {
 }
 
 require_swift() {
-  command -v swift >/dev/null || die "Swift is not on PATH; install Swift 6.1 or later from https://swift.org/install"
+  command -v swift >/dev/null || die "Swift is not on PATH; install Swift 6.2 or later from https://swift.org/install"
 }
 
 # The project's own build, quiet unless it fails.

@@ -12,23 +12,19 @@
 /// Idempotent: later calls return the same descriptor.
 int ex_signals_install(void);
 
-/// Restores the default disposition of the signals ex_signals_install took over.
-void ex_signals_restore_defaults(void);
-
 /// Reasons the editor is woken while it waits for a key.
 enum { EX_WAKE_STOP = 1, EX_WAKE_RESIZE = 2, EX_WAKE_NOTICE = 3 };
 
-/// Wakes a waiting ex_read_char: EX_WAKE_STOP makes it report end of input
-/// (and stay so until ex_editor_clear_stop), EX_WAKE_RESIZE makes it re-read the window size.
+/// Wakes a waiting ex_read_char: EX_WAKE_STOP makes it report end of input, now and on every
+/// later call (the shell is leaving), EX_WAKE_RESIZE makes it re-read the window size.
 void ex_editor_wake(int reason);
 
 /// Shows `text` (copied) on a line of its own above the line being edited, without disturbing
 /// it: at once if the editor waits for a key, else when it next does. Any thread.
 void ex_editor_post_notice(const char *text);
 
-/// Whether a stop was requested since the last ex_editor_clear_stop.
+/// Whether a stop was requested (EX_WAKE_STOP).
 int ex_editor_stop_requested(void);
-void ex_editor_clear_stop(void);
 
 /// The libedit read function (EL_GETCFN): waits for a key on standard input or a wake-up,
 /// decodes UTF-8, follows window resizes. Returns 1 with a character, 0 at end of input.
@@ -42,7 +38,7 @@ int ex_read_char(EditLine *el, wchar_t *out);
 typedef void (*ex_output_observer)(const char *bytes, size_t count);
 
 /// A write-only FILE on `fd` (which it owns and closes) for the line editor's output; every
-/// write is also shown to the observer set with ex_output_set_observer.
+/// write is also shown to the observer set with ex_output_set_observer. (glibc's fopencookie.)
 FILE *ex_output_open(int fd);
 void ex_output_set_observer(ex_output_observer observer);
 #endif

@@ -188,9 +188,7 @@ public struct Arguments: Sendable {
         guard let text = value(name) else { return nil }
         let trimmed = text.hasSuffix("s") ? String(text.dropLast()) : text
         guard let v = Double(trimmed), v.isFinite, range.contains(v) else {
-            throw .usage(
-                "\(command) \(name) takes seconds between \(Settings.format(range.lowerBound)) and \(Settings.format(range.upperBound)), not '\(text)'"
-            )
+            throw .usage("\(command) \(name) takes \(Setting.Kind.seconds(range).expectation), not '\(text)'")
         }
         return v
     }

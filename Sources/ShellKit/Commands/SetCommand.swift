@@ -6,7 +6,7 @@ struct SetCommand: ShellCommand {
     static let spec = CommandSpec(
         "set", synopsis: "set [NAME [VALUE…]]",
         abstract: "Show or change a setting, or set a variable for $NAME.",
-        discussion: "Settings: " + Settings.catalog.map { "\($0.name) (\($0.values))" }.joined(separator: ", ")
+        discussion: "Settings: " + Settings.table.map { "\($0.name) (\($0.shape))" }.joined(separator: ", ")
             + ". Any other NAME is a variable; the VALUE words are joined with spaces.",
         examples: ["set", "set output json", "set page_size 25", "set q \"ai startups\"   # then: create $q"],
         positionals: 0...10_000, positionalCompletion: .setting)
@@ -19,18 +19,18 @@ struct SetCommand: ShellCommand {
         }
         guard Self.isName(name) else { throw CommandFailure.usage("set: '\(name)' is not a name (letters, digits and _, not starting with a digit)") }
         if ["task", "last"].contains(name) { throw CommandFailure.usage("set: $\(name) is built in and cannot be set") }
-        let known = Settings.names.contains(name) || name == "colour"
+        let setting = Settings.setting(name)
         if words.count == 1 {
-            if let value = known ? context.session.settings.value(of: name == "colour" ? "color" : name) : context.session.variables[name] {
+            if let value = setting.map({ $0.value(in: context.session.settings) }) ?? context.session.variables[name] {
                 context.console.out(value)
                 return
             }
             throw CommandFailure.usage("set: \(name) is not set")
         }
         let value = words.dropFirst().joined(separator: " ")
-        if known {
-            try context.session.settings.set(name, to: value)
-            if name == "debug" { StandardErrorLogHandler.isOn.store(context.session.settings.debug, ordering: .relaxed) }
+        if let setting {
+            try setting.set(value, in: &context.session.settings)
+            StandardErrorLogHandler.isOn.store(context.session.settings.debug, ordering: .relaxed)
         } else {
             context.session.variables[name] = value
         }
@@ -45,7 +45,7 @@ struct SetCommand: ShellCommand {
         let settings = context.session.settings
         if context.wantsJSON {
             var s: JSONObject = [:]
-            for entry in Settings.catalog { s[entry.name] = .string(settings.value(of: entry.name) ?? "") }
+            for setting in Settings.table { s[setting.name] = .string(setting.value(in: settings)) }
             var v: JSONObject = [:]
             for (name, value) in context.session.variables.sorted(by: { $0.key < $1.key }) {
                 v[name] = .string(value)
@@ -55,9 +55,20 @@ struct SetCommand: ShellCommand {
         }
         let style = context.style
         var lines: [String] = []
-        for entry in Settings.catalog {
-            lines.append(
-                TextLayout.pad(entry.name, to: 14) + TextLayout.pad(settings.value(of: entry.name) ?? "", to: 8) + "  " + style.dim(entry.help))
+        // The help wraps under itself rather than past the width; on a narrow terminal it goes
+        // below the name and value, indented.
+        let beside = context.width - 24 >= 30
+        let indent = String(repeating: " ", count: beside ? 24 : 4)
+        for setting in Settings.table {
+            let help = TextLayout.wrap(setting.help, to: context.width - indent.count).map { style.dim($0) }
+            let head = TextLayout.pad(setting.name, to: 14) + setting.value(in: settings)
+            if beside {
+                lines.append(TextLayout.pad(head, to: 22) + "  " + help[0])
+                lines += help.dropFirst().map { indent + $0 }
+            } else {
+                lines.append(head)
+                lines += help.map { indent + $0 }
+            }
         }
         if !context.session.variables.isEmpty {
             lines.append("")

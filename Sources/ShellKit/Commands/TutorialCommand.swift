@@ -1,5 +1,3 @@
-import LineEditing
-
 #if canImport(Glibc)
 import Glibc
 #endif

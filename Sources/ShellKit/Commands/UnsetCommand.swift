@@ -8,8 +8,9 @@ struct UnsetCommand: ShellCommand {
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         let name = arguments.positionals[0].text
-        if context.session.settings.reset(name) {
-            if name == "debug" { StandardErrorLogHandler.isOn.store(false, ordering: .relaxed) }
+        if let setting = Settings.setting(name) {
+            setting.reset(in: &context.session.settings)
+            StandardErrorLogHandler.isOn.store(context.session.settings.debug, ordering: .relaxed)
             return
         }
         guard context.session.variables.removeValue(forKey: name) != nil else {

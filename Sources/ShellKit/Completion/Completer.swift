@@ -1,5 +1,6 @@
 import FoundationEssentials
 import LineEditing
+import POSIXSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -77,7 +78,8 @@ public struct Completer: Sendable {
             // After the name (set color ▹), the values that setting takes.
             if commandWords.count >= 2 {
                 guard spec.name == "set" else { return .none }
-                return Completion(replacing: replacing, candidates: Settings.values(of: commandWords[1]).filter { $0.hasPrefix(current) })
+                return Completion(
+                    replacing: replacing, candidates: (Settings.setting(commandWords[1])?.completions ?? []).filter { $0.hasPrefix(current) })
             }
             return Completion(replacing: replacing, candidates: (Settings.names + variables).filter { $0.hasPrefix(current) }.sorted())
         case .values(let values): return Completion(replacing: replacing, candidates: values.filter { $0.hasPrefix(current) })

@@ -82,13 +82,13 @@ public enum ShellManual {
     }
 
     static var settings: [ManualPage.Block] {
-        let defaults = Settings()
-        return [
+        [
             .paragraph("`set NAME VALUE` changes a setting for the session, `set` shows them all, `unset NAME` puts one back to its default."),
             .items(
-                Settings.catalog.map { entry in
-                    ManualPage.Item(
-                        "`\(entry.name)` \(entry.values)", "\(sentence(entry.help)) Default: \(defaults.value(of: entry.name) ?? "none").")
+                Settings.table.map { setting in
+                    let aliases = setting.aliases.map { " Also spelled `\($0)`." }.joined()
+                    return ManualPage.Item(
+                        "`\(setting.name)` \(setting.shape)", "\(sentence(setting.help))\(aliases) Default: \(setting.defaultValue).")
                 }),
         ]
     }

@@ -1,5 +1,5 @@
 import DeepSearch
-import LineEditing
+import POSIXSupport
 
 /// Text measured in terminal columns: cut with `…`, padded, wrapped.
 public enum TextLayout {

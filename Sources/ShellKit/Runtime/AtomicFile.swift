@@ -1,9 +1,9 @@
 import FoundationEssentials
-import Glibc
-import LineEditing
+import POSIXSupport
 import SystemPackage
 
 #if canImport(Glibc)
+import Glibc
 #endif
 
 /// Files written whole or not at all: to a temporary name beside the target, given its mode and

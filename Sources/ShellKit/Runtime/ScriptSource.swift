@@ -1,5 +1,5 @@
 import FoundationEssentials
-import LineEditing
+import POSIXSupport
 
 #if canImport(Glibc)
 import Glibc

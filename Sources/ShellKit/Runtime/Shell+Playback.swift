@@ -1,6 +1,7 @@
 import DeepSearch
 import FoundationEssentials
 import LineEditing
+import POSIXSupport
 import SystemPackage
 
 #if canImport(Glibc)

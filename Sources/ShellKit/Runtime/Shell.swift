@@ -1,12 +1,12 @@
 import DeepSearch
 import Dispatch
 import FoundationEssentials
-import Glibc
 import LineEditing
 import Logging
 import Synchronization
 
 #if canImport(Glibc)
+import Glibc
 #endif
 
 /// The shell: plays scripts and `-c` commands, runs the interactive prompt, and executes every

@@ -1,6 +1,5 @@
 import DeepSearch
 import FoundationEssentials
-import LineEditing
 import Logging
 import Synchronization
 

@@ -1,6 +1,6 @@
 import DeepSearch
 import FoundationEssentials
-import LineEditing
+import POSIXSupport
 import TOMLKit
 
 #if canImport(Glibc)

@@ -1,4 +1,5 @@
-/// The settings `set` changes.
+/// The settings `set` changes. What each one is called, takes and means is in `Settings.table`;
+/// its default is the initial value here.
 public struct Settings: Sendable, Hashable {
     /// How responses are printed.
     public enum Output: String, Sendable, CaseIterable { case text, json }
@@ -15,7 +16,7 @@ public struct Settings: Sendable, Hashable {
     public var watchTimeout = 1200.0
     /// Seconds one request may take.
     public var requestTimeout = 30.0
-    /// Extra tries of a GET after a transient failure (0…5).
+    /// Extra tries of a GET after a transient failure.
     public var retries = 2
     /// Table width in columns; nil follows the terminal.
     public var width: Int?
@@ -26,107 +27,195 @@ public struct Settings: Sendable, Hashable {
 
     public init() {}
 
-    /// The names `set` knows, with what each takes.
-    public static let catalog: [(name: String, values: String, help: String)] = [
-        ("output", "text|json", "how responses are printed"),
-        ("color", "auto|on|off", "ANSI colour (auto: on a terminal unless NO_COLOR is set)"),
-        ("page_size", "1…250", "rows per page of results"),
-        ("poll_interval", "seconds", "time between polls of watch"),
-        ("watch_timeout", "seconds", "how long watch waits for done or failed"),
-        ("timeout", "seconds", "how long one request may take"),
-        ("retries", "0…5", "extra tries of a GET after a transient failure"),
-        ("width", "auto|columns", "table width"),
-        ("debug", "on|off", "log every request to standard error"),
-        ("notify", "on|off", "at the prompt, a line when a running task of this session ends"),
+    /// Every setting, in the order `set` lists them: `set`, `unset`, completion, `help set` and
+    /// the manual all read this table, and nothing else names a setting.
+    public static let table: [Setting] = [
+        .choice("output", \.output, help: "how responses are printed"),
+        .choice("color", aliases: ["colour"], \.color, help: "ANSI colour (auto: on a terminal unless NO_COLOR is set)"),
+        .whole("page_size", \.pageSize, 1...250, help: "rows per page of results"),
+        .seconds("poll_interval", \.pollInterval, 0.01...3600, help: "time between polls of watch"),
+        .seconds("watch_timeout", \.watchTimeout, 0.1...86_400, help: "how long watch waits for done or failed"),
+        .seconds("timeout", \.requestTimeout, 0.1...600, help: "how long one request may take"),
+        .whole("retries", \.retries, 0...5, help: "extra tries of a GET after a transient failure"),
+        .columns("width", \.width, 20...1000, help: "table width (auto: the terminal's)"),
+        .onOff("debug", \.debug, help: "log every request to standard error"),
+        .onOff("notify", \.notify, help: "at the prompt, a line when a running task of this session ends"),
     ]
 
-    public static var names: [String] { catalog.map(\.name) }
+    /// The names `set` lists (not the aliases).
+    public static var names: [String] { table.map(\.name) }
 
-    /// The words setting `name` takes, for completion (`auto`, `on`, `off` for color; none for
-    /// a number).
-    public static func values(of name: String) -> [String] {
-        guard let entry = catalog.first(where: { $0.name == name }), entry.values.contains("|") else { return [] }
-        return entry.values.split(separator: "|").map(String.init).filter { $0.allSatisfy(\.isLetter) && $0 != "columns" }
+    /// The setting called `name`, or one of its aliases (`colour`).
+    public static func setting(_ name: String) -> Setting? {
+        table.first { $0.name == name || $0.aliases.contains(name) }
     }
 
-    /// The current value of setting `name` as text.
+    /// The current value of setting `name` as text; nil when there is no such setting.
     public func value(of name: String) -> String? {
-        switch name {
-        case "output": output.rawValue
-        case "color": color.rawValue
-        case "page_size": String(pageSize)
-        case "poll_interval": Self.format(pollInterval)
-        case "watch_timeout": Self.format(watchTimeout)
-        case "timeout": Self.format(requestTimeout)
-        case "retries": String(retries)
-        case "width": width.map(String.init) ?? "auto"
-        case "debug": debug ? "on" : "off"
-        case "notify": notify ? "on" : "off"
-        default: nil
-        }
+        Self.setting(name)?.value(in: self)
     }
 
-    /// Sets `name` to `text`, or explains what it takes.
+    /// Sets `name` to `text`, or explains what it takes; nothing changes when it throws.
     public mutating func set(_ name: String, to text: String) throws(CommandFailure) {
-        func seconds(_ range: ClosedRange<Double>) throws(CommandFailure) -> Double {
-            guard let v = Double(text), v.isFinite, range.contains(v) else {
-                throw .usage("\(name) takes seconds between \(Self.format(range.lowerBound)) and \(Self.format(range.upperBound)), not '\(text)'")
-            }
-            return v
-        }
-        func int(_ range: ClosedRange<Int>) throws(CommandFailure) -> Int {
-            guard let v = Int(text), range.contains(v) else {
-                throw .usage("\(name) takes a whole number from \(range.lowerBound) to \(range.upperBound), not '\(text)'")
-            }
-            return v
-        }
-        func onOff() throws(CommandFailure) -> Bool {
-            switch text.lowercased() {
-            case "on", "true", "yes", "1": return true
-            case "off", "false", "no", "0": return false
-            default: throw .usage("\(name) takes on or off, not '\(text)'")
-            }
-        }
-        switch name {
-        case "output":
-            guard let v = Output(rawValue: text.lowercased()) else { throw .usage("output takes text or json, not '\(text)'") }
-            output = v
-        case "color", "colour":
-            guard let v = ColorMode(rawValue: text.lowercased()) else { throw .usage("color takes auto, on or off, not '\(text)'") }
-            color = v
-        case "page_size": pageSize = try int(1...250)
-        case "poll_interval": pollInterval = try seconds(0.01...3600)
-        case "watch_timeout": watchTimeout = try seconds(0.1...86_400)
-        case "timeout": requestTimeout = try seconds(0.1...600)
-        case "retries": retries = try int(0...5)
-        case "width":
-            if text.lowercased() == "auto" { width = nil } else { width = try int(20...1000) }
-        case "debug": debug = try onOff()
-        case "notify": notify = try onOff()
-        default: throw .usage("there is no setting \(name)")
-        }
+        guard let setting = Self.setting(name) else { throw .usage("there is no setting \(name)") }
+        try setting.set(text, in: &self)
     }
 
     /// Puts setting `name` back to its default; false when there is no such setting.
     public mutating func reset(_ name: String) -> Bool {
-        let defaults = Settings()
-        switch name {
-        case "output": output = defaults.output
-        case "color", "colour": color = defaults.color
-        case "page_size": pageSize = defaults.pageSize
-        case "poll_interval": pollInterval = defaults.pollInterval
-        case "watch_timeout": watchTimeout = defaults.watchTimeout
-        case "timeout": requestTimeout = defaults.requestTimeout
-        case "retries": retries = defaults.retries
-        case "width": width = nil
-        case "debug": debug = false
-        case "notify": notify = defaults.notify
-        default: return false
-        }
+        guard let setting = Self.setting(name) else { return false }
+        setting.reset(in: &self)
         return true
     }
 
+    /// Seconds as people write them: `5`, `0.05`.
     public static func format(_ v: Double) -> String {
         v == v.rounded() && abs(v) < 1e9 ? String(Int(v)) : String(v)
+    }
+}
+
+/// One setting: its name, what it takes, its help, and how it is read, written and put back to
+/// its default on `Settings`. Made by `choice`, `onOff`, `whole`, `seconds` and `columns`, each
+/// of which ties a kind of value to a property.
+public struct Setting: Sendable {
+    /// What a setting takes.
+    public enum Kind: Sendable, Hashable {
+        /// One of these words, in any case.
+        case words([String])
+        /// `on` or `off` (also `true`/`false`, `yes`/`no`, `1`/`0`).
+        case onOff
+        /// A whole number in the range.
+        case whole(ClosedRange<Int>)
+        /// Seconds in the range: a finite decimal number.
+        case seconds(ClosedRange<Double>)
+        /// `auto`, or a number of columns in the range.
+        case columns(ClosedRange<Int>)
+    }
+
+    /// Where a setting lives in `Settings`.
+    typealias Property<Value> = any WritableKeyPath<Settings, Value> & Sendable
+
+    public let name: String
+    /// Other names it answers to.
+    public let aliases: [String]
+    public let kind: Kind
+    /// A phrase for `set` and the manual ("rows per page of results").
+    public let help: String
+    private let read: @Sendable (Settings) -> String
+    /// Stores `text` when the kind takes it; false when it does not.
+    private let write: @Sendable (inout Settings, String) -> Bool
+    private let restore: @Sendable (inout Settings) -> Void
+
+    /// The value in `settings`, as `set NAME` prints it.
+    public func value(in settings: Settings) -> String { read(settings) }
+
+    /// The value a new session has.
+    public var defaultValue: String { read(Settings()) }
+
+    /// Stores `text`, or throws the one line saying what the setting takes (nothing changes).
+    public func set(_ text: String, in settings: inout Settings) throws(CommandFailure) {
+        guard write(&settings, text) else { throw .usage("\(name) takes \(kind.expectation), not '\(text)'") }
+    }
+
+    /// Puts the default back.
+    public func reset(in settings: inout Settings) { restore(&settings) }
+
+    /// The words Tab offers after `set NAME` (none for a number).
+    public var completions: [String] {
+        switch kind {
+        case .words(let words): words
+        case .onOff: ["on", "off"]
+        case .columns: ["auto"]
+        case .whole, .seconds: []
+        }
+    }
+
+    /// What it takes, short: `text|json`, `on|off`, `1…250`, `0.01…3600 seconds`, `auto|20…1000`.
+    public var shape: String {
+        switch kind {
+        case .words(let words): words.joined(separator: "|")
+        case .onOff: "on|off"
+        case .whole(let range): "\(range.lowerBound)…\(range.upperBound)"
+        case .seconds(let range): "\(Settings.format(range.lowerBound))…\(Settings.format(range.upperBound)) seconds"
+        case .columns(let range): "auto|\(range.lowerBound)…\(range.upperBound)"
+        }
+    }
+
+    /// A setting stored in `property`: `parse` reads what was typed (nil: refused), `show` writes
+    /// it back as text; the default is the property's initial value.
+    private init<Value>(
+        _ name: String, aliases: [String] = [], kind: Kind, help: String, _ property: Property<Value>,
+        show: @escaping @Sendable (Value) -> String, parse: @escaping @Sendable (String) -> Value?
+    ) {
+        self.name = name
+        self.aliases = aliases
+        self.kind = kind
+        self.help = help
+        self.read = { show($0[keyPath: property]) }
+        self.write = { settings, text in
+            guard let value = parse(text) else { return false }
+            settings[keyPath: property] = value
+            return true
+        }
+        self.restore = { $0[keyPath: property] = Settings()[keyPath: property] }
+    }
+
+    /// One of an enumeration's raw values, in any case.
+    static func choice<Value: RawRepresentable & CaseIterable & Sendable>(
+        _ name: String, aliases: [String] = [], _ property: Property<Value>, help: String
+    ) -> Setting where Value.RawValue == String {
+        Setting(
+            name, aliases: aliases, kind: .words(Value.allCases.map(\.rawValue)), help: help, property, show: \.rawValue,
+            parse: { Value(rawValue: $0.lowercased()) })
+    }
+
+    /// A switch, shown as `on` or `off`.
+    static func onOff(_ name: String, _ property: Property<Bool>, help: String) -> Setting {
+        Setting(name, kind: .onOff, help: help, property, show: { $0 ? "on" : "off" }, parse: switchValue)
+    }
+
+    /// A whole number in `range`.
+    static func whole(_ name: String, _ property: Property<Int>, _ range: ClosedRange<Int>, help: String) -> Setting {
+        Setting(name, kind: .whole(range), help: help, property, show: { String($0) }, parse: { Int($0).flatMap { range.contains($0) ? $0 : nil } })
+    }
+
+    /// Seconds in `range`; never nan or infinite.
+    static func seconds(_ name: String, _ property: Property<Double>, _ range: ClosedRange<Double>, help: String) -> Setting {
+        Setting(
+            name, kind: .seconds(range), help: help, property, show: Settings.format,
+            parse: { Double($0).flatMap { $0.isFinite && range.contains($0) ? $0 : nil } })
+    }
+
+    /// `auto` (nil: follow the terminal) or a number of columns in `range`.
+    static func columns(_ name: String, _ property: Property<Int?>, _ range: ClosedRange<Int>, help: String) -> Setting {
+        Setting(
+            name, kind: .columns(range), help: help, property, show: { $0.map(String.init) ?? "auto" },
+            parse: { text -> Int?? in
+                if text.lowercased() == "auto" { return .some(nil) }  // auto: stored as nil
+                guard let columns = Int(text), range.contains(columns) else { return .none }
+                return columns
+            })
+    }
+
+    /// `text` as a switch: on, true, yes, 1 or off, false, no, 0 (any case).
+    @Sendable static func switchValue(_ text: String) -> Bool? {
+        switch text.lowercased() {
+        case "on", "true", "yes", "1": true
+        case "off", "false", "no", "0": false
+        default: nil
+        }
+    }
+}
+
+extension Setting.Kind {
+    /// What the kind takes, as the refusal says it: `text or json`, `a whole number from 1 to 250`.
+    var expectation: String {
+        switch self {
+        case .words(let words): words.count < 2 ? words.joined() : words.dropLast().joined(separator: ", ") + " or " + words.last!
+        case .onOff: "on or off"
+        case .whole(let range): "a whole number from \(range.lowerBound) to \(range.upperBound)"
+        case .seconds(let range): "seconds between \(Settings.format(range.lowerBound)) and \(Settings.format(range.upperBound))"
+        case .columns(let range): "auto or a whole number from \(range.lowerBound) to \(range.upperBound)"
+        }
     }
 }

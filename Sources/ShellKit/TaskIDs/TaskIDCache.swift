@@ -1,6 +1,6 @@
 import DeepSearch
 import FoundationEssentials
-import LineEditing
+import POSIXSupport
 import SystemPackage
 
 /// The task ids last seen on each API (the last `tasks` list, and tasks made or used since),

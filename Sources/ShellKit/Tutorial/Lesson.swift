@@ -1,6 +1,6 @@
 import DeepSearch
 import FoundationEssentials
-import LineEditing
+import POSIXSupport
 
 /// A lesson of the tutorial: what to say, and the steps a learner types, each with the command
 /// it asks for and the check that proves it worked.

@@ -1,6 +1,6 @@
 import DeepSearch
 import FoundationEssentials
-import LineEditing
+import POSIXSupport
 import SystemPackage
 
 /// How far the learner got in each lesson, kept in `$XDG_STATE_HOME/extruct-shell/tutorial.json`

@@ -1,5 +1,5 @@
 import Foundation
-import LineEditing
+import POSIXSupport
 
 /// What a terminal of `columns` shows after a program wrote `output` to it: enough of an xterm
 /// for a line-edited shell (printing with wide characters and auto-wrap, carriage return, line

@@ -100,5 +100,6 @@ public struct PageRequest: Sendable, Hashable {
         if limit < 1 { throw .invalidArgument("limit must be 1 or more (got \(limit))") }
     }
 
-    var query: [(String, String)] { [("offset", String(offset)), ("limit", String(limit))] }
+    /// The query items of this page.
+    package var query: [(String, String)] { [("offset", String(offset)), ("limit", String(limit))] }
 }

@@ -56,6 +56,12 @@ public struct DeepSearchError: Error, Sendable, CustomStringConvertible {
         /// Where, e.g. `body → desired_num_results`.
         public var location: String
         public var message: String
+
+        /// The problem `message` at `location`.
+        public init(location: String, message: String) {
+            self.location = location
+            self.message = message
+        }
     }
 
     public var code: Code

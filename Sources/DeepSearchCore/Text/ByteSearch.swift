@@ -1,7 +1,7 @@
 /// Finding a run of bytes in bytes: the token in a line of output, a line end in an answer.
-enum ByteSearch {
+package enum ByteSearch {
     /// Where `needle` first begins in `haystack` at or after `start`; nil if it does not occur.
-    static func firstIndex(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int? {
+    package static func firstIndex(of needle: UnsafeBufferPointer<UInt8>, in haystack: UnsafeBufferPointer<UInt8>, from start: Int = 0) -> Int? {
         guard let first = needle.first, haystack.count >= needle.count, start <= haystack.count - needle.count else { return nil }
         let last = haystack.count - needle.count
         var i = max(0, start)
@@ -17,7 +17,7 @@ enum ByteSearch {
     }
 
     /// Where `needle` first begins in `haystack` at or after `start`.
-    static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? {
+    package static func firstIndex(of needle: [UInt8], in haystack: [UInt8], from start: Int = 0) -> Int? {
         needle.withUnsafeBufferPointer { n in haystack.withUnsafeBufferPointer { h in firstIndex(of: n, in: h, from: start) } }
     }
 }

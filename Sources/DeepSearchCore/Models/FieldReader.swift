@@ -5,6 +5,12 @@ public struct ResponseShapeError: Error, Sendable, Equatable, CustomStringConver
     /// What was expected there.
     public var expectation: String
 
+    /// The error at `path`, expecting `expectation`.
+    public init(path: String, expectation: String) {
+        self.path = path
+        self.expectation = expectation
+    }
+
     public var description: String { "\(path): \(expectation)" }
 }
 
