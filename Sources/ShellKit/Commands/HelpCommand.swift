@@ -21,17 +21,22 @@ struct HelpCommand: ShellCommand {
     static func overview(_ registry: CommandRegistry, style: Style, width: Int) -> String {
         var lines = [style.bold("extruct-shell") + " — Extruct Deep Search from the command line", ""]
         let nameWidth = (registry.commands.map { $0.spec.name.count }.max() ?? 8) + 2
+        // Each abstract wraps under itself, and the text below at spaces, in a row less a column.
+        let indent = String(repeating: " ", count: nameWidth + 2)
         for command in registry.commands {
             let spec = command.spec
-            lines.append(
-                "  " + style.bold(TextLayout.pad(spec.name, to: nameWidth)) + TextLayout.truncate(spec.abstract, to: max(20, width - nameWidth - 2)))
+            let abstract = TextLayout.wrap(spec.abstract, to: max(20, width - 1 - nameWidth - 2))
+            lines.append("  " + style.bold(TextLayout.pad(spec.name, to: nameWidth)) + (abstract.first ?? ""))
+            lines += abstract.dropFirst().map { indent + $0 }
         }
-        lines += [
-            "",
+        lines.append("")
+        for text in [
             "help COMMAND explains one. Tab completes commands, options, task ids, settings and files.",
             "Variables: set NAME VALUE, then $NAME; $task is the current task, $last.FIELD a field of the last response.",
             "Ctrl-C cancels a request or stops watch; Ctrl-D or exit leaves.",
-        ]
+        ] {
+            lines += TextLayout.wrap(text, to: max(20, width - 1))
+        }
         return lines.joined(separator: "\n")
     }
 

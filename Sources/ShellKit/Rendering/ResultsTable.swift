@@ -94,7 +94,8 @@ public enum ResultsTable {
             let names = keys.enumerated().map { i, key in
                 "\(i + 1) " + TextLayout.safe(criteria.first { $0.key == key }?.name ?? key)
             }
-            lines.append(style.dim(TextLayout.truncate("grades: " + names.joined(separator: " · "), to: width - 1)))
+            // Wrapped, not cut: a criterion's name is what its column's grade means.
+            lines += TextLayout.wrap("grades: " + names.joined(separator: " · "), to: max(20, width - 1)).map { style.dim($0) }
         }
         return lines.joined(separator: "\n")
     }

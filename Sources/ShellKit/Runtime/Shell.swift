@@ -129,7 +129,11 @@ public final class Shell {
         let before = session
         func report(_ error: any Error, _ command: String?) -> Int32 {
             if let reported = error as? AlreadyReported { return reported.status }
-            console.err(Self.paint(ErrorPresenter.line(for: error, place: place, command: command), environment, before))
+            var text = ErrorPresenter.line(for: error, place: place, command: command)
+            // On a terminal the line breaks at spaces, in a row less a column, so the terminal
+            // never cuts a word (or an option to copy) in two; a pipe gets it whole.
+            if console.errorIsTerminal { text = TextLayout.wrap(text, to: max(20, console.terminalWidth - 1)).joined(separator: "\n") }
+            console.err(Self.paint(text, environment, before))
             return ErrorPresenter.describe(error).status
         }
         var words: [Word]
