@@ -98,7 +98,13 @@ import Testing
             let elapsed = Date().timeIntervalSince(started)
             sim.simulator.faults.clear()
             let screen = strippingEscapes(pty.text(since: mark))
-            let errors = screen.components(separatedBy: "\n").filter { $0.contains("error: ") }
+            // On a terminal an error line breaks at spaces: its rows run on to the next prompt.
+            let rows = screen.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
+                $0.trimmingCharacters(in: .whitespaces)
+            }
+            let errors = rows.indices.filter { rows[$0].contains("error: ") }.map { start in
+                ([rows[start]] + rows[(start + 1)...].prefix { !$0.contains("error: ") && !$0.contains("> ") }).joined(separator: " ")
+            }
             #expect(errors.count == 1, "\(scheme) \(fault) × \(command.line): \(screen)")
             #expect(errors.first?.contains(fault.says) == true, "\(scheme) \(fault) × \(command.line): \(errors)")
             #expect(!screen.contains("Fatal error") && !screen.contains("Stack dump") && !screen.contains("Backtrace"))
