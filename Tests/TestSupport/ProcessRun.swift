@@ -12,11 +12,8 @@ public struct ProcessResult: Sendable {
 /// Runs `executable` with `arguments`, feeding `input` to standard input; waits at most
 /// `timeout` seconds (then kills it and says so). Waits without blocking a thread of the
 /// concurrency pool, which in-process simulators need.
-///
-/// Started with posix_spawn, not Foundation's `Process`: on Linux its `run()` reads
-/// `/proc/self/fd` with a copy of each entry's whole 256-byte name, which reads past glibc's
-/// buffer and crashes the test process now and then when many descriptors are open
-/// (swift-corelibs-foundation#5472; it brought a full test run down).
+/// Started by ``spawnProgram(_:_:environment:directory:newSession:streams:)``, not Foundation's
+/// `Process` (which crashes now and then on Linux; see there).
 public func runProcess(
     _ executable: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String],
     directory: String? = nil, timeout: Double = 60
@@ -74,7 +71,7 @@ private func readToEnd(_ fd: Int32) -> [UInt8] {
     }
 }
 
-/// A program started with posix_spawn, its standard streams on pipes (the parent's ends: `stdin`
+/// A program started by ``spawnProgram(_:_:environment:directory:newSession:streams:)``, its standard streams on pipes (the parent's ends: `stdin`
 /// to write, `stdout` and `stderr` to read), nothing else of the test process inherited.
 private final class SpawnedProcess: Sendable {
     let pid: pid_t
@@ -96,53 +93,22 @@ private final class SpawnedProcess: Sendable {
             for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
             pipes.append(ends)
         }
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_adddup2(&actions, pipes[0][0], 0)
-        posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 1)
-        posix_spawn_file_actions_adddup2(&actions, pipes[2][1], 2)
-        // Nothing else of the test process (another test's pipe held open here would keep its
-        // reader from seeing the end); glibc's *_np actions are not imported into Swift.
-        if let closeFrom = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
-            typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-            _ = unsafeBitCast(closeFrom, to: AddCloseFrom.self)(&actions, 3)
-        }
-        if let directory {
-            guard let addChdir = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addchdir_np") else {
-                posix_spawn_file_actions_destroy(&actions)
-                for fd in pipes.joined() { close(fd) }
-                throw POSIXError(.ENOSYS)
+        let spawned: pid_t
+        do {
+            spawned = try spawnProgram(executable, arguments, environment: environment, directory: directory) { actions in
+                posix_spawn_file_actions_adddup2(&actions, pipes[0][0], 0)
+                posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 1)
+                posix_spawn_file_actions_adddup2(&actions, pipes[2][1], 2)
             }
-            typealias AddChdir = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, UnsafePointer<CChar>) -> Int32
-            _ = unsafeBitCast(addChdir, to: AddChdir.self)(&actions, directory)
+        } catch {
+            for fd in pipes.joined() { close(fd) }
+            throw error
         }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        var all = sigset_t()
-        sigfillset(&all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        posix_spawnattr_setflags(&attributes, Int16(POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        for pointer in argv + envp { free(pointer) }
-        posix_spawn_file_actions_destroy(&actions)
-        posix_spawnattr_destroy(&attributes)
         // The child's ends are its own now (dup2 clears close-on-exec on the copies).
         close(pipes[0][0])
         close(pipes[1][1])
         close(pipes[2][1])
-        guard status == 0 else {
-            close(pipes[0][1])
-            close(pipes[1][0])
-            close(pipes[2][0])
-            throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO)
-        }
-        self.pid = pid
+        pid = spawned
         stdin = pipes[0][1]
         stdout = pipes[1][0]
         stderr = pipes[2][0]

@@ -29,43 +29,23 @@ public final class PseudoTerminal: Sendable {
         var name = [CChar](repeating: 0, count: 256)
         guard ttyname_r(slave, &name, name.count) == 0 else { throw POSIXError(.ENOTTY) }
         let slavePath = String(decoding: name.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
-        var actions = posix_spawn_file_actions_t()
-        posix_spawn_file_actions_init(&actions)
-        posix_spawn_file_actions_addclose(&actions, master)
-        posix_spawn_file_actions_addclose(&actions, slave)
-        posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
-        posix_spawn_file_actions_adddup2(&actions, 0, 1)
-        posix_spawn_file_actions_adddup2(&actions, 0, 2)
-        // Nothing else of the test process: other tests' pipes, held open by this child, would
-        // keep their readers from seeing the end of their output until this shell exits.
-        // (glibc's posix_spawn_file_actions_addclosefrom_np is not imported into Swift.)
-        if let closeFrom = dlsym(UnsafeMutableRawPointer(bitPattern: 0), "posix_spawn_file_actions_addclosefrom_np") {
-            typealias AddCloseFrom = @convention(c) (UnsafeMutablePointer<posix_spawn_file_actions_t>, Int32) -> Int32
-            _ = unsafeBitCast(closeFrom, to: AddCloseFrom.self)(&actions, 3)
-        }
-        var attributes = posix_spawnattr_t()
-        posix_spawnattr_init(&attributes)
-        var all = sigset_t()
-        sigfillset(&all)
-        var none = sigset_t()
-        sigemptyset(&none)
-        posix_spawnattr_setsigdefault(&attributes, &all)
-        posix_spawnattr_setsigmask(&attributes, &none)
-        // POSIX_SPAWN_SETSID (0x80) is not imported into Swift.
-        posix_spawnattr_setflags(&attributes, Int16(0x80 | POSIX_SPAWN_SETSIGDEF | POSIX_SPAWN_SETSIGMASK))
-        let argv = ([executable] + arguments).map { strdup($0) } + [nil]
-        let envp = environment.map { strdup("\($0.key)=\($0.value)") } + [nil]
-        var pid: pid_t = 0
-        let status = posix_spawn(&pid, executable, &actions, &attributes, argv, envp)
-        for pointer in argv + envp { free(pointer) }
-        posix_spawn_file_actions_destroy(&actions)
-        posix_spawnattr_destroy(&attributes)
-        close(slave)
-        guard status == 0 else {
+        // A session leader, so the pty becomes its controlling terminal.
+        let spawned: pid_t
+        do {
+            spawned = try spawnProgram(executable, arguments, environment: environment, newSession: true) { actions in
+                posix_spawn_file_actions_addclose(&actions, master)
+                posix_spawn_file_actions_addclose(&actions, slave)
+                posix_spawn_file_actions_addopen(&actions, 0, slavePath, O_RDWR, 0)
+                posix_spawn_file_actions_adddup2(&actions, 0, 1)
+                posix_spawn_file_actions_adddup2(&actions, 0, 2)
+            }
+        } catch {
+            close(slave)
             close(master)
-            throw POSIXError(POSIXErrorCode(rawValue: status) ?? .EIO)
+            throw error
         }
-        self.pid = pid
+        close(slave)
+        self.pid = spawned
         self.master = master
         let thread = Thread { [self] in self.pump() }
         thread.start()
