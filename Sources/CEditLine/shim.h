@@ -51,5 +51,9 @@ static inline int ex_history_enter(HistoryW *h, const wchar_t *line) {
     HistEventW ev;
     return history_w(h, &ev, H_ENTER, line);
 }
+static inline int ex_history_clear(HistoryW *h) {
+    HistEventW ev;
+    return history_w(h, &ev, H_CLEAR);
+}
 
 #endif

@@ -199,6 +199,11 @@ public final class EditLineReader: LineReader {
         w.withUnsafeBufferPointer { _ = ex_history_enter(history, $0.baseAddress) }
     }
 
+    public func replaceHistory(_ lines: [String]) {
+        ex_history_clear(history)
+        for line in lines { addToHistory(line) }
+    }
+
     public func close() {
         guard !closed else { return }
         closed = true

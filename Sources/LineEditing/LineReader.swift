@@ -19,6 +19,8 @@ public protocol LineReader: AnyObject {
     func readLine(promptFor layout: @escaping @Sendable (Int) -> String) -> LineReadResult
     /// Makes `line` available to Up/Down and Ctrl-R in this session.
     func addToHistory(_ line: String)
+    /// Puts `lines` in place of what Up/Down and Ctrl-R offer (a secret learned later hidden).
+    func replaceHistory(_ lines: [String])
     /// Whether a person is typing at a terminal.
     var isInteractive: Bool { get }
     /// Puts the terminal back as it was found; safe to call more than once.

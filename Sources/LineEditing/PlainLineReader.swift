@@ -72,5 +72,6 @@ public final class PlainLineReader: LineReader {
     }
 
     public func addToHistory(_ line: String) {}
+    public func replaceHistory(_ lines: [String]) {}
     public func close() {}
 }

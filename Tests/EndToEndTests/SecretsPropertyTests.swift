@@ -93,7 +93,21 @@ import Testing
         let shown = text.split(separator: "\n").dropFirst().compactMap { line -> String? in
             (try? JSONSerialization.jsonObject(with: Data(line.utf8)) as? [Any])?.last as? String
         }
-        return text + "\n" + shown.joined()
+        return text + "\n" + shown.joined() + "\n" + unwrapped(strippingEscapes(shown.joined()))
+    }
+
+    /// `text` as a viewer reads it across rows: without line ends and backspaces, and without the
+    /// space a line editor writes before one where a long line wraps (a token split there is whole).
+    static func unwrapped(_ text: String) -> String {
+        let scalars = Array(text.unicodeScalars)
+        var out = String.UnicodeScalarView()
+        for (i, scalar) in scalars.enumerated() {
+            let next = i + 1 < scalars.count ? scalars[i + 1] : " "
+            if scalar == "\r" || scalar == "\n" || scalar == "\u{8}" { continue }
+            if scalar == " ", next == "\r" || next == "\u{8}" { continue }
+            out.append(scalar)
+        }
+        return String(out)
     }
 
     func run(seed: UInt64, _ body: (SimulatorFixture, TemporaryDirectory, [String: String]) async throws -> Void) async throws {
@@ -121,10 +135,33 @@ import Testing
             let run = try await runShell(
                 ["--echo", "--continue-on-error", "--cast", "play.cast", "--record-http", "play.jsonl", "main.exsh"], home: home.path,
                 extraEnvironment: env, directory: home.path)
-            #expect(run.stdout.contains("plain") || run.stdout.contains("[…]") || !run.stdout.isEmpty, "seed \(seed): the script ran")
+            // Played to its end: the sourced file's lines, and what follows them, were shown.
+            #expect(run.stdout.contains("> source sub.exsh") && run.stdout.contains("> record stop"), "seed \(seed): the script ran\n\(run.stdout)")
             #expect(Self.leaks(in: run.stdout + run.stderr).isEmpty, "seed \(seed): \(run.stdout)\n\(run.stderr)")
             #expect(run.stderr.contains("debug: → GET"), "seed \(seed): debug logging was on")
             #expect(home.read("rec.exsh")?.contains("$EXTRUCT_API_TOKEN") == true)
+        }
+    }
+
+    /// A value typed before it became the token, on a terminal so narrow that the line holding it
+    /// wrapped: gone from the cast (where the wrap split it with a space and a backspace) and from
+    /// what Up recalls.
+    @Test func aLaterTokenOnANarrowTerminalIsGoneFromTheCastAndFromUp() async throws {
+        try await run(seed: 0) { sim, home, env in
+            let pty = try PseudoTerminal(
+                Binaries.shell, ["--cast", home.file("narrow.cast")], environment: testEnvironment(home: home.path, extra: env), columns: 40)
+            defer { pty.terminate() }
+            let token = Self.setTokens[0]
+            for line in ["set the_value_typed_first \(token)", "token $the_value_typed_first"] {
+                let mark = try await pty.run(line)
+                try await pty.waitForPrompt(after: mark)
+            }
+            let mark = pty.mark
+            pty.type("\u{1B}[A\u{1B}[A")
+            let recalled = try await pty.wait(for: "set the_value_typed_first", after: mark)
+            #expect(!Self.unwrapped(strippingEscapes(recalled)).contains(token), "Up recalled the token: \(recalled.debugDescription)")
+            pty.type("\u{15}\u{04}")
+            _ = try await pty.waitForExit()
         }
     }
 

@@ -12,6 +12,8 @@ import Testing
         ("token xtk_live_5b0c9d8e7f6a", "token …"),
         ("try token xtk_live_5b0c9d8e7f6a", "try token …"),
         ("try    token   xtk_live_5b0c9d8e7f6a", "try    token   …"),
+        ("try try token xtk_live_5b0c9d8e7f6a", "try try token …"),
+        ("try try  try token 'xtk_live_5b0c9d8e7f6a", "try try  try token …"),
         ("  token\txtk_live_5b0c9d8e7f6a  ", "  token\t…  "),
         (#"token "xtk_live_5b0c9d8e7f6a""#, "token …"),
         ("token 'xtk_live_5b0c9d8e7f6a'", "token …"),

@@ -104,14 +104,37 @@ public final class AsciicastRecorder: Sendable {
                 events.append((items[0], Array(text.unicodeScalars)))
             }
             let stream = events.flatMap(\.text)
+            // The text a viewer reads, by where each character is in the stream: a secret can be
+            // split by what the terminal does not show as text (escape sequences, line ends, and
+            // the space and the backspace or return a line editor writes where a long line wraps).
+            var visible: [Int] = []
+            var i = 0
+            while i < stream.count {
+                switch stream[i] {
+                case "\u{1B}":
+                    i += 1
+                    if i < stream.count, stream[i] == "[" {
+                        i += 1
+                        while i < stream.count, !(0x40...0x7E).contains(stream[i].value) { i += 1 }
+                    }
+                    i += 1
+                case "\r", "\n", "\u{8}": i += 1
+                case " " where i + 1 < stream.count && (stream[i + 1] == "\u{8}" || stream[i + 1] == "\r"): i += 2
+                default:
+                    visible.append(i)
+                    i += 1
+                }
+            }
+            let text = visible.map { stream[$0] }
             var hidden = [Bool](repeating: false, count: stream.count)
             var marks = Set<Int>()
-            for secret in hunted where secret.count <= stream.count {
+            for secret in hunted where secret.count <= text.count {
                 var start = 0
-                while start + secret.count <= stream.count {
-                    if stream[start] == secret[0], Array(stream[start..<(start + secret.count)]) == secret {
-                        for i in start..<(start + secret.count) { hidden[i] = true }
-                        marks.insert(start)
+                while start + secret.count <= text.count {
+                    if text[start] == secret[0], Array(text[start..<(start + secret.count)]) == secret {
+                        // What lies between its first and last character goes too.
+                        for p in visible[start]...visible[start + secret.count - 1] { hidden[p] = true }
+                        marks.insert(visible[start])
                         start += secret.count
                     } else {
                         start += 1

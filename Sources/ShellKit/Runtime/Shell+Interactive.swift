@@ -25,6 +25,9 @@ extension Shell {
         }
         let history = openHistory()
         for line in environment.history { reader.addToHistory(line) }
+        let outer = environment.lineReader
+        environment.lineReader = reader
+        defer { environment.lineReader = outer }
         if place == nil {
             // Open the connection (TCP, TLS, a proxy's tunnel) while the user types the first
             // command, so it costs one round trip rather than three; the prompt never waits for it.
@@ -129,8 +132,7 @@ extension Shell {
     func say(_ text: String) {
         let console = environment.console
         let style = Style(enabled: console.colorOnError(session.settings))
-        let columns = max(20, console.terminalWidth - 1)
-        for line in TextLayout.width(text) > columns ? TextLayout.wrap(text, to: columns) : [text] { console.err(style.dim(line)) }
+        for line in console.lines(text, onTerminal: true) { console.err(style.dim(line)) }
     }
 
     /// Ends a line in the cast: a line typed as history keeps it is kept as drawn; any other

@@ -129,11 +129,8 @@ public final class Shell {
         let before = session
         func report(_ error: any Error, _ command: String?) -> Int32 {
             if let reported = error as? AlreadyReported { return reported.status }
-            var text = ErrorPresenter.line(for: error, place: place, command: command)
-            // On a terminal the line breaks at spaces, in a row less a column, so the terminal
-            // never cuts a word (or an option to copy) in two; a pipe gets it whole.
-            if console.errorIsTerminal { text = TextLayout.wrap(text, to: max(20, console.terminalWidth - 1)).joined(separator: "\n") }
-            console.err(Self.paint(text, environment, before))
+            let text = ErrorPresenter.line(for: error, place: place, command: command)
+            console.err(Self.paint(console.lines(text, onTerminal: console.errorIsTerminal).joined(separator: "\n"), environment, before))
             return ErrorPresenter.describe(error).status
         }
         var words: [Word]
@@ -207,8 +204,9 @@ public final class Shell {
             // shows the status watch last saw when Ctrl-C stopped it).
             for task in context.observed where session.seenTasks.contains(task.id) { session.see(task) }
             if let e = error as? DeepSearchError, e.code == .interruptedAfterSending {
-                // Credits may have been spent: said even when a signal ends the shell.
-                console.err(e.description)
+                // Credits may have been spent: said even when a signal ends the shell. An
+                // interrupt is not an error (no `error:`), but its line fits the terminal.
+                console.err(console.lines(e.description, onTerminal: console.errorIsTerminal).joined(separator: "\n"))
                 return ExitStatus.interrupted
             }
             if interrupted || error is CancellationError || (Task.isCancelled && interrupts.termination != nil) {
@@ -279,6 +277,7 @@ public final class Shell {
         let redaction = environment.redaction
         let hide = { (line: String) in redaction.redact(line, secrets: learned) }
         environment.history = environment.history.map(hide)
+        environment.lineReader?.replaceHistory(environment.history)
         if let file = environment.historyFile {
             do { try file.rewrite(hide) } catch { environment.console.err("warning: \(error)") }
         }

@@ -21,6 +21,8 @@ public final class ShellEnvironment {
     public let registry: CommandRegistry
     /// Lines of history, oldest first (loaded from the file plus this session's).
     public var history: [String] = []
+    /// The line reader of the prompt being shown, whose Up/Down history follows ``history``.
+    var lineReader: (any LineReader)?
     /// Where `record` is writing, when it is.
     public var recorder: ScriptRecorder?
     /// The scripts being played, outermost first, to refuse cycles and name the chain.

@@ -44,15 +44,16 @@ struct LineRedaction {
         return text
     }
 
-    /// The words after `token` (and an unquoted `try` before it) that are not its switches.
+    /// The words after `token` (and the unquoted `try`s before it) that are not its switches.
     func tokenArguments(of words: [Word]) -> [Word] {
         var words = words[...]
-        if let first = words.first, first.text == "try", !first.isQuoted { words = words.dropFirst() }
+        // Any number of them: `try try token VALUE` sets nothing, but shows VALUE all the same.
+        while let first = words.first, first.text == "try", !first.isQuoted { words = words.dropFirst() }
         guard let name = words.first?.text, registry.command(named: name)?.spec.name == TokenCommand.spec.name else { return [] }
         return words.dropFirst().filter { $0.isQuoted || $0.isExpansion || !["--prompt", "--clear", "--"].contains($0.text) }
     }
 
-    /// In a line that does not split, the scalars after a leading `token` (or `try token`), when
+    /// In a line that does not split, the scalars after a leading `token` (or `try token`, `try try token` …), when
     /// anything but spaces follows it.
     private static func restAfterTokenCommand(_ scalars: [Unicode.Scalar]) -> Range<Int>? {
         var index = 0
@@ -66,7 +67,7 @@ struct LineRedaction {
             String(String.UnicodeScalarView(scalars[range].filter { $0 != "\"" && $0 != "'" && $0 != "\\" }))
         }
         guard var word = nextWord() else { return nil }
-        if bare(word) == "try", let next = nextWord() { word = next }
+        while bare(word) == "try", let next = nextWord() { word = next }
         guard bare(word) == "token" else { return nil }
         guard let start = scalars[word.upperBound...].firstIndex(where: { $0 != " " && $0 != "\t" }) else { return nil }
         return start..<scalars.count
