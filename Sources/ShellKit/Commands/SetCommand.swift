@@ -60,7 +60,7 @@ struct SetCommand: ShellCommand {
         let beside = context.width - 24 >= 30
         let indent = String(repeating: " ", count: beside ? 24 : 4)
         for setting in Settings.table {
-            let help = TextLayout.wrap(setting.help, to: context.width - indent.count).map { style.dim($0) }
+            let help = TextLayout.wrap(setting.help, to: context.width - 1 - indent.count).map { style.dim($0) }
             let head = TextLayout.pad(setting.name, to: 14) + setting.value(in: settings)
             if beside {
                 lines.append(TextLayout.pad(head, to: 22) + "  " + help[0])

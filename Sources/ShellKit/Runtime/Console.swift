@@ -177,6 +177,16 @@ public final class Console: Sendable {
         if !write(outFD, bytes) { state.withLock { $0.outputClosed = true } }
     }
 
+    /// Columns a line of text may fill without the terminal wrapping it: a row less a column.
+    public var lineColumns: Int { max(20, terminalWidth - 1) }
+
+    /// `text` as the lines to write: on a terminal (`onTerminal`) and wider than
+    /// ``lineColumns``, broken at spaces, so the terminal never cuts a word (or an option to
+    /// copy) in two; elsewhere whole.
+    public func lines(_ text: String, onTerminal: Bool) -> [String] {
+        onTerminal && TextLayout.width(text) > lineColumns ? TextLayout.wrap(text, to: lineColumns) : [text]
+    }
+
     /// Columns of the terminal (standard output's, else standard error's, else `COLUMNS`, else 100).
     public var terminalWidth: Int {
         if !outputIsTerminal && !errorIsTerminal { return Self.environmentNumber("COLUMNS") ?? 100 }

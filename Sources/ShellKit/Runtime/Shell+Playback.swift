@@ -206,9 +206,7 @@ extension Shell {
         let console = environment.console
         // On a terminal, wrapped at words to its width; elsewhere as written.
         let onTerminal = channel.toStandardError ? console.errorIsTerminal : console.outputIsTerminal
-        let columns = max(20, console.terminalWidth - 1)
-        let lines = onTerminal && TextLayout.width(text) > columns ? TextLayout.wrap(text, to: columns) : [text]
-        for line in lines {
+        for line in console.lines(text, onTerminal: onTerminal) {
             if channel.toStandardError { console.err(channel.style.dim(line)) } else { console.out(channel.style.dim(line)) }
         }
     }

@@ -111,7 +111,7 @@ extension Shell {
     /// A line of the tutor's (which may be coloured), wrapped at spaces when the terminal is
     /// narrower than it.
     private func advise(_ text: String) {
-        for line in TextLayout.wrapStyled(text, to: max(20, environment.console.terminalWidth - 1)) { environment.console.err(line) }
+        for line in TextLayout.wrapStyled(text, to: environment.console.lineColumns) { environment.console.err(line) }
     }
 
     /// A command to type, after `label`: on the label's line when both fit, else on a line of its
@@ -131,7 +131,7 @@ extension Shell {
     func tell(_ paragraph: [String]) {
         guard !paragraph.isEmpty else { return }
         let text = expandingVariables(paragraph.map(\.trimmingSpaces).joined(separator: " "))
-        for line in TextLayout.wrap(text, to: max(20, environment.console.terminalWidth - 1)) { environment.console.err(line) }
+        for line in TextLayout.wrap(text, to: environment.console.lineColumns) { environment.console.err(line) }
     }
 
     /// A line typed while a lesson waits for a step.
