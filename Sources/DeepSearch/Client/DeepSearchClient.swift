@@ -163,16 +163,17 @@ public struct DeepSearchClient: Sendable {
         }
         if parallel > 1 {
             var offsets: [Int]
-            // A count from the API may be anything: no more pages are asked for at once than
-            // the one-at-a-time loop below would ever read.
+            // A count from the API may be anything: no more pages are asked for at once than a
+            // task can hold (the 250 cap); past that, should there be more, the one-at-a-time
+            // loop below reads on until a short page.
             if let knownTotal {
-                offsets = Array(stride(from: 0, through: min(max(0, knownTotal), Self.mostResultsRead), by: pageSize))
+                offsets = Array(stride(from: 0, through: min(max(0, knownTotal), DiscoveryTask.resultCap), by: pageSize))
             } else {
                 let first = try await results(id: id, page: PageRequest(offset: 0, limit: pageSize))
                 await add([first])
                 offsets =
                     first.value.results.count < pageSize
-                    ? [] : Array(stride(from: pageSize, through: min(first.value.task.numResults, Self.mostResultsRead), by: pageSize))
+                    ? [] : Array(stride(from: pageSize, through: min(first.value.task.numResults, DiscoveryTask.resultCap), by: pageSize))
             }
             if !offsets.isEmpty { try await add(pagesAtOnce(id: id, offsets: offsets, pageSize: pageSize, parallel: parallel)) }
         }
@@ -259,18 +260,26 @@ public struct DeepSearchClient: Sendable {
         var last: DiscoveryTask?
         func outOfTime() -> DeepSearchError {
             let limit = timeout ?? .zero
-            let longer = limit < .seconds(600) ? 600 : limit.components.seconds * 2
+            // What watch --timeout and watch_timeout take: at most a day.
+            let longest: Int64 = 86_400
+            let longer = limit < .seconds(600) ? 600 : min(longest, limit.components.seconds * 2)
             let state = last.map { "still \($0.status.rawValue)" } ?? "not answered"
+            let wait = longer > limit.components.seconds ? "to wait longer: watch --timeout \(longer) (or set watch_timeout \(longer)); or " : ""
             return DeepSearchError(
-                .watchTimeout, "task \(Self.short(id)) is \(state) after \(Self.format(limit))",
-                advice: "to wait longer: watch --timeout \(longer) (or set watch_timeout \(longer)); or check later with status")
+                .watchTimeout, "task \(Self.short(id)) is \(state) after \(Self.format(limit))", advice: wait + "check later with status")
         }
         while true {
             var poller = self
             if let timeout {
                 let left = timeout - (clock.now - started)
                 guard left > .zero else { throw outOfTime() }
-                if left < configuration.requestTimeout { poller = with { $0.requestTimeout = left } }
+                // The last poll takes only what is left, and is not tried again past it.
+                if left < configuration.requestTimeout {
+                    poller = with {
+                        $0.requestTimeout = left
+                        $0.retryPolicy = .none
+                    }
+                }
             }
             let response: Response<DiscoveryTask>
             do {

@@ -1,3 +1,4 @@
+import AsyncHTTPClient
 import FoundationEssentials
 import NIOCore
 import NIOPosix
@@ -32,7 +33,8 @@ enum ProxyProbe {
     static func connect(to target: String, through proxy: ProxyServer, timeout: TimeAmount = .seconds(5)) async -> Answer? {
         var request = "CONNECT \(target) HTTP/1.1\r\nHost: \(target)\r\n"
         if let user = proxy.username {
-            request += "Proxy-Authorization: Basic \(Data("\(user):\(proxy.password ?? "")".utf8).base64EncodedString())\r\n"
+            // As AsyncHTTPClient sends them on the real request.
+            request += "Proxy-Authorization: \(HTTPClient.Authorization.basic(username: user, password: proxy.password ?? "").headerValue)\r\n"
         }
         request += "\r\n"
         let head = HeadCollector()
@@ -87,10 +89,8 @@ enum ProxyProbe {
                 return String(decoding: bytes[..<end], as: UTF8.self)
             }
             guard let head else { return }
-            parsed.withLock { $0 = Self.parse(head) }
+            parsed.withLock { $0 = ProxyProbe.parse(head) }
             context.close(promise: nil)
         }
-
-        private static func parse(_ head: String) -> Answer? { ProxyProbe.parse(head) }
     }
 }

@@ -49,7 +49,7 @@ extension AsyncHTTPClientTransport {
     /// A failure of the proxy itself: it cannot be reached, it asks for credentials, it refuses
     /// the tunnel or cannot open it. Nil when the failure lies beyond it.
     static func proxyFailure(_ error: any Error, proxy: ProxyServer, request: HTTPRequest) async -> DeepSearchError? {
-        let target = URLParts(request.baseURL).map { "\($0.host):\($0.port ?? 443)" } ?? request.baseURL
+        let target = URLParts(request.baseURL).map { "\(URLParts.bracketed($0.host)):\($0.port ?? 443)" } ?? request.baseURL
         if let error = error as? HTTPClientError {
             switch error {
             case .proxyAuthenticationRequired:

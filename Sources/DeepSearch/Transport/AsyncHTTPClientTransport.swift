@@ -184,7 +184,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// progress on them meanwhile — and the withdrawal is awaited before the caller's own
     /// request is queued (which then waits for the first of those connections).
     private func openAhead(_ count: Int, to baseURL: String, on client: HTTPClient) async {
-        guard count > 0, opened.withLock({ $0.insert(baseURL).inserted }),
+        // One is the request's own: nothing to open ahead.
+        guard count > 1, opened.withLock({ $0.insert(baseURL).inserted }),
             let request = try? HTTPClient.Request(url: baseURL + "/v1/healthcheck")
         else { return }
         let loop = client.eventLoopGroup.any()
