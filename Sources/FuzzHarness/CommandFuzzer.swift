@@ -45,8 +45,11 @@ public final class CommandFuzzer {
         self.running = running
         self.clock = clock
         transport = DefaultTransport()
-        var template = Array("/tmp/extruct-fuzz-XXXXXX".utf8CString)
-        directory = template.withUnsafeMutableBufferPointer { String(cString: mkdtemp($0.baseAddress!)) }
+        guard let directory = makeTemporaryFolder(prefix: "extruct-fuzz") else {
+            await running.stop()
+            throw CommandFailure.local("cannot make a folder to work in under TMPDIR")
+        }
+        self.directory = directory
         output = open(directory + "/.stdout", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         errors = open(directory + "/.stderr", O_RDWR | O_CREAT | O_TRUNC | O_CLOEXEC, 0o600)
         generator = CommandLineGenerator(registry: .standard, taskIDs: tasks.map(\.id), directory: directory)
@@ -152,7 +155,8 @@ public final class CommandFuzzer {
         let shown = String(line.prefix(300)).debugDescription
         // A sourced script's `try` lines print their errors and go on: those are part of what
         // `source` shows, and its own failure is one line more.
-        let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" }).prefix(2)
+        // Its words as the shell reads them (a command name may be quoted).
+        let words = ((try? WordSplitter.split(line, resolve: nil)) ?? []).prefix(2).map(\.text)
         let sources = words.first == "source" || (words.first == "try" && words.dropFirst().first == "source")
         if status == 0, errorLines.count > 1, !sources {
             problems.append("\(shown) succeeded with \(errorLines.count) error lines: \(err.prefix(2000))")

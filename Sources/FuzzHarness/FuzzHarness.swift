@@ -27,6 +27,12 @@ public enum FuzzHarness {
         if !problems.isEmpty { fatalError(problems.joined(separator: "\n")) }
     }
 
+    /// Stops the command fuzzer, if one was made, and removes its folder.
+    @MainActor public static func finish() async {
+        await commands?.close()
+        commands = nil
+    }
+
     /// Runs one input of the synchronous targets (a command input is left to ``runCommands(_:)``).
     public static func run(_ bytes: [UInt8]) {
         guard let selector = bytes.first, !isCommandInput(bytes) else { return }

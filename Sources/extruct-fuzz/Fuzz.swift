@@ -53,6 +53,7 @@ enum FuzzMain {
         for bytes in inputs {
             if FuzzHarness.isCommandInput(bytes) { await FuzzHarness.runCommands(bytes) } else { FuzzHarness.run(bytes) }
         }
+        await FuzzHarness.finish()
         print("\(inputs.count) inputs replayed")
         exit(0)
         #endif
@@ -60,14 +61,19 @@ enum FuzzMain {
 
     @MainActor
     static func property(seed: UInt64, count: Int) async -> Int32 {
+        let fuzzer: CommandFuzzer
+        do { fuzzer = try await CommandFuzzer() } catch {
+            print("the command fuzzer could not start: \(error)")
+            return 2
+        }
         do {
-            let fuzzer = try await CommandFuzzer()
             let problems = try await fuzzer.property(seed: seed, count: count)
             await fuzzer.close()
             print("\(count) lines from seed \(seed), \(problems.count) problems")
             for problem in problems { print(problem) }
             return problems.isEmpty ? 0 : 1
         } catch {
+            await fuzzer.close()
             print("the command fuzzer could not run: \(error)")
             return 2
         }

@@ -11,7 +11,6 @@ import Testing
 @Suite struct FuzzRegressionTests {
     static let corpus = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("FuzzCorpus")
         .path
-    static var fuzzer: String { Binaries.directory + "/extruct-fuzz" }
 
     static func inputs() throws -> [(name: String, bytes: [UInt8])] {
         try FileManager.default.contentsOfDirectory(atPath: corpus).filter { !$0.hasPrefix(".") }.sorted().map {
@@ -27,7 +26,7 @@ import Testing
         #expect(!commands.isEmpty)
         let home = try TemporaryDirectory()
         defer { home.remove() }
-        let run = try await runProcess(Self.fuzzer, commands, environment: testEnvironment(home: home.path), directory: home.path, timeout: 600)
+        let run = try await runProcess(Binaries.fuzzer, commands, environment: testEnvironment(home: home.path), directory: home.path, timeout: 600)
         #expect(run.status == 0, "\(run.stdout.suffix(2000))\n\(run.stderr.suffix(3000))")
         #expect(run.stdout.contains("\(commands.count) inputs replayed"))
     }
@@ -38,7 +37,8 @@ import Testing
         let home = try TemporaryDirectory()
         defer { home.remove() }
         let run = try await runProcess(
-            Self.fuzzer, ["--property", "\(0x5EED_0017)", "3000"], environment: testEnvironment(home: home.path), directory: home.path, timeout: 600)
+            Binaries.fuzzer, ["--property", "\(0x5EED_0017)", "3000"], environment: testEnvironment(home: home.path), directory: home.path,
+            timeout: 600)
         #expect(run.status == 0, "\(run.stdout.suffix(4000))\n\(run.stderr.suffix(3000))")
         #expect(run.stdout.hasPrefix("3000 lines from seed \(0x5EED_0017), 0 problems"))
     }

@@ -1,5 +1,6 @@
 import DeepSearch
 import FoundationEssentials
+import POSIXSupport
 
 #if canImport(Glibc)
 import Glibc
@@ -90,10 +91,6 @@ final class Tutor {
 
     /// Makes the lesson's folder (`$TMPDIR/extruct-lesson-XXXXXX`).
     static func makeDirectory() -> String {
-        let base = Environment.value("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
-        var template = Array((base + "/extruct-lesson-XXXXXX").utf8CString)
-        let made = template.withUnsafeMutableBufferPointer { $0.baseAddress.flatMap { mkdtemp($0) } }
-        guard made != nil else { return base }
-        return String(decoding: template.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
+        makeTemporaryFolder(prefix: "extruct-lesson") ?? Environment.value("TMPDIR").flatMap { $0.isEmpty ? nil : $0 } ?? "/tmp"
     }
 }
