@@ -97,7 +97,8 @@ let package = Package(
         // The simulator's HTTPS: TLS, then HTTP/2 or HTTP/1.1 (SimulatorTLSIdentity), and a throwaway
         // certificate authority for `extruct-sim --tls` and the tests. Kept out of
         // DeepSearchSimulator so the shell, which embeds a plain-http simulator for --demo, links
-        // no TLS server, no HTTP/2 and no X509.
+        // no HTTP/2 server (HummingbirdHTTP2) and no X509 (NIOSSL and NIOHTTP2 stay: AsyncHTTPClient
+        // needs them for https).
         .target(
             name: "SimulatorTLS",
             dependencies: [

@@ -150,7 +150,7 @@ public typealias SimulatorChannelBuilder =
 
 /// HTTPS for a simulator. `SimulatorTLS` has the one kind there is (`SimulatorTLSIdentity`: TLS,
 /// then HTTP/2 or HTTP/1.1 as the client chooses), so a program that serves plain HTTP alone, as
-/// the shell's `--demo` does, links no TLS server and no HTTP/2.
+/// the shell's `--demo` does, links no HTTP/2 server (HummingbirdHTTP2) and no X509.
 public protocol SimulatorHTTPS: Sendable {
     /// Checks the identity (throws when it cannot be used) and returns what makes the channel of
     /// each accepted connection.

@@ -98,13 +98,7 @@ import Testing
             let elapsed = Date().timeIntervalSince(started)
             sim.simulator.faults.clear()
             let screen = strippingEscapes(pty.text(since: mark))
-            // On a terminal an error line breaks at spaces: its rows run on to the next prompt.
-            let rows = screen.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
-                $0.trimmingCharacters(in: .whitespaces)
-            }
-            let errors = rows.indices.filter { rows[$0].contains("error: ") }.map { start in
-                ([rows[start]] + rows[(start + 1)...].prefix { !$0.contains("error: ") && !$0.contains("> ") }).joined(separator: " ")
-            }
+            let errors = errorMessages(inScreen: screen)
             #expect(errors.count == 1, "\(scheme) \(fault) × \(command.line): \(screen)")
             #expect(errors.first?.contains(fault.says) == true, "\(scheme) \(fault) × \(command.line): \(errors)")
             #expect(!screen.contains("Fatal error") && !screen.contains("Stack dump") && !screen.contains("Backtrace"))
@@ -142,7 +136,7 @@ import Testing
             try await pty.waitForPrompt(after: mark, timeout: 30)
             sim.simulator.faults.clear()
             let screen = strippingEscapes(pty.text(since: mark))
-            let errors = screen.components(separatedBy: "\n").filter { $0.contains("error: ") }
+            let errors = errorMessages(inScreen: screen)
             #expect(errors.count <= 1, "\(scheme) \(data) × \(command.line): \(screen.suffix(2000))")
             #expect(!screen.contains("Fatal error") && !screen.contains("Stack dump") && !screen.contains("Backtrace"), "\(data) × \(command.line)")
             #expect(pty.exitStatus == nil, "\(data) × \(command.line) ended the shell")

@@ -235,10 +235,10 @@ import Glibc
             ] {
                 mark = try await s.pty.run(line)
                 let text = try await s.pty.wait(for: expected, after: mark)
-                let errors = strippingEscapes(text).components(separatedBy: "\n").filter { $0.contains("error: ") }
+                try await s.pty.waitForPrompt(after: mark)
+                let errors = errorMessages(inScreen: strippingEscapes(s.pty.text(since: mark)))
                 #expect(errors.count == 1, "one error line for \(line): \(text.debugDescription)")
                 #expect(!text.contains("Fatal error") && !text.contains("Stack"))
-                try await s.pty.waitForPrompt(after: mark)
                 #expect(strippingEscapes(s.pty.text(since: mark)).contains("extruct \(id.prefix(8))"), "the current task stays after \(line)")
             }
             mark = try await s.pty.run("echo alive")

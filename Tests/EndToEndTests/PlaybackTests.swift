@@ -151,21 +151,15 @@ import Glibc
     func ctrlCStopsPlaybackWith130(_ scheme: Scheme) async throws {
         try await withRun(scheme: scheme) { r in
             let path = try r.home.write("slow.exsh", "echo start\nsleep 30\necho never\n")
-            let process = Process()
-            process.executableURL = URL(fileURLWithPath: Binaries.shell)
-            process.arguments = [path]
-            process.environment = testEnvironment(home: r.home.path, extra: r.environment)
-            let out = Pipe()
-            process.standardOutput = out
-            process.standardError = Pipe()
-            process.standardInput = Pipe()
-            try process.run()
-            let output = PipeReader(out.fileHandleForReading)
+            let process = try ChildProcess(Binaries.shell, [path], environment: testEnvironment(home: r.home.path, extra: r.environment))
+            defer { close(process.stdin) }
+            let output = PipeReader(FileHandle(fileDescriptor: process.stdout, closeOnDealloc: true))
+            let errors = PipeReader(FileHandle(fileDescriptor: process.stderr, closeOnDealloc: true))
             try await waitUntil("the script started", timeout: 30) { output.text.contains("start") }
             // Whether it lands during `sleep 30` or just before it, Ctrl-C stops the playback.
-            kill(process.processIdentifier, SIGINT)
-            try await waitUntil("the shell ended", timeout: 30) { !process.isRunning && output.isAtEnd }
-            #expect(process.terminationStatus == 130)
+            kill(process.pid, SIGINT)
+            try await waitUntil("the shell ended", timeout: 30) { process.hasEnded && output.isAtEnd && errors.isAtEnd }
+            #expect(process.status == 130)
             #expect(!output.text.contains("never"))
         }
     }

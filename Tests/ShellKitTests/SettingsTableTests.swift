@@ -26,7 +26,7 @@ import Testing
 
     /// Values the setting must refuse: not its kind, nan and infinities, just past each end.
     static func badValues(_ setting: Setting) -> [String] {
-        let notNumbers = ["nan", "inf", "-inf", "1e309", "", " 5", "9223372036854775808", "-9223372036854775809"]
+        let notNumbers = ["nan", "inf", "-inf", "1e309", "-1e309", "1e18", "", " 5", "9223372036854775808", "-9223372036854775809"]
         switch setting.kind {
         case .words: return ["purple", "", " text", "on off"] + notNumbers
         case .onOff: return ["maybe", "", "2", "onn"] + notNumbers

@@ -10,6 +10,8 @@ public enum Binaries {
 
     public static var shell: String { directory + "/extruct-shell" }
     public static var simulator: String { directory + "/extruct-sim" }
+    /// The libFuzzer harness built without the fuzzer (`extruct-fuzz --property` and replays).
+    public static var fuzzer: String { directory + "/extruct-fuzz" }
 
     /// The package root (for shipped scripts).
     public static var packageRoot: String {

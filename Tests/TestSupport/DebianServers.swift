@@ -12,7 +12,7 @@ import Glibc
 /// skip, saying which package is missing.
 public class DebianServer: @unchecked Sendable {
     public let directory: TemporaryDirectory
-    private let process = Process()
+    private let process: ChildProcess
     private let log: String
 
     /// Whether `path` is an executable file.
@@ -29,24 +29,17 @@ public class DebianServer: @unchecked Sendable {
     init(executable: String, arguments: [String], directory: TemporaryDirectory, port: UInt16, logName: String) async throws {
         self.directory = directory
         log = directory.file(logName)
-        _ = FileManager.default.createFile(atPath: log, contents: nil)
-        let output = try FileHandle(forWritingTo: URL(fileURLWithPath: log))
-        process.executableURL = URL(fileURLWithPath: executable)
-        process.arguments = arguments
-        process.currentDirectoryURL = URL(fileURLWithPath: directory.path)
-        process.standardInput = FileHandle.nullDevice
-        process.standardOutput = output
-        process.standardError = output
-        try process.run()
-        try? output.close()
+        process = try ChildProcess(
+            executable, arguments, environment: ProcessInfo.processInfo.environment, directory: directory.path, outputFile: log)
+        let process = self.process
         do {
             try await waitUntil("\(executable) listens on port \(port): \(self.output)", timeout: 30) {
-                guard process.isRunning else { return true }
+                guard !process.hasEnded else { return true }
                 guard let fd = connectLoopback(port: port) else { return false }
                 close(fd)
                 return true
             }
-            guard process.isRunning else { throw ServerFailed(description: "\(executable) exited: \(self.output)") }
+            guard !process.hasEnded else { throw ServerFailed(description: "\(executable) exited: \(self.output)") }
         } catch {
             stop()
             throw error
@@ -63,9 +56,9 @@ public class DebianServer: @unchecked Sendable {
     public func stop() {
         let process = self.process
         let directory = self.directory
-        if process.isRunning { kill(process.processIdentifier, SIGKILL) }
+        if !process.hasEnded { kill(process.pid, SIGKILL) }
         Thread {
-            process.waitUntilExit()
+            process.waitForExit()
             directory.remove()
         }.start()
     }

@@ -18,7 +18,7 @@ public func runProcess(
     _ executable: String, _ arguments: [String], input: [UInt8] = [], environment: [String: String],
     directory: String? = nil, timeout: Double = 60
 ) async throws -> ProcessResult {
-    let child = try SpawnedProcess(executable, arguments, environment: environment, directory: directory)
+    let child = try ChildProcess(executable, arguments, environment: environment, directory: directory)
     // Blocking reads and writes run on threads of their own: blocking the dispatch pool would
     // starve the concurrency pool that in-process simulators answer on.
     let outBox = DataBox()
@@ -69,63 +69,6 @@ private func readToEnd(_ fd: Int32) -> [UInt8] {
             return result
         }
     }
-}
-
-/// A program started by ``spawnProgram(_:_:environment:directory:newSession:streams:)``, its standard streams on pipes (the parent's ends: `stdin`
-/// to write, `stdout` and `stderr` to read), nothing else of the test process inherited.
-private final class SpawnedProcess: Sendable {
-    let pid: pid_t
-    let stdin: Int32
-    let stdout: Int32
-    let stderr: Int32
-    /// The exit status once it ended: its code, or the number of the signal that ended it (as
-    /// Foundation's `terminationStatus` says).
-    private let ended = Mutex<Int32?>(nil)
-
-    init(_ executable: String, _ arguments: [String], environment: [String: String], directory: String?) throws {
-        var pipes: [[Int32]] = []
-        for _ in 0..<3 {
-            var ends: [Int32] = [-1, -1]
-            guard pipe(&ends) == 0 else {
-                for fd in pipes.joined() { close(fd) }
-                throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO)
-            }
-            for fd in ends { _ = fcntl(fd, F_SETFD, FD_CLOEXEC) }
-            pipes.append(ends)
-        }
-        let spawned: pid_t
-        do {
-            spawned = try spawnProgram(executable, arguments, environment: environment, directory: directory) { actions in
-                posix_spawn_file_actions_adddup2(&actions, pipes[0][0], 0)
-                posix_spawn_file_actions_adddup2(&actions, pipes[1][1], 1)
-                posix_spawn_file_actions_adddup2(&actions, pipes[2][1], 2)
-            }
-        } catch {
-            for fd in pipes.joined() { close(fd) }
-            throw error
-        }
-        // The child's ends are its own now (dup2 clears close-on-exec on the copies).
-        close(pipes[0][0])
-        close(pipes[1][1])
-        close(pipes[2][1])
-        pid = spawned
-        stdin = pipes[0][1]
-        stdout = pipes[1][0]
-        stderr = pipes[2][0]
-    }
-
-    /// Whether it ended (reaped without waiting).
-    var hasEnded: Bool {
-        ended.withLock { ended in
-            if ended != nil { return true }
-            var status: Int32 = 0
-            guard waitpid(pid, &status, WNOHANG) == pid else { return false }
-            ended = (status & 0x7F) == 0 ? (status >> 8) & 0xFF : status & 0x7F
-            return true
-        }
-    }
-
-    var status: Int32 { ended.withLock { $0 } ?? -1 }
 }
 
 /// Runs the shell binary.

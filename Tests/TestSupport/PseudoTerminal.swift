@@ -220,6 +220,19 @@ public struct PTYTimeout: Error, CustomStringConvertible {
     public var description: String { "timed out waiting for \(waitingFor); the screen showed:\n\(screen.suffix(2000))" }
 }
 
+/// The `error:` messages in what a terminal showed (escapes already removed), each with the rows
+/// it runs on to: on a terminal the shell breaks an error line at spaces, and its rows go on to
+/// the next prompt or error. Rows are split at every newline (a `\r\n` is one Character, which
+/// splitting at `\n` would miss).
+public func errorMessages(inScreen screen: String) -> [String] {
+    let rows = screen.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline).map {
+        $0.trimmingCharacters(in: .whitespaces)
+    }
+    return rows.indices.filter { rows[$0].contains("error: ") }.map { start in
+        ([rows[start]] + rows[(start + 1)...].prefix { !$0.contains("error: ") && !$0.contains("> ") }).joined(separator: " ")
+    }
+}
+
 /// Output with ANSI escapes removed.
 public func strippingEscapes(_ text: String) -> String {
     var out = ""

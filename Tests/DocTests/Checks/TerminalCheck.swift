@@ -147,9 +147,13 @@ enum TerminalCheck {
     static func isInteractive(_ command: ShellLine.Command) -> Bool {
         if command.pipedInto || !command.reads.isEmpty { return false }
         let arguments = command.arguments
+        // `-i` stays at the prompt after what it plays: the prompt must be seen.
+        if arguments.contains("-i") || arguments.contains("--interactive") {
+            return !arguments.contains { ["--version", "-h", "--help"].contains($0) }
+        }
         let valued: Set<String> = [
             "--api-url", "--token", "--profile", "--typing", "--cast", "--cast-idle-limit", "--history-file", "--record-http",
-            "--replay-http", "--ca-file", "--proxy",
+            "--replay-http", "--ca-file", "--proxy", "--timeout",
         ]
         var index = 0
         while index < arguments.count {
