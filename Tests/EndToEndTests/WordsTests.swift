@@ -20,6 +20,9 @@ import Testing
                 ("resume 300", "resume 300: takes 0…250 (got 300)"),
                 ("create \"cold chain\" --results 999", "--results takes 1…250 (got 999)"),
                 ("resume many", "takes a whole number, not 'many'"),
+                // Too long for a 64-bit number is still a number out of range.
+                ("resume 99999999999999999999", "takes 0…250 (got 99999999999999999999)"),
+                ("create \"cold chain\" --results -99999999999999999999", "--results takes 1…250 (got -99999999999999999999)"),
             ] {
                 sim.simulator.journal.clear()
                 let run = try await shell(sim, ["use \(task.id)", line], home: home)
