@@ -59,8 +59,8 @@ enum ShippedLessons {
         check desired_num_results == 20
         hint Type the whole line: create, the query in quotes, --results 20.
 
-        say The task runs on its own. watch follows it through the funnel until it is done (Ctrl-C
-        say stops watching, never the task):
+        say The task runs on its own. Type watch to follow it through the funnel until it is done
+        say (Ctrl-C stops watching, never the task):
         step watch
         check status == done
 
@@ -70,7 +70,7 @@ enum ShippedLessons {
         check desired_num_results == 50
         hint resume 30 raises the target by 30.
 
-        say Watch it again:
+        say Type watch again to follow it:
         step watch
         check status == done
 
@@ -135,8 +135,8 @@ enum ShippedLessons {
         check desired_num_results == 250
         hint Type the whole line: create, the query in quotes, --results 250.
 
-        say watch draws the funnel as it fills: discovered, enriched, evaluated, high-fit. Ctrl-C
-        say stops watching (never the task); let it finish or stop it, either is fine.
+        say watch draws the funnel as it fills: discovered, enriched, evaluated, high-fit. Type
+        say watch; Ctrl-C stops watching (never the task): let it finish or stop it, either is fine.
         step watch
 
         say You do not have to watch. Start a small task and go on working; type this line:
