@@ -114,7 +114,7 @@ import Glibc
                 ("resume max 5", "error: -c: resume max 5: takes one count, 0…250 or max (got 'max 5')"),
                 ("resume --until 0", "error: -c: resume --until 0: --until takes 1…250 (got 0)"),
                 ("resume --until 300", "error: -c: resume --until 300: --until takes 1…250 (got 300)"),
-                ("resume 300", "error: -c: resume 300: takes 0…250 or max (got 300)"),
+                ("resume 300", "error: -c: resume 300: takes 0…250 (got 300)"),
                 ("resume lots", "error: -c: resume lots: takes a whole number, 0…250 or max, not 'lots'"),
                 (
                     "resume 40 --until 100",

@@ -38,7 +38,7 @@ struct ResumeCommand: ShellCommand {
         let count = try words.first.map { word throws(CommandFailure) -> Int? in
             if word == "max" { return nil }
             guard let n = Int(word) else { throw .usage("resume takes a whole number, \(counts), not '\(TextLayout.safe(word))'") }
-            guard (0...DiscoveryTask.resultCap).contains(n) else { throw .usage("resume takes \(counts) (got \(n))") }
+            guard (0...DiscoveryTask.resultCap).contains(n) else { throw .usage("resume takes 0…\(DiscoveryTask.resultCap) (got \(n))") }
             return n
         }
         let id = try context.currentTask()
