@@ -202,4 +202,29 @@ import Glibc
             #expect(replay.stdout.contains("round 2 · target 60 → 70 · 70 results (+10)"), "\(replay.stdout)")
         }
     }
+
+    @Test(arguments: Scheme.allCases)
+    func aCassetteOfThemReplaysOfflineWithTheSameOutput(_ scheme: Scheme) async throws {
+        try await withFastSimulator(scheme) { sim, home in
+            try home.write(
+                "rounds.exsh",
+                """
+                set poll_interval 0.05
+                create "\(sim.query(atLeast: 1100, prefix: "cassette rounds"))" --results 5
+                resume 5 --watch
+                resume --until 70
+                resume max
+                expect desired_num_results == 250
+                """)
+            let recorded = try await runShell(
+                ["--record-http", "rounds.jsonl", "rounds.exsh"], home: home.path, extraEnvironment: sim.shellEnvironment, directory: home.path)
+            #expect(recorded.status == 0, "\(recorded.stderr)")
+            #expect(recorded.stdout.contains(" has 70 results (asked for 70) after 2 rounds"), "\(recorded.stdout)")
+            let offline = try await runShell(
+                ["--replay-http", "rounds.jsonl", "rounds.exsh"], home: home.path,
+                extraEnvironment: ["EXTRUCT_API_URL": "\(scheme)://127.0.0.1:9"], directory: home.path)
+            #expect(offline.status == 0, "\(offline.stderr)")
+            #expect(offline.stdout == recorded.stdout)
+        }
+    }
 }
