@@ -11,7 +11,7 @@ struct ResumeCommand: ShellCommand {
         examples: ["resume", "resume 40", "resume 40 --watch", "resume --until 150", "resume max"],
         flags: [
             FlagSpec("--watch", arity: 0, help: "follow the task until it is done or failed, as watch does"),
-            FlagSpec("--until", "N", help: "resume and follow in rounds until the task has N results (1…250), is exhausted or at the cap"),
+            FlagSpec("--until", "N", help: "go on in rounds until the task has N results (1…250)"),
         ],
         // Two, so that `resume max 5` is told what resume takes rather than only its usage.
         positionals: 0...2, positionalCompletion: .values(["max"]), talksToAPI: true, positionalField: ("desired_new_results", "N"))
@@ -85,15 +85,7 @@ struct ResumeCommand: ShellCommand {
             context.console.out(TaskCard.resumed(before: previous, after: response.value, width: context.width, style: context.style))
         }
         guard arguments.flag("--watch") else { return }
-        let followed = try await TaskFollower(context).follow(
-            id, line: { task, width, style in TaskCard.progressLine(task, width: width, style: style) }, stopped: { "stopped watching" })
-        context.remember(followed.raw, status: followed.status)
-        context.note(followed.value)
-        if context.wantsJSON {
-            context.printJSON(followed.raw)
-        } else {
-            context.console.out(TaskFollower.ending(followed.value))
-        }
+        try await TaskFollower(context).watch(id)
     }
 
     /// `resume --until goal`: rounds until the task has `goal` results or can have no more.

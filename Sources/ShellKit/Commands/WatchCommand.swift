@@ -17,14 +17,6 @@ struct WatchCommand: ShellCommand {
         let id = try context.currentTask()
         let interval = try arguments.seconds("--interval", in: 0.01...3600)
         let timeout = try arguments.seconds("--timeout", in: 0.01...86_400)
-        let response = try await TaskFollower(context, interval: interval, timeout: timeout).follow(
-            id, line: { task, width, style in TaskCard.progressLine(task, width: width, style: style) }, stopped: { "stopped watching" })
-        context.remember(response.raw, status: response.status)
-        context.note(response.value)
-        if context.wantsJSON {
-            context.printJSON(response.raw)
-        } else {
-            context.console.out(TaskFollower.ending(response.value))
-        }
+        try await TaskFollower(context, interval: interval, timeout: timeout).watch(id)
     }
 }

@@ -65,6 +65,20 @@ struct TaskFollower {
         }
     }
 
+    /// Follows task `id` to its end as `watch` does, keeps the last answer as the last response,
+    /// and says how the task ended (or prints its JSON).
+    func watch(_ id: String) async throws {
+        let response = try await follow(
+            id, line: { task, width, style in TaskCard.progressLine(task, width: width, style: style) }, stopped: { "stopped watching" })
+        context.remember(response.raw, status: response.status)
+        context.note(response.value)
+        if context.wantsJSON {
+            context.printJSON(response.raw)
+        } else {
+            context.console.out(Self.ending(response.value))
+        }
+    }
+
     /// What `watch` says when the task has ended: `done: 30 of 30 results`, or how it failed.
     static func ending(_ task: DiscoveryTask) -> String {
         let ending =
