@@ -227,4 +227,27 @@ import Glibc
             #expect(offline.stdout == recorded.stdout)
         }
     }
+
+    @Test(arguments: Scheme.allCases)
+    func ctrlCInAScriptStopsTheRoundsAndThePlaybackWith130(_ scheme: Scheme) async throws {
+        // A manual clock: the round never ends by itself.
+        try await SimulatorFixture.with(scheme: scheme) { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let task = try await sim.doneTask(results: 10)
+            let path = try home.write("rounds.exsh", "use \(task.id)\nset poll_interval 0.05\nresume --until 200\necho never\n")
+            let process = try ChildProcess(Binaries.shell, [path], environment: testEnvironment(home: home.path, extra: sim.shellEnvironment))
+            defer { close(process.stdin) }
+            let output = PipeReader(FileHandle(fileDescriptor: process.stdout, closeOnDealloc: true))
+            let errors = PipeReader(FileHandle(fileDescriptor: process.stderr, closeOnDealloc: true))
+            try await waitUntil("round 1 followed", timeout: 30) { resumes(sim) == 1 && sim.count("GET", task.id) > 3 }
+            kill(process.pid, SIGINT)
+            try await waitUntil("the shell ended", timeout: 30) { process.hasEnded && output.isAtEnd && errors.isAtEnd }
+            #expect(process.status == 130)
+            #expect(!output.text.contains("never"))
+            #expect(errors.text.hasSuffix("stopped at 10 of 200 results in round 1; resume --until 200 goes on\n"), "\(errors.text)")
+            #expect(!errors.text.contains("error:"), "\(errors.text)")
+            #expect(resumes(sim) == 1)
+        }
+    }
 }
