@@ -37,9 +37,12 @@ struct ResumeCommand: ShellCommand {
         }
         let count = try words.first.map { word throws(CommandFailure) -> Int? in
             if word == "max" { return nil }
-            guard let n = Int(word) else { throw .usage("resume takes a whole number, \(counts), not '\(TextLayout.safe(word))'") }
-            guard (0...DiscoveryTask.resultCap).contains(n) else { throw .usage("resume takes 0…\(DiscoveryTask.resultCap) (got \(n))") }
-            return n
+            // A number (whatever its size) is told against its range; another word, what a count may be.
+            let digits = word.first == "-" || word.first == "+" ? word.dropFirst() : Substring(word)
+            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+                throw .usage("resume takes a whole number, \(counts), not '\(TextLayout.safe(word))'")
+            }
+            return try Arguments.int(word, what: "resume", in: 0...DiscoveryTask.resultCap)
         }
         let id = try context.currentTask()
         if let goal {
