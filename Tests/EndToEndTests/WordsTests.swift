@@ -19,7 +19,7 @@ import Testing
             for (line, said) in [
                 ("resume 300", "resume 300: takes 0…250 (got 300)"),
                 ("create \"cold chain\" --results 999", "--results takes 1…250 (got 999)"),
-                ("resume many", "takes a whole number, not 'many'"),
+                ("resume many", "takes a whole number, 0…250 or max, not 'many'"),
                 // Too long for a 64-bit number is still a number out of range.
                 ("resume 99999999999999999999", "takes 0…250 (got 99999999999999999999)"),
                 ("create \"cold chain\" --results -99999999999999999999", "--results takes 1…250 (got -99999999999999999999)"),

@@ -250,11 +250,12 @@ public struct DeepSearchClient: Sendable {
     }
 
     /// Polls task `id` every `interval` until its status is `done` or `failed` (not on
-    /// `is_exhausted` alone), telling `onUpdate` each state; throws `.watchTimeout` when
-    /// `timeout` has passed, on time: the last poll may take only what is left of it.
+    /// `is_exhausted` alone), or until `enough` holds for a state, telling `onUpdate` each
+    /// state; throws `.watchTimeout` when `timeout` has passed, on time: the last poll may take
+    /// only what is left of it.
     public func watch(
-        id: String, interval: Duration, timeout: Duration?,
-        onUpdate: @Sendable (Response<DiscoveryTask>) async -> Void = { _ in }
+        id: String, interval: Duration, timeout: Duration?, onUpdate: @Sendable (Response<DiscoveryTask>) async -> Void = { _ in },
+        until enough: @Sendable (DiscoveryTask) -> Bool = { _ in false }
     ) async throws -> Response<DiscoveryTask> {
         let started = clock.now
         var last: DiscoveryTask?
@@ -289,7 +290,7 @@ public struct DeepSearchClient: Sendable {
             }
             last = response.value
             await onUpdate(response)
-            if response.value.status.isTerminal { return response }
+            if response.value.status.isTerminal || enough(response.value) { return response }
             var wait = interval
             if let timeout {
                 let left = timeout - (clock.now - started)

@@ -87,22 +87,26 @@ public enum TaskCard {
 
     /// The live `watch` line, fitted to `width` columns: the bar goes first, then the labels get
     /// shorter, then the funnel but the high-fit count; a number is never cut.
-    public static func progressLine(_ task: DiscoveryTask, width: Int, style: Style) -> String {
-        let fraction = task.desiredNumResults > 0 ? Double(task.numResults) / Double(task.desiredNumResults) : 0
-        let percent = "\(Int.percentage(task.numResults, of: task.desiredNumResults))%"
-        let head = "\(TextLayout.safe(DeepSearchClient.short(task.id))) \(style.status(task.status))"
+    public static func progressLine(_ task: DiscoveryTask, width: Int, style: Style, goal: Int? = nil, round: Int? = nil) -> String {
+        // Toward `goal` (resume --until) when given, else toward the task's target.
+        let goal = goal ?? task.desiredNumResults
+        let fraction = goal > 0 ? Double(task.numResults) / Double(goal) : 0
+        let percent = "\(Int.percentage(task.numResults, of: goal))%"
+        let short = TextLayout.safe(DeepSearchClient.short(task.id))
+        let head = "\(short) \(style.status(task.status))"
+        let lead = round.map { "\(head) round \($0)" } ?? head
         let (d, e, v) = (task.numResultsDiscovered, task.numResultsEnriched, task.numResultsEvaluated)
-        let fit = "\(task.numResults)/\(task.desiredNumResults)"
+        let fit = "\(task.numResults)/\(goal)"
         let exhausted = task.isExhausted ? "  " + style.yellow("exhausted") : ""
-        let long = "\(head)  \(d) discovered › \(e) enriched › \(v) evaluated › \(fit) high-fit\(exhausted)"
+        let long = "\(lead)  \(d) discovered › \(e) enriched › \(v) evaluated › \(fit) high-fit\(exhausted)"
         let room = width - TextLayout.visibleWidth(long) - 2 - percent.count - 1
         var forms: [String] = []
         if room >= 6 { forms.append(long + "  " + style.green(TextLayout.bar(fraction, width: min(20, room))) + " " + percent) }
         forms += [
             long + "  " + percent,
-            "\(head)  \(d) disc › \(e) enr › \(v) eval › \(fit) fit\(exhausted) \(percent)",
-            "\(head) \(d)›\(e)›\(v)›\(fit)\(task.isExhausted ? " " + style.yellow("exh") : "") \(percent)",
-            "\(head) \(fit) \(percent)", "\(TextLayout.safe(DeepSearchClient.short(task.id))) \(fit) \(percent)",
+            "\(lead)  \(d) disc › \(e) enr › \(v) eval › \(fit) fit\(exhausted) \(percent)",
+            "\(lead) \(d)›\(e)›\(v)›\(fit)\(task.isExhausted ? " " + style.yellow("exh") : "") \(percent)",
+            "\(lead) \(fit) \(percent)", "\(head) \(fit) \(percent)", "\(short) \(fit) \(percent)",
         ]
         return TextLayout.first(fitting: width, forms)
     }

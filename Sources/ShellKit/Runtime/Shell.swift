@@ -201,17 +201,21 @@ public final class Shell {
             console.endLiveLine()
             console.flush()
             // The session is as it was, but what the command saw of a task is kept (the prompt
-            // shows the status watch last saw when Ctrl-C stopped it).
-            for task in context.observed where session.seenTasks.contains(task.id) { session.see(task) }
+            // shows the status watch last saw when Ctrl-C stopped it; resume the target that
+            // resume --watch set).
+            for task in context.observed where session.seenTasks.contains(task.id) { session.learn(task) }
             if let e = error as? DeepSearchError, e.code == .interruptedAfterSending {
                 // Credits may have been spent: said even when a signal ends the shell. An
                 // interrupt is not an error (no `error:`), but its line fits the terminal.
                 console.err(console.lines(e.description, onTerminal: console.errorIsTerminal).joined(separator: "\n"))
                 return ExitStatus.interrupted
             }
-            if interrupted || error is CancellationError || (Task.isCancelled && interrupts.termination != nil) {
+            if interrupted || error is CancellationError || error is StoppedFollowing || (Task.isCancelled && interrupts.termination != nil) {
                 if interrupts.termination == nil {
-                    console.err(Self.paint(spec.name == "watch" ? "stopped watching" : "interrupted", environment, session, dim: true))
+                    // Ctrl-C while following a task is no error: the command says where it stopped.
+                    let said = (error as? StoppedFollowing)?.message ?? "interrupted"
+                    console.err(
+                        Self.paint(console.lines(said, onTerminal: console.errorIsTerminal).joined(separator: "\n"), environment, session, dim: true))
                 }
                 return ExitStatus.interrupted
             }

@@ -51,6 +51,13 @@ public struct Session: Sendable {
         if task.id == currentTask { currentStatus = task.status }
     }
 
+    /// Remembers `task` as the API showed it: its status, target and results.
+    public mutating func learn(_ task: DiscoveryTask) {
+        see(task)
+        knownTargets[task.id] = task.desiredNumResults
+        knownResultCounts[task.id] = task.numResults
+    }
+
     /// The token as it may be shown: `…` and its last four characters.
     public var maskedToken: String { TokenMask.mask(token) }
 }

@@ -47,9 +47,7 @@ extension CommandContext {
     /// Notes a task seen in a response: for the prompt, completion, `use` by prefix and resume's
     /// "before".
     func note(_ task: DiscoveryTask) {
-        session.see(task)
-        session.knownTargets[task.id] = task.desiredNumResults
-        session.knownResultCounts[task.id] = task.numResults
+        session.learn(task)
     }
 }
 
