@@ -24,9 +24,11 @@ public final class Shell {
     var tutor: Tutor?
 
     /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`),
-    /// `console` standard output and error (the command fuzzer).
+    /// `console` standard output and error (the command fuzzer; an in-memory one in tests),
+    /// `registry` the commands it knows.
     public init(
-        options: ShellOptions, transport: (any HTTPTransport)? = nil, clock: any PollingClock = SystemPollingClock(), console: Console? = nil
+        options: ShellOptions, transport: (any HTTPTransport)? = nil, clock: any PollingClock = SystemPollingClock(), console: Console? = nil,
+        registry: CommandRegistry = .standard
     ) throws {
         let noColor = options.noColor || Environment.value("NO_COLOR") != nil
         let console = console ?? Console(colorForbidden: noColor)
@@ -44,7 +46,8 @@ public final class Shell {
         }
         StandardErrorLogHandler.isOn.store(options.debug, ordering: .relaxed)
         let logger = Logger(label: "extruct-shell", factory: { StandardErrorLogHandler(label: $0, console: console) })
-        environment = ShellEnvironment(options: options, console: console, transport: chosen, clock: clock, logger: logger)
+        environment = ShellEnvironment(
+            options: options, console: console, transport: chosen, clock: clock, logger: logger, registry: registry)
         session = Session(apiURL: options.apiURL, apiURLOrigin: options.apiURLOrigin, token: options.token, tokenOrigin: options.tokenOrigin)
         session.settings.output = options.json ? .json : .text
         session.settings.debug = options.debug

@@ -38,7 +38,9 @@ public final class ShellEnvironment {
     /// Paces playback under `--step` (nil otherwise, and while the presenter is at the prompt).
     var presenter: Presenter?
     /// Where task ids are kept for Tab in later processes, and what it holds for the API in use.
-    let taskIDCache = TaskIDCache(path: TaskIDCache.defaultPath())
+    let taskIDCache: TaskIDCache
+    /// Where the tutorial's progress is kept.
+    let tutorialProgressPath: String
     var cachedTaskIDs: (url: String, ids: [String], known: Set<String>)?
     /// Set by `exit`.
     public var exitRequest: Int32?
@@ -74,13 +76,18 @@ public final class ShellEnvironment {
         redaction.redact(line, secrets: secrets, replacement: replacement)
     }
 
-    init(options: ShellOptions, console: Console, transport: any HTTPTransport, clock: any PollingClock, logger: Logger) {
+    init(
+        options: ShellOptions, console: Console, transport: any HTTPTransport, clock: any PollingClock, logger: Logger,
+        registry: CommandRegistry
+    ) {
         self.options = options
         self.console = console
         self.transport = transport
         self.clock = clock
         self.logger = logger
-        self.registry = CommandRegistry.standard
+        self.registry = registry
+        taskIDCache = TaskIDCache(path: options.taskIDCacheFile ?? TaskIDCache.defaultPath())
+        tutorialProgressPath = options.tutorialProgressFile ?? TutorialProgress.defaultPath()
         self.simulatorURL = options.simulatorURL
     }
 

@@ -25,7 +25,7 @@ extension Shell {
     /// not on one, and the session comes back afterwards), steps already done played again quietly
     /// so the session is as it was, then the step it waits for.
     private func beginLesson(_ lesson: Lesson, number: Int?) async {
-        let progress = TutorialProgress.load(path: TutorialProgress.defaultPath())
+        let progress = TutorialProgress.load(path: environment.tutorialProgressPath)
         let entry = progress.lessons[lesson.name]
         let resumeAt = (entry?.done ?? true) ? 0 : min(entry?.step ?? 0, lesson.steps.count - 1)
         let tutor = Tutor(lesson: lesson, number: number, index: resumeAt, directory: Tutor.makeDirectory())
@@ -264,7 +264,7 @@ extension Shell {
     }
 
     private func saveProgress(_ tutor: Tutor, done: Bool) {
-        let path = TutorialProgress.defaultPath()
+        let path = environment.tutorialProgressPath
         var progress = TutorialProgress.load(path: path)
         if tutor.number != nil { progress.last = tutor.lesson.name }
         let before = progress.lessons[tutor.lesson.name]
