@@ -25,7 +25,8 @@ extension Shell {
             switch input {
             case .file(let path):
                 var working = session
-                status = await playFile(path, session: &working, nested: false)
+                // Only a nested script's unreadable file is thrown (to the `source` line).
+                status = (try? await playFile(path, session: &working, nested: false)) ?? ExitStatus.usage
                 session = working
             case .command(let text):
                 commandNumber += 1
@@ -59,7 +60,7 @@ extension Shell {
                 "source nests at most \(Self.nestingLimit) scripts deep, and this would be the \(Self.nestingLimit + 1)th (no cycle: every file differs)"
             )
         }
-        return await playFile(path, session: &session, nested: true)
+        return try await playFile(path, session: &session, nested: true)
     }
 
     /// How deep `source` may nest.
@@ -76,7 +77,10 @@ extension Shell {
         return resolved
     }
 
-    private func playFile(_ path: String, session: inout Session, nested: Bool) async -> Int32 {
+    /// Plays the script at `path`; its syntax errors are reported here. A file that cannot be
+    /// read is reported here too, unless it is `nested`: then it is thrown, so the error names
+    /// the `source` line that asked for it.
+    private func playFile(_ path: String, session: inout Session, nested: Bool) async throws(CommandFailure) -> Int32 {
         if path == "-" { return await playStandardInput() }
         let resolved = resolve(path, nested: nested)
         let real = Environment.resolvingSymlinks(resolved)
@@ -84,6 +88,7 @@ extension Shell {
         do {
             lines = try ScriptSource.lines(atPath: resolved)
         } catch {
+            if nested, error.line == nil { throw .syntax(error.description) }
             let place = error.line.map { "\(path):\($0)" }
             var message = error.description
             if !nested, error.line == nil, environment.registry.command(named: path) != nil {

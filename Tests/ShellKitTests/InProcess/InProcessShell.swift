@@ -71,7 +71,9 @@ final class InProcessShell {
     }
 
     /// Runs each of `lines`, which must succeed (a set-up); nothing they print is kept.
-    func setUp(_ lines: String...) async throws {
+    func setUp(_ lines: String...) async throws { try await setUp(lines: lines) }
+
+    func setUp(lines: [String]) async throws {
         for line in lines {
             let outcome = await run(line)
             guard outcome.status == 0 else { throw SetUpFailure(line: line, errors: outcome.errors) }
@@ -80,6 +82,10 @@ final class InProcessShell {
 
     /// The session as it stands.
     var session: Session { shell.session }
+    /// What `exit` asked for, if it did.
+    var exitRequest: Int32? { shell.environment.exitRequest }
+    /// Where `record` writes, while it does.
+    var recorder: ScriptRecorder? { shell.environment.recorder }
 
     /// A path in the shell's folder.
     func path(_ name: String) -> String { folder.path + "/" + name }
