@@ -16,7 +16,7 @@ struct RecordCommand: ShellCommand {
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         guard let word = arguments.positionals.first?.text else {
-            if let recorder = context.environment.recorder {
+            if let recorder = context.recorder {
                 context.console.out("recording to \(recorder.path) (\(recorder.commandCount) commands so far)")
             } else {
                 context.console.out("not recording; record FILE starts")
@@ -24,13 +24,13 @@ struct RecordCommand: ShellCommand {
             return
         }
         if word == "stop" {
-            guard let recorder = context.environment.recorder else { throw CommandFailure.usage("record: not recording") }
+            guard let recorder = context.recorder else { throw CommandFailure.usage("record: not recording") }
             try recorder.save()
-            context.environment.recorder = nil
+            context.effects.recording = .stop
             context.console.out("recorded \(recorder.commandCount) command\(recorder.commandCount == 1 ? "" : "s") to \(recorder.path)")
             return
         }
-        if let recorder = context.environment.recorder {
+        if let recorder = context.recorder {
             throw CommandFailure.usage("record: already recording to \(recorder.path); record stop first")
         }
         let environment = context.environment
@@ -38,7 +38,7 @@ struct RecordCommand: ShellCommand {
             path: word, apiURL: context.session.apiURL, version: environment.options.version, date: Date(),
             redact: { environment.redacted($0, replacement: "$EXTRUCT_API_TOKEN") })
         try recorder.save()
-        context.environment.recorder = recorder
+        context.effects.recording = .start(recorder)
         context.progress("recording to \(word); record stop ends it")
     }
 }

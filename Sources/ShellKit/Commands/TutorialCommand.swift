@@ -24,7 +24,7 @@ struct TutorialCommand: ShellCommand {
         switch first {
         case "stop":
             guard words.count == 1 else { throw CommandFailure.usage("tutorial stop takes nothing more") }
-            context.environment.tutorialRequest = .stop
+            context.effects.tutorial = .stop
         case "reset":
             guard words.count == 1 else { throw CommandFailure.usage("tutorial reset takes nothing more") }
             try TutorialProgress().save(path: context.environment.tutorialProgressPath)
@@ -38,7 +38,7 @@ struct TutorialCommand: ShellCommand {
             guard !context.environment.isPlayback, context.console.inputIsTerminal else {
                 throw CommandFailure.usage("a lesson waits for you to type at the prompt; run extruct-shell --tutorial on a terminal")
             }
-            context.environment.tutorialRequest = .start(lesson, number: number)
+            context.effects.tutorial = .start(lesson, number: number)
         case "print":
             guard words.count == 2 else { throw CommandFailure.usage("tutorial print takes a lesson: tutorial print 1") }
             let (lesson, _) = try resolve(words[1], knows: knows)
@@ -49,7 +49,7 @@ struct TutorialCommand: ShellCommand {
             guard !context.environment.isPlayback, context.console.inputIsTerminal else {
                 throw CommandFailure.usage("a lesson waits for you to type at the prompt; run extruct-shell --tutorial on a terminal")
             }
-            context.environment.tutorialRequest = .start(lesson, number: number)
+            context.effects.tutorial = .start(lesson, number: number)
         }
     }
 

@@ -43,7 +43,7 @@ extension Shell {
             case .interactive:
                 presenter.changedAtThePrompt = true
                 await interactDuringPlayback(returningTo: place, session: &session)
-                if let request = environment.exitRequest { return request }
+                if let request = exitRequested { return request }
                 if let termination = interrupts.termination { return 128 + termination }
             }
         }
@@ -60,7 +60,7 @@ extension Shell {
                 return choice
             }
             await interactDuringPlayback(returningTo: place, session: &session)
-            if environment.exitRequest != nil || interrupts.termination != nil { return .stop }
+            if exitRequested != nil || interrupts.termination != nil { return .stop }
         }
     }
 

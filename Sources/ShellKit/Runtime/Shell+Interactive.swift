@@ -23,11 +23,12 @@ extension Shell {
             reader.close()
             SignalMonitor.restoreTerminal()
         }
-        let history = openHistory()
-        for line in environment.history { reader.addToHistory(line) }
-        let outer = environment.lineReader
-        environment.lineReader = reader
-        defer { environment.lineReader = outer }
+        openHistory()
+        let history = environment.history
+        for line in history.lines { reader.addToHistory(line) }
+        let outer = history.reader
+        history.reader = reader
+        defer { history.reader = outer }
         if place == nil {
             // Open the connection (TCP, TLS, a proxy's tunnel) while the user types the first
             // command, so it costs one round trip rather than three; the prompt never waits for it.
@@ -53,7 +54,7 @@ extension Shell {
         let notifier = place == nil && editor != nil ? TaskNotifier(environment: environment) : nil
         while true {
             if let termination = interrupts.termination { return 128 + termination }
-            if let request = environment.exitRequest { return request }
+            if let request = exitRequested { return request }
             if !environment.console.isOutputOpen { return ExitStatus.success }
             if let editor {
                 let specs = environment.registry.commands.map { $0.spec }
@@ -74,7 +75,7 @@ extension Shell {
             }
             // Keys typed while the last command ran were kept unseen; the editor shows them now.
             if editor != nil { TypeAhead.show() }
-            let result = await Self.readOffMain(reader, promptFor: prompt)
+            let result = await InputThread.readLine(reader, promptFor: prompt)
             if editor != nil { TypeAhead.hide() }
             polling?.cancel()
             await polling?.value
@@ -97,7 +98,8 @@ extension Shell {
                 return 128 + (interrupts.termination ?? SIGTERM)
             case .line(let line):
                 guard !line.allSatisfy(\.isWhitespace) else { continue }
-                remember(line, in: reader, history: history)
+                // Not a line that starts with a space; with every secret hidden (`token …`).
+                if !line.hasPrefix(" ") { history.remember(environment.redacted(line), console: environment.console) }
                 if tutor != nil {
                     await tutorTurn(line)
                 } else {
@@ -154,45 +156,16 @@ extension Shell {
         }
     }
 
-    /// Opens the history file (creating it 0600, tightening a looser one) and loads it.
-    private func openHistory() -> HistoryFile? {
+    /// Opens the history file unless `--no-history`, and hides in it any secret in use.
+    private func openHistory() {
         let options = environment.options
-        guard !options.noHistory else { return nil }
-        let path = options.historyFile ?? Self.defaultHistoryPath()
-        let file = HistoryFile(path: path)
-        do {
-            try file.prepare()
-        } catch {
-            environment.console.err("warning: history is off: \(error)")
-            return nil
-        }
-        environment.history = file.load()
-        environment.historyFile = file
+        guard !options.noHistory,
+            environment.history.open(path: options.historyFile ?? CommandHistory.defaultPath(), console: environment.console)
+        else { return }
         // A line kept before a secret was known to be one (an older version, another shell).
         let hunted = environment.secrets.filter { $0.count >= Secrets.minimumLength }
-        if environment.history.contains(where: { line in hunted.contains { Secrets.occurs($0, in: line) } }) {
+        if environment.history.lines.contains(where: { line in hunted.contains { Secrets.occurs($0, in: line) } }) {
             Self.scrub(hunted, from: environment, cassette: nil)
-        }
-        return file
-    }
-
-    static func defaultHistoryPath() -> String {
-        let state = Environment.value("XDG_STATE_HOME") ?? (Environment.home + "/.local/state")
-        return state + "/extruct-shell/history"
-    }
-
-    /// Adds a typed line to history: not when it starts with a space, not twice in a row, and
-    /// with every secret hidden (a `token VALUE` line is kept as `token …`).
-    private func remember(_ line: String, in editor: any LineReader, history: HistoryFile?) {
-        guard !line.hasPrefix(" ") else { return }
-        let stored = environment.redacted(line)
-        guard environment.history.last != stored else { return }
-        environment.history.append(stored)
-        editor.addToHistory(stored)
-        do {
-            try history?.append(stored)
-        } catch {
-            environment.console.err("warning: \(error)")
         }
     }
 }

@@ -229,7 +229,7 @@ extension Shell {
         var assembler = ScriptLineAssembler()
         while true {
             interrupts.waiting(.scriptInput)
-            let result = await Self.readOffMain(reader, prompt: "")
+            let result = await InputThread.readLine(reader, prompt: "")
             interrupts.waiting(.running)
             let command: ScriptLine?
             if case .line(var text) = result {
@@ -263,7 +263,7 @@ extension Shell {
     /// termination signal or `exit`; on a failure unless `--continue-on-error`; when the reader
     /// of our output went away (`| head`). Nil: go on.
     func stopStatus(after status: Int32, worst: Int32) -> Int32? {
-        if status == ExitStatus.interrupted || interrupts.termination != nil || environment.exitRequest != nil { return status }
+        if status == ExitStatus.interrupted || interrupts.termination != nil || exitRequested != nil { return status }
         if status != ExitStatus.success, !environment.options.continueOnError { return status }
         if !environment.console.isOutputOpen { return worst }
         return nil
@@ -271,69 +271,4 @@ extension Shell {
 
     /// The last part of a script's path, for the chain of scripts in an error.
     static func fileName(_ path: String) -> String { FilePath(path).lastComponent?.string ?? path }
-
-    /// Runs a blocking read on the input thread, so neither the main actor nor a thread of the
-    /// shared pools is held while the user thinks.
-    static func readOffMain(_ reader: any LineReader, prompt: String) async -> LineReadResult {
-        await InputThread.shared.read(ReaderBox(reader), prompt: prompt)
-    }
-
-    /// Reads a line on the input thread after the prompt `layout` gives for the terminal's width.
-    static func readOffMain(_ reader: any LineReader, promptFor layout: @escaping @Sendable (Int) -> String) async -> LineReadResult {
-        let box = ReaderBox(reader)
-        return await InputThread.shared.perform { box.reader.readLine(promptFor: layout) }
-    }
-}
-
-/// Carries a line reader to the input thread. Safe: only the input thread reads with it, and the
-/// shell waits for each read before it touches the reader again.
-final class ReaderBox: @unchecked Sendable {
-    let reader: any LineReader
-    init(_ reader: any LineReader) { self.reader = reader }
-}
-
-/// The one thread that waits for input, for the life of the process: a reader's state is only
-/// ever touched by this thread, and a blocking read never occupies a pool thread. Requests are
-/// served in order; one made while another waits is queued, never dropped.
-final class InputThread: @unchecked Sendable {
-    // Safe: `pending` is only read and written with `condition` locked.
-    static let shared = InputThread()
-
-    private let condition = ConditionLock()
-    private var pending: [@Sendable () -> Void] = []
-
-    private init() {
-        BackgroundThread.start(name: "extruct-input") { [self] in run() }
-    }
-
-    func read(_ box: ReaderBox, prompt: String) async -> LineReadResult {
-        await perform { box.reader.readLine(prompt: prompt) }
-    }
-
-    /// Runs a blocking read of the terminal (`work`) on this thread; returns what it read.
-    func perform<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            condition.lock()
-            pending.append { continuation.resume(returning: work()) }
-            condition.signal()
-            condition.unlock()
-        }
-    }
-
-    /// How many requests wait for the one being served.
-    var queued: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return pending.count
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            while pending.isEmpty { condition.wait() }
-            let work = pending.removeFirst()
-            condition.unlock()
-            work()
-        }
-    }
 }

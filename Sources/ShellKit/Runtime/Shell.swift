@@ -19,9 +19,13 @@ public final class Shell {
     let interrupts = Interrupts()
     /// While scripts play: cancels the playback's task (see ``playInOwnTask(_:)``).
     var playbackCancel: (@Sendable () -> Void)?
-    private var historyFile: HistoryFile?
     /// The lesson in progress at the prompt, if any.
     var tutor: Tutor?
+    /// The commands running a script (`source`), outermost first: a line of the script hands
+    /// its effects to the innermost, not to the shell.
+    private var enclosing: [CommandContext] = []
+    /// While set, the commands that succeed are not written into a recording (a lesson's own).
+    var recordingPaused = false
 
     /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`),
     /// `console` standard output and error (the command fuzzer; an in-memory one in tests),
@@ -44,7 +48,6 @@ public final class Shell {
             cassette = try CassetteRecorder(recordingTo: record, through: chosen)
             chosen = cassette!
         }
-        StandardErrorLogHandler.isOn.store(options.debug, ordering: .relaxed)
         let logger = Logger(label: "extruct-shell", factory: { StandardErrorLogHandler(label: $0, console: console) })
         environment = ShellEnvironment(
             options: options, console: console, transport: chosen, clock: clock, logger: logger, registry: registry)
@@ -72,6 +75,8 @@ public final class Shell {
         }
         environment.playFile = { [unowned self] path, context in
             var working = context.session
+            self.enclosing.append(context)
+            defer { self.enclosing.removeLast() }
             let status = try await self.playNested(path, session: &working)
             context.session = working
             if status != ExitStatus.success { throw AlreadyReported(status: status) }
@@ -91,8 +96,8 @@ public final class Shell {
             status = await playInOwnTask(options.inputs)
             if options.step { stopPresenting() }
             if let termination = interrupts.termination { return await finish(128 + termination) }
-            if environment.exitRequest != nil || !options.stayInteractive || !interactiveInput {
-                return await finish(environment.exitRequest ?? status)
+            if exitRequested != nil || !options.stayInteractive || !interactiveInput {
+                return await finish(exitRequested ?? status)
             }
         } else if !interactiveInput {
             return await finish(await playInOwnTask([.standardInput]))
@@ -173,7 +178,7 @@ public final class Shell {
             let status = report(refusal, label)
             return tolerant ? ExitStatus.success : status
         }
-        let context = CommandContext(session: session, environment: environment, line: line)
+        let context = CommandContext(session: session, environment: environment, line: line, parent: enclosing.last)
         let result: Result<Void, any Error>
         if let cancelPlayback = playbackCancel {
             // In playback the command runs inline, in the playback's task; Ctrl-C cancels that
@@ -197,6 +202,7 @@ public final class Shell {
             session = context.session
             cacheTaskIDs(of: session)
             record(line, spec: spec, session: session, resolvedTaskIDs: context.resolvedTaskIDs)
+            commitEffects(of: context)
             console.flush()
             return ExitStatus.success
         case .failure(let failure):
@@ -222,9 +228,14 @@ public final class Shell {
                 // A dry run: the command did all it could without an answer; the session goes on
                 // as it left it (use's task current, create's placeholder).
                 session = context.session
+                commitEffects(of: context)
                 return ExitStatus.success
             }
-            if spec.name == "source" { session = context.session }
+            if spec.name == "source" {
+                // What the script's lines did before the failure stays done.
+                session = context.session
+                commitEffects(of: context)
+            }
             if spec.talksToAPI {
                 session.lastHTTPStatus = (error as? DeepSearchError)?.status ?? 0
                 if let body = (error as? DeepSearchError)?.body { session.lastResponse = body }
@@ -232,6 +243,22 @@ public final class Shell {
             let status = report(error, label)
             return tolerant ? ExitStatus.success : status
         }
+    }
+
+    /// Applies what `context`'s command asked for, with its session: by the shell at the top, or
+    /// by the command it runs inside (`source`), whose own success decides.
+    private func commitEffects(of context: CommandContext) {
+        if let parent = context.parent {
+            parent.effects.merge(context.effects)
+        } else {
+            environment.apply(context.effects)
+        }
+    }
+
+    /// The status `exit` asked to leave with: applied, or asked for by a line of a script that
+    /// is still playing (which stops it).
+    var exitRequested: Int32? {
+        enclosing.last(where: { $0.effects.exit != nil })?.effects.exit ?? environment.exitRequest
     }
 
     /// A command that needs the token, with none: refused before anything is sent, with the ways
@@ -267,7 +294,7 @@ public final class Shell {
     }
 
     private func record(_ line: String, spec: CommandSpec, session: Session, resolvedTaskIDs: [(typed: String, id: String)]) {
-        guard let recorder = environment.recorder, spec.isRecorded else { return }
+        guard let recorder = environment.recorder, spec.isRecorded, !recordingPaused else { return }
         let created = spec.name == "create" ? session.currentTask : nil
         recorder.record(line, command: spec.name, createdTask: created, resolvedTaskIDs: resolvedTaskIDs)
         do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
@@ -279,11 +306,7 @@ public final class Shell {
         let secrets = Array(learned)
         let redaction = environment.redaction
         let hide = { (line: String) in redaction.redact(line, secrets: learned) }
-        environment.history = environment.history.map(hide)
-        environment.lineReader?.replaceHistory(environment.history)
-        if let file = environment.historyFile {
-            do { try file.rewrite(hide) } catch { environment.console.err("warning: \(error)") }
-        }
+        environment.history.rewrite(hide, console: environment.console)
         environment.cast?.scrub(secrets)
         cassette?.hide(secrets)
         if let recorder = environment.recorder {

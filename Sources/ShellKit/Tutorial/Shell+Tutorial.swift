@@ -10,8 +10,7 @@ enum TutorialRequest {
 extension Shell {
     /// Acts on what a `tutorial` command asked, after it ran at the prompt.
     func handleTutorialRequest() async {
-        guard let request = environment.tutorialRequest else { return }
-        environment.tutorialRequest = nil
+        guard let request = environment.takeTutorialRequest() else { return }
         switch request {
         case .stop:
             leaveLesson(finished: false)
@@ -183,10 +182,9 @@ extension Shell {
         case .harmless:
             // It runs, but it is not the step: a recording the lesson makes does not keep it, and
             // the step's check still sees the answer it would have seen (`expect` reads the last).
-            let recorder = environment.recorder
-            environment.recorder = nil
+            recordingPaused = true
             _ = await execute(line, place: nil, session: &working)
-            if environment.recorder == nil { environment.recorder = recorder }
+            recordingPaused = false
             (working.lastResponse, working.lastHTTPStatus) = (session.lastResponse, session.lastHTTPStatus)
             session = working
             miss(style: style, reason: nil)
@@ -280,10 +278,9 @@ extension Shell {
     /// its status.
     private func quietly(_ line: String) async -> Int32 {
         var working = session
-        let recorder = environment.recorder
-        environment.recorder = nil
+        recordingPaused = true
         let status = await environment.console.muted { await execute(line, place: nil, session: &working) }
-        if environment.recorder == nil { environment.recorder = recorder }
+        recordingPaused = false
         session = working
         return status
     }

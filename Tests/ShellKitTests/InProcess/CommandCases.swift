@@ -214,7 +214,9 @@ struct CommandCase {
             bad: { _ in "record stop" }, error: "record stop: not recording"),
         "history": CommandCase(
             line: { shell in
-                shell.shell.environment.history = ["tasks", "use f2dc", "status"]
+                for line in ["tasks", "use f2dc", "status"] {
+                    shell.shell.environment.history.remember(line, console: shell.shell.environment.console)
+                }
                 return "history 2"
             },
             check: { _, outcome, _ in

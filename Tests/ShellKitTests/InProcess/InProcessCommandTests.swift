@@ -6,7 +6,7 @@ import Testing
 /// Every command of the shell, run in the test process on a real `Shell` (an in-memory console,
 /// the simulator over loopback HTTP): what it prints and changes, and a line it refuses with one
 /// `error:` line and the session as it was.
-@MainActor @Suite struct InProcessCommandTests {
+@MainActor @Suite(.serialized) struct InProcessCommandTests {
     /// The registered commands' names (as `help` lists them, which `CommandRegistry.standard` decides).
     nonisolated static let names = [
         "create", "tasks", "use", "status", "resume", "results", "show", "watch", "export", "raw", "token", "set", "unset", "echo",
