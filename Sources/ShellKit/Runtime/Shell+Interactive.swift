@@ -15,7 +15,7 @@ extension Shell {
         let plain = environment.console.isPlainTerminal
         let editor = plain ? nil : EditLineReader(programName: "extruct-shell")
         guard isatty(0) == 1, plain || editor != nil else {
-            return place == nil ? await play([.standardInput]) : ExitStatus.success
+            return place == nil ? await playback.play([.standardInput]) : ExitStatus.success
         }
         let reader: any LineReader = editor ?? PlainLineReader(showsPrompt: true)
         SignalMonitor.saveTerminal()
@@ -82,15 +82,19 @@ extension Shell {
             interrupts.waiting(.running)
             // The token a typed line sets is a secret before the line reaches the cast or history.
             if case .line(let line) = result { environment.learnSecrets(in: line, resolve: resolver(for: session)) }
-            castLine(result)
+            if let cast = environment.cast {
+                let environment = environment
+                cast.endLine(
+                    after: result, prompt: promptLayout(forEditor: false)(environment.console.terminalWidth), kept: { environment.redacted($0) })
+            }
             switch result {
             case .interrupted:
                 continue
             case .endOfInput:
                 environment.console.errRaw("\n")
                 // Ctrl-D in a lesson leaves the lesson, not the shell.
-                if tutor != nil {
-                    leaveLesson(finished: false)
+                if tutoring.isInLesson {
+                    tutoring.leaveLesson(finished: false)
                     continue
                 }
                 return ExitStatus.success
@@ -100,14 +104,14 @@ extension Shell {
                 guard !line.allSatisfy(\.isWhitespace) else { continue }
                 // Not a line that starts with a space; with every secret hidden (`token …`).
                 if !line.hasPrefix(" ") { history.remember(environment.redacted(line), console: environment.console) }
-                if tutor != nil {
-                    await tutorTurn(line)
+                if tutoring.isInLesson {
+                    await tutoring.turn(line)
                 } else {
                     var working = session
                     _ = await execute(line, place: nil, session: &working)
                     session = working
                 }
-                await handleTutorialRequest()
+                await tutoring.handleRequest()
             }
         }
     }
@@ -115,7 +119,7 @@ extension Shell {
     /// The prompt as it stands, laid out for a width (the lesson's place before it).
     func promptLayout(forEditor: Bool) -> @Sendable (Int) -> String {
         let session = self.session
-        let lesson = tutor?.promptLesson
+        let lesson = tutoring.tutor?.promptLesson
         let style = Style(enabled: environment.console.colorOnError(session.settings))
         return { columns in Prompt.text(for: session, lesson: lesson, columns: columns, style: style, forEditor: forEditor) }
     }
@@ -135,25 +139,6 @@ extension Shell {
         let console = environment.console
         let style = Style(enabled: console.colorOnError(session.settings))
         for line in console.lines(text, onTerminal: true) { console.err(style.dim(line)) }
-    }
-
-    /// Ends a line in the cast: a line typed as history keeps it is kept as drawn; any other
-    /// (`token VALUE`, a token pasted, a discarded line) is shown as the prompt and what history
-    /// keeps, so a token typed at the prompt never reaches the file.
-    private func castLine(_ result: LineReadResult) {
-        guard let cast = environment.cast else { return }
-        let prompt = promptLayout(forEditor: false)(environment.console.terminalWidth)
-        switch result {
-        case .line(let line):
-            let kept = environment.redacted(line)
-            cast.endLine(replacingEditorOutputWith: kept == line ? nil : prompt + kept + "\n")
-        case .interrupted:
-            cast.endLine(replacingEditorOutputWith: prompt + "^C\r\n")
-        case .stopped:
-            cast.endLine(replacingEditorOutputWith: prompt + "\n")
-        case .endOfInput:
-            cast.endLine(replacingEditorOutputWith: nil)
-        }
     }
 
     /// Opens the history file unless `--no-history`, and hides in it any secret in use.

@@ -19,8 +19,12 @@ public final class Shell {
     let interrupts = Interrupts()
     /// While scripts play: cancels the playback's task (see ``playInOwnTask(_:)``).
     var playbackCancel: (@Sendable () -> Void)?
-    /// The lesson in progress at the prompt, if any.
-    var tutor: Tutor?
+    /// The lessons at the prompt.
+    private(set) lazy var tutoring = Tutoring(shell: self)
+    /// Scripts, `-c` commands, piped input and `source`.
+    private(set) lazy var playback = Playback(shell: self)
+    /// `--step`.
+    private(set) lazy var presenting = Presenting(shell: self)
     /// The commands running a script (`source`), outermost first: a line of the script hands
     /// its effects to the innermost, not to the shell.
     private var enclosing: [CommandContext] = []
@@ -70,14 +74,13 @@ public final class Shell {
                 path: Environment.expandingTilde(path), width: size.columns, height: size.rows, idleLimit: options.castIdleLimit,
                 term: Environment.value("TERM"))
             environment.cast = cast
-            console.setTap { cast.output($0) }
-            EditorOutput.observe { cast.editorOutput($0) }
+            cast.attach(to: console)
         }
         environment.playFile = { [unowned self] path, context in
             var working = context.session
             self.enclosing.append(context)
             defer { self.enclosing.removeLast() }
-            let status = try await self.playNested(path, session: &working)
+            let status = try await self.playback.playNested(path, session: &working)
             context.session = working
             if status != ExitStatus.success { throw AlreadyReported(status: status) }
         }
@@ -92,9 +95,9 @@ public final class Shell {
         var status = ExitStatus.success
         let interactiveInput = isatty(0) == 1
         if !options.inputs.isEmpty {
-            if options.step { startPresenting() }
+            if options.step { presenting.start() }
             status = await playInOwnTask(options.inputs)
-            if options.step { stopPresenting() }
+            if options.step { presenting.stop() }
             if let termination = interrupts.termination { return await finish(128 + termination) }
             if exitRequested != nil || !options.stayInteractive || !interactiveInput {
                 return await finish(exitRequested ?? status)
@@ -109,7 +112,7 @@ public final class Shell {
     /// command can run inline rather than in a task of its own: awaiting a task's result passes
     /// through the concurrency pool, two thread hand-offs per command (a fifth of a playback's time).
     private func playInOwnTask(_ inputs: [ScriptInput]) async -> Int32 {
-        let playback = Task { @MainActor in await self.play(inputs) }
+        let playback = Task { @MainActor in await self.playback.play(inputs) }
         playbackCancel = { playback.cancel() }
         defer { playbackCancel = nil }
         return await playback.value
@@ -120,11 +123,7 @@ public final class Shell {
             do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
         }
         environment.console.flush()
-        if let cast = environment.cast {
-            EditorOutput.observe(nil)
-            environment.console.setTap(nil)
-            cast.close()
-        }
+        environment.cast?.detach(from: environment.console)
         await environment.transport.shutdown()
         return status
     }

@@ -8,7 +8,26 @@ import SystemPackage
 import Glibc
 #endif
 
-extension Shell {
+/// Script playback: `-f` files, `-c` commands, piped standard input and `source`, each line
+/// checked before anything runs, then handed to the shell (``Shell/execute(_:place:session:)``),
+/// shown as it plays with `--echo` or `--typing`, or to the presenter with `--step`; it stops at
+/// the first failure unless `--continue-on-error`, and names each error `FILE:LINE`.
+@MainActor
+final class Playback {
+    unowned let shell: Shell
+
+    init(shell: Shell) {
+        self.shell = shell
+    }
+
+    private var environment: ShellEnvironment { shell.environment }
+    private var interrupts: Interrupts { shell.interrupts }
+    /// The shell's session, which the lines played change.
+    private var session: Session {
+        get { shell.session }
+        set { shell.session = newValue }
+    }
+
     /// Plays `inputs` in order; stops at the first failure unless `--continue-on-error`.
     func play(_ inputs: [ScriptInput]) async -> Int32 {
         environment.isPlayback = true
@@ -101,7 +120,7 @@ extension Shell {
         // lines 1–49 half done (they may have spent credits).
         for line in lines where line.kind == .command {
             if let problem = syntaxProblem(line.text) {
-                environment.console.err(ErrorPresenter.line(for: problem, place: "\(path):\(line.number)", command: Self.shortLine(line.text)))
+                environment.console.err(ErrorPresenter.line(for: problem, place: "\(path):\(line.number)", command: Shell.shortLine(line.text)))
                 return ExitStatus.usage
             }
         }
@@ -158,7 +177,7 @@ extension Shell {
     private func playOne(_ text: String, place: String, session: inout Session) async -> Int32 {
         let options = environment.options
         if let presenter = environment.presenter {
-            return await present(text, place: place, presenter: presenter, session: &session)
+            return await shell.presenting.present(text, place: place, presenter: presenter, session: &session)
         }
         if options.echo || options.typingMilliseconds != nil, !Self.isPause(text) {
             let shown = shownCommand(text, session: session)
@@ -175,7 +194,7 @@ extension Shell {
                 environment.console.out(shown.prompt + shown.text)
             }
         }
-        return await execute(text, place: place, session: &session)
+        return await shell.execute(text, place: place, session: &session)
     }
 
     /// A command as `--echo`, `--typing` and `--step` show it: after the prompt, on standard
@@ -183,7 +202,7 @@ extension Shell {
     /// token never.
     func shownCommand(_ text: String, session: Session) -> (prompt: String, text: String, toStandardError: Bool) {
         let channel = showingChannel(session)
-        environment.learnSecrets(in: text, resolve: resolver(for: session))
+        environment.learnSecrets(in: text, resolve: shell.resolver(for: session))
         return (
             Prompt.text(for: session, columns: environment.console.terminalWidth, style: channel.style, forEditor: false),
             environment.redacted(text),
@@ -263,7 +282,7 @@ extension Shell {
     /// termination signal or `exit`; on a failure unless `--continue-on-error`; when the reader
     /// of our output went away (`| head`). Nil: go on.
     func stopStatus(after status: Int32, worst: Int32) -> Int32? {
-        if status == ExitStatus.interrupted || interrupts.termination != nil || exitRequested != nil { return status }
+        if status == ExitStatus.interrupted || interrupts.termination != nil || shell.exitRequested != nil { return status }
         if status != ExitStatus.success, !environment.options.continueOnError { return status }
         if !environment.console.isOutputOpen { return worst }
         return nil
