@@ -17,7 +17,8 @@ struct RecordCommand: ShellCommand {
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         guard let word = arguments.positionals.first?.text else {
             if let recorder = context.recorder {
-                context.console.out("recording to \(recorder.path) (\(recorder.commandCount) commands so far)")
+                let count = recorder.commandCount
+                context.console.out("recording to \(recorder.path) (\(count) command\(count == 1 ? "" : "s") so far)")
             } else {
                 context.console.out("not recording; record FILE starts")
             }

@@ -200,7 +200,11 @@ public final class Shell {
         case .success:
             session = context.session
             cacheTaskIDs(of: session)
-            record(line, spec: spec, session: session, resolvedTaskIDs: context.resolvedTaskIDs)
+            // Into the recording in effect when the line ran (one a sourced script started
+            // records its later lines), before the line's own effects apply.
+            record(
+                line, spec: spec, session: session, resolvedTaskIDs: context.resolvedTaskIDs,
+                into: context.parent?.recorder ?? environment.recorder)
             commitEffects(of: context)
             console.flush()
             return ExitStatus.success
@@ -292,8 +296,10 @@ public final class Shell {
         return TextLayout.truncate(TextLayout.safe(trimmed), to: 60)
     }
 
-    private func record(_ line: String, spec: CommandSpec, session: Session, resolvedTaskIDs: [(typed: String, id: String)]) {
-        guard let recorder = environment.recorder, spec.isRecorded, !recordingPaused else { return }
+    private func record(
+        _ line: String, spec: CommandSpec, session: Session, resolvedTaskIDs: [(typed: String, id: String)], into recorder: ScriptRecorder?
+    ) {
+        guard let recorder, spec.isRecorded, !recordingPaused else { return }
         let created = spec.name == "create" ? session.currentTask : nil
         recorder.record(line, command: spec.name, createdTask: created, resolvedTaskIDs: resolvedTaskIDs)
         do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }

@@ -98,15 +98,17 @@ import Testing
     @Test func effectsOfASourcedScriptAreTheSourceCommands() async throws {
         try await InProcessShell.with { shell in
             let recording = shell.path("rec.exsh")
-            try "record \(recording)\nrecord\nrecord stop\necho one\nexit 3\necho never\n".write(
+            try "record \(recording)\necho one\nrecord\nrecord stop\nexit 3\necho never\n".write(
                 toFile: shell.path("f.exsh"), atomically: true, encoding: .utf8)
             let outcome = await shell.run("source \(shell.path("f.exsh"))")
             #expect(outcome.status == 0, "\(outcome.errors)")
             #expect(
-                outcome.output == "recording to \(recording) (0 commands so far)\nrecorded 0 commands to \(recording)\none\n",
+                outcome.output == "one\nrecording to \(recording) (1 command so far)\nrecorded 1 command to \(recording)\n",
                 "\(outcome.output)")
             #expect(shell.exitRequest == 3)
             #expect(shell.recorder == nil)
+            let kept = try String(contentsOfFile: recording, encoding: .utf8)
+            #expect(kept.hasSuffix("\necho one\n"), "the script's line after record is in the recording: \(kept)")
         }
     }
 
