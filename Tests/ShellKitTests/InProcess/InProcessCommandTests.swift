@@ -1,4 +1,6 @@
 import DeepSearch
+import POSIXSupport
+import TestSupport
 import Testing
 
 @testable import ShellKit
@@ -53,5 +55,48 @@ import Testing
     @Test func everyCaseIsARegisteredCommand() {
         #expect(CommandRegistry.standard.commands.map { $0.spec.name } == Self.names, "a command was added: give it a case")
         #expect(Set(CommandCase.all.keys) == Set(Self.names))
+    }
+}
+
+/// The same lines as people and programs get them: on a terminal 40 columns wide nothing a
+/// command prints is wider (the terminal would wrap it), the live line's every frame included;
+/// with JSON output, standard output holds only JSON documents, one a line.
+@MainActor @Suite(.serialized) struct InProcessCommandOutputTests {
+    @Test(arguments: InProcessCommandTests.names)
+    func fitsATerminalOf40Columns(_ name: String) async throws {
+        let command = try #require(CommandCase.all[name])
+        try await InProcessShell.with(columns: 40, terminal: true) { shell in
+            try await shell.setUp(lines: command.setUp(shell))
+            let outcome = await shell.run(command.line(shell))
+            #expect(outcome.status == 0, "\(outcome.errors)")
+            // raw prints the API's JSON as it came; a path the user gave is shown whole.
+            guard name != "raw" else { return }
+            for line in (outcome.output + outcome.errors).split(whereSeparator: { $0 == "\n" || $0 == "\r" })
+            where !line.contains(shell.folder.path) {
+                let shown = Self.visible(String(line))
+                #expect(TextWidth.of(shown) <= 40, "wider than 40 columns: \(shown)")
+            }
+        }
+    }
+
+    /// Commands that print JSON with `set output json`, and those that print nothing then.
+    @Test(arguments: InProcessCommandTests.names)
+    func printsOnlyJSONWithJSONOutput(_ name: String) async throws {
+        let command = try #require(CommandCase.all[name])
+        try await InProcessShell.with { shell in
+            try await shell.setUp(lines: command.setUp(shell) + ["set output json"])
+            let outcome = await shell.run(command.line(shell))
+            #expect(outcome.status == 0, "\(outcome.errors)")
+            // Text a command prints by design, whatever the output setting.
+            guard !["echo", "source", "help", "tutorial", "record"].contains(name) else { return }
+            for line in outcome.output.split(separator: "\n") {
+                #expect((try? JSONParser.parse(Array(line.utf8))) != nil, "not JSON: \(line)")
+            }
+        }
+    }
+
+    /// `text` without its escape sequences (colour, the live line's erase).
+    static func visible(_ text: String) -> String {
+        text.replacing(/\u{1B}\[[0-9;?]*[A-Za-z]/, with: "").replacing("\r", with: "")
     }
 }

@@ -8,7 +8,8 @@ import TestSupport
 /// A real `Shell` in the test process: an in-memory console (no descriptor, no terminal), a
 /// simulator of its own on loopback HTTP with the three sample tasks, a polling clock that moves
 /// the simulator's time instead of waiting, and a folder of its own for every file it writes
-/// (recordings, exports, the task-id cache, the tutorial's progress; no history).
+/// (recordings, exports, the task-id cache, the tutorial's progress; no history). Its standard
+/// output and error are pipes, or (`terminal`) a terminal `columns` wide (without colour).
 @MainActor
 final class InProcessShell {
     /// What one line did: its exit status and what it printed on each stream.
@@ -33,18 +34,20 @@ final class InProcessShell {
     /// A shell on a fresh simulator, `columns` wide, knowing `registry`'s commands; `configure`
     /// may change its options first (`--dry-run`, `--json`…).
     static func start(
-        columns: Int = 80, registry: CommandRegistry = .standard, configure: (inout ShellOptions) -> Void = { _ in }
+        columns: Int = 80, terminal: Bool = false, registry: CommandRegistry = .standard, configure: (inout ShellOptions) -> Void = { _ in }
     ) async throws -> InProcessShell {
         let fixture = try await SimulatorFixture.start()
         do {
-            return try await InProcessShell(fixture: fixture, columns: columns, registry: registry, configure: configure)
+            return try await InProcessShell(fixture: fixture, columns: columns, terminal: terminal, registry: registry, configure: configure)
         } catch {
             await fixture.stop()
             throw error
         }
     }
 
-    private init(fixture: SimulatorFixture, columns: Int, registry: CommandRegistry, configure: (inout ShellOptions) -> Void) async throws {
+    private init(
+        fixture: SimulatorFixture, columns: Int, terminal: Bool, registry: CommandRegistry, configure: (inout ShellOptions) -> Void
+    ) async throws {
         self.fixture = fixture
         let tasks = await fixture.simulator.seedDemoTasks()
         (running, exhausted, done) = (tasks[0], tasks[1], tasks[2])
@@ -58,7 +61,7 @@ final class InProcessShell {
         configure(&options)
         clock = VirtualClock(linkedTo: fixture.clock)
         shell = try Shell(
-            options: options, clock: clock, console: Console(transcript: transcript, columns: columns), registry: registry)
+            options: options, clock: clock, console: Console(transcript: transcript, columns: columns, terminal: terminal), registry: registry)
     }
 
     /// Runs `line` as a line of a script; what it printed.
@@ -99,10 +102,10 @@ final class InProcessShell {
 
     /// Runs `body` on a fresh shell and stops it afterwards.
     static func with(
-        columns: Int = 80, registry: CommandRegistry = .standard, configure: (inout ShellOptions) -> Void = { _ in },
-        _ body: (InProcessShell) async throws -> Void
+        columns: Int = 80, terminal: Bool = false, registry: CommandRegistry = .standard,
+        configure: (inout ShellOptions) -> Void = { _ in }, _ body: (InProcessShell) async throws -> Void
     ) async throws {
-        let shell = try await start(columns: columns, registry: registry, configure: configure)
+        let shell = try await start(columns: columns, terminal: terminal, registry: registry, configure: configure)
         do {
             try await body(shell)
             await shell.stop()
