@@ -13,19 +13,11 @@ import Glibc
 /// shown as it plays with `--echo` or `--typing`, or to the presenter with `--step`; it stops at
 /// the first failure unless `--continue-on-error`, and names each error `FILE:LINE`.
 @MainActor
-final class Playback {
+final class Playback: ShellCapability {
     unowned let shell: Shell
 
     init(shell: Shell) {
         self.shell = shell
-    }
-
-    private var environment: ShellEnvironment { shell.environment }
-    private var interrupts: Interrupts { shell.interrupts }
-    /// The shell's session, which the lines played change.
-    private var session: Session {
-        get { shell.session }
-        set { shell.session = newValue }
     }
 
     /// Plays `inputs` in order; stops at the first failure unless `--continue-on-error`.

@@ -4,15 +4,12 @@ import LineEditing
 /// opens the prompt in the middle of it (`i`), and decides what follows a command that failed
 /// after changes made at that prompt. (``Presenter`` reads the keys and types the commands out.)
 @MainActor
-final class Presenting {
+final class Presenting: ShellCapability {
     unowned let shell: Shell
 
     init(shell: Shell) {
         self.shell = shell
     }
-
-    private var environment: ShellEnvironment { shell.environment }
-    private var interrupts: Interrupts { shell.interrupts }
 
     /// Starts presenter mode for the playback to come: keys are read one at a time, unechoed.
     func start() {

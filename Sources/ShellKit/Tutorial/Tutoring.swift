@@ -12,20 +12,13 @@ enum TutorialRequest {
 /// quietly, and keeps the learner's progress. The shell hands it the lines typed while a lesson
 /// is in progress.
 @MainActor
-final class Tutoring {
+final class Tutoring: ShellCapability {
     unowned let shell: Shell
     /// The lesson in progress, if any.
     private(set) var tutor: Tutor?
 
     init(shell: Shell) {
         self.shell = shell
-    }
-
-    private var environment: ShellEnvironment { shell.environment }
-    /// The shell's session, which the lesson's commands change as any command does.
-    private var session: Session {
-        get { shell.session }
-        set { shell.session = newValue }
     }
 
     /// Whether a lesson is in progress.
