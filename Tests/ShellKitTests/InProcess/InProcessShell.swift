@@ -6,10 +6,11 @@ import TestSupport
 @testable import ShellKit
 
 /// A real `Shell` in the test process: an in-memory console (no descriptor, no terminal), a
-/// simulator of its own on loopback HTTP with the three sample tasks, a polling clock that moves
-/// the simulator's time instead of waiting, and a folder of its own for every file it writes
-/// (recordings, exports, the task-id cache, the tutorial's progress; no history). Its standard
-/// output and error are pipes, or (`terminal`) a terminal `columns` wide (without colour).
+/// simulator of its own on loopback HTTP with the three sample tasks (reached through
+/// AsyncHTTPClient), a polling clock that moves the simulator's time instead of waiting, and a
+/// folder of its own for every file it writes (recordings, exports, the task-id cache, the
+/// tutorial's progress; no history). Its standard output and error are pipes, or (`terminal`) a
+/// terminal `columns` wide (without colour).
 @MainActor
 final class InProcessShell {
     /// What one line did: its exit status and what it printed on each stream.
@@ -60,8 +61,11 @@ final class InProcessShell {
         options.tutorialProgressFile = folder.path + "/tutorial.json"
         configure(&options)
         clock = VirtualClock(linkedTo: fixture.clock)
+        // AsyncHTTPClient, which awaits its answers: the socket transport would block the main
+        // actor, which these shells and other tests share, for every request.
         shell = try Shell(
-            options: options, clock: clock, console: Console(transcript: transcript, columns: columns, terminal: terminal), registry: registry)
+            options: options, transport: AsyncHTTPClientTransport(), clock: clock,
+            console: Console(transcript: transcript, columns: columns, terminal: terminal), registry: registry)
     }
 
     /// Runs `line` as a line of a script; what it printed.
