@@ -200,11 +200,12 @@ public final class Shell {
         case .success:
             session = context.session
             cacheTaskIDs(of: session)
-            // Into the recording in effect when the line ran (one a sourced script started
-            // records its later lines), before the line's own effects apply.
-            record(
-                line, spec: spec, session: session, resolvedTaskIDs: context.resolvedTaskIDs,
-                into: context.parent?.recorder ?? environment.recorder)
+            // A recording holds the lines run at the top, as typed or played: a line a sourced
+            // script runs is the `source` line's part, which is recorded once it succeeds (and
+            // into the recording that was going when it ran, before its own effects apply).
+            if context.parent == nil {
+                record(line, spec: spec, session: session, resolvedTaskIDs: context.resolvedTaskIDs, into: environment.recorder)
+            }
             commitEffects(of: context)
             console.flush()
             return ExitStatus.success

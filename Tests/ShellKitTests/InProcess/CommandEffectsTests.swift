@@ -94,7 +94,8 @@ import Testing
     }
 
     /// Inside `source`, a line's effects join the `source` command's: `exit` stops the script and
-    /// then the shell, a recording started and stopped in the script is seen by its later lines.
+    /// then the shell, a recording started in the script is seen by its later lines (`record`,
+    /// `record stop`).
     @Test func effectsOfASourcedScriptAreTheSourceCommands() async throws {
         try await InProcessShell.with { shell in
             let recording = shell.path("rec.exsh")
@@ -103,12 +104,22 @@ import Testing
             let outcome = await shell.run("source \(shell.path("f.exsh"))")
             #expect(outcome.status == 0, "\(outcome.errors)")
             #expect(
-                outcome.output == "one\nrecording to \(recording) (1 command so far)\nrecorded 1 command to \(recording)\n",
+                outcome.output == "one\nrecording to \(recording) (0 commands so far)\nrecorded 0 commands to \(recording)\n",
                 "\(outcome.output)")
             #expect(shell.exitRequest == 3)
             #expect(shell.recorder == nil)
-            let kept = try String(contentsOfFile: recording, encoding: .utf8)
-            #expect(kept.hasSuffix("\necho one\n"), "the script's line after record is in the recording: \(kept)")
+        }
+    }
+
+    /// A recording holds the `source` line, not the lines of the script too (played again, the
+    /// recording would run them twice).
+    @Test func aSourcedScriptIsRecordedAsItsSourceLine() async throws {
+        try await InProcessShell.with { shell in
+            try "echo inner\n".write(toFile: shell.path("s.exsh"), atomically: true, encoding: .utf8)
+            try await shell.setUp("record \(shell.path("rec.exsh"))", "source \(shell.path("s.exsh"))", "record stop")
+            let kept = try String(contentsOfFile: shell.path("rec.exsh"), encoding: .utf8)
+            #expect(kept.hasSuffix("\nsource \(shell.path("s.exsh"))\n"), "\(kept)")
+            #expect(!kept.contains("echo inner"), "\(kept)")
         }
     }
 
