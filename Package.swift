@@ -202,7 +202,7 @@ let package = Package(
         ),
         .testTarget(
             name: "ShellKitTests",
-            dependencies: ["LineEditing", "Manual", "POSIXSupport", "ShellKit", "TestSupport"],
+            dependencies: ["DeepSearch", "DeepSearchSimulator", "LineEditing", "Manual", "POSIXSupport", "ShellKit", "TestSupport"],
             // Read from the source tree by path (RECORD_GOLDEN=1 rewrites them), not bundled.
             exclude: ["Golden"],
             swiftSettings: swiftSettings

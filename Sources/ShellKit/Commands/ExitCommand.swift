@@ -7,6 +7,6 @@ struct ExitCommand: ShellCommand {
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         let status =
             try arguments.positionals.first.map { word throws(CommandFailure) in try Arguments.int(word.text, what: "exit", in: 0...255) } ?? 0
-        context.environment.exitRequest = Int32(status)
+        context.effects.exit = Int32(status)
     }
 }

@@ -10,7 +10,7 @@ struct HistoryCommand: ShellCommand {
         let count =
             try arguments.positionals.first.map { word throws(CommandFailure) in try Arguments.int(word.text, what: "history", in: 1...100_000) }
             ?? 20
-        let lines = context.environment.history
+        let lines = context.environment.history.lines
         let start = max(0, lines.count - count)
         if context.wantsJSON {
             context.printJSON(.array(lines[start...].map(JSONValue.string)))

@@ -16,21 +16,22 @@ struct RecordCommand: ShellCommand {
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
         guard let word = arguments.positionals.first?.text else {
-            if let recorder = context.environment.recorder {
-                context.console.out("recording to \(recorder.path) (\(recorder.commandCount) commands so far)")
+            if let recorder = context.recorder {
+                let count = recorder.commandCount
+                context.console.out("recording to \(recorder.path) (\(count) command\(count == 1 ? "" : "s") so far)")
             } else {
                 context.console.out("not recording; record FILE starts")
             }
             return
         }
         if word == "stop" {
-            guard let recorder = context.environment.recorder else { throw CommandFailure.usage("record: not recording") }
+            guard let recorder = context.recorder else { throw CommandFailure.usage("record: not recording") }
             try recorder.save()
-            context.environment.recorder = nil
+            context.effects.recording = .stop
             context.console.out("recorded \(recorder.commandCount) command\(recorder.commandCount == 1 ? "" : "s") to \(recorder.path)")
             return
         }
-        if let recorder = context.environment.recorder {
+        if let recorder = context.recorder {
             throw CommandFailure.usage("record: already recording to \(recorder.path); record stop first")
         }
         let environment = context.environment
@@ -38,7 +39,7 @@ struct RecordCommand: ShellCommand {
             path: word, apiURL: context.session.apiURL, version: environment.options.version, date: Date(),
             redact: { environment.redacted($0, replacement: "$EXTRUCT_API_TOKEN") })
         try recorder.save()
-        context.environment.recorder = recorder
+        context.effects.recording = .start(recorder)
         context.progress("recording to \(word); record stop ends it")
     }
 }

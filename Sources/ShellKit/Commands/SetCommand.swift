@@ -1,5 +1,4 @@
 import DeepSearch
-import Synchronization
 
 /// `set`: settings and variables.
 struct SetCommand: ShellCommand {
@@ -30,7 +29,6 @@ struct SetCommand: ShellCommand {
         let value = words.dropFirst().joined(separator: " ")
         if let setting {
             try setting.set(value, in: &context.session.settings)
-            StandardErrorLogHandler.isOn.store(context.session.settings.debug, ordering: .relaxed)
         } else {
             context.session.variables[name] = value
         }

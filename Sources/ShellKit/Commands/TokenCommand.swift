@@ -24,7 +24,7 @@ struct TokenCommand: ShellCommand {
             context.session.token = nil
             context.session.tokenOrigin = "nowhere (cleared)"
         } else if arguments.flag("--prompt") {
-            guard let token = SecretPrompt.read("token: ") else {
+            guard context.console.inputIsTerminal, let token = SecretPrompt.read("token: ") else {
                 throw CommandFailure.local("token --prompt needs a terminal; set EXTRUCT_API_TOKEN instead")
             }
             guard !token.isEmpty else { throw CommandFailure.usage("token: nothing was typed; the token is unchanged") }

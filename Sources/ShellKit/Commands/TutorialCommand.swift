@@ -24,21 +24,21 @@ struct TutorialCommand: ShellCommand {
         switch first {
         case "stop":
             guard words.count == 1 else { throw CommandFailure.usage("tutorial stop takes nothing more") }
-            context.environment.tutorialRequest = .stop
+            context.effects.tutorial = .stop
         case "reset":
             guard words.count == 1 else { throw CommandFailure.usage("tutorial reset takes nothing more") }
-            try TutorialProgress().save(path: TutorialProgress.defaultPath())
+            try TutorialProgress().save(path: context.environment.tutorialProgressPath)
             context.console.out("progress forgotten: every lesson starts at its first step")
         case "continue", "resume":
             guard words.count == 1 else { throw CommandFailure.usage("tutorial \(first) takes nothing more") }
-            guard let (lesson, number) = next() else {
+            guard let (lesson, number) = next(progressPath: context.environment.tutorialProgressPath) else {
                 context.console.out("Every lesson is done. tutorial N plays one again; tutorial lists them.")
                 return
             }
-            guard !context.environment.isPlayback, isatty(0) == 1 else {
+            guard !context.environment.isPlayback, context.console.inputIsTerminal else {
                 throw CommandFailure.usage("a lesson waits for you to type at the prompt; run extruct-shell --tutorial on a terminal")
             }
-            context.environment.tutorialRequest = .start(lesson, number: number)
+            context.effects.tutorial = .start(lesson, number: number)
         case "print":
             guard words.count == 2 else { throw CommandFailure.usage("tutorial print takes a lesson: tutorial print 1") }
             let (lesson, _) = try resolve(words[1], knows: knows)
@@ -46,17 +46,17 @@ struct TutorialCommand: ShellCommand {
         default:
             guard words.count == 1 else { throw CommandFailure.usage("tutorial takes one lesson: a number, a name or a file") }
             let (lesson, number) = try resolve(first, knows: knows)
-            guard !context.environment.isPlayback, isatty(0) == 1 else {
+            guard !context.environment.isPlayback, context.console.inputIsTerminal else {
                 throw CommandFailure.usage("a lesson waits for you to type at the prompt; run extruct-shell --tutorial on a terminal")
             }
-            context.environment.tutorialRequest = .start(lesson, number: number)
+            context.effects.tutorial = .start(lesson, number: number)
         }
     }
 
     /// Where `tutorial continue` goes on: the lesson started last if it is not done, else the
     /// first lesson not done (nil: every lesson is done).
-    static func next() -> (Lesson, Int)? {
-        let progress = TutorialProgress.load(path: TutorialProgress.defaultPath())
+    static func next(progressPath: String) -> (Lesson, Int)? {
+        let progress = TutorialProgress.load(path: progressPath)
         let shipped = ShippedLessons.lessons
         if let last = progress.last, let index = shipped.firstIndex(where: { $0.name == last }), progress.lessons[last]?.done != true {
             return (shipped[index], index + 1)
@@ -87,7 +87,7 @@ struct TutorialCommand: ShellCommand {
 
     /// The lessons, one line each, with how far the learner got.
     static func list(_ context: CommandContext) {
-        let progress = TutorialProgress.load(path: TutorialProgress.defaultPath())
+        let progress = TutorialProgress.load(path: context.environment.tutorialProgressPath)
         let style = context.style
         let lessons = ShippedLessons.lessons
         let titleWidth = lessons.map { TextLayout.width($0.title) }.max() ?? 0

@@ -1,5 +1,3 @@
-import Synchronization
-
 /// `unset NAME`: forgets a variable or puts a setting back to its default.
 struct UnsetCommand: ShellCommand {
     static let spec = CommandSpec(
@@ -10,7 +8,6 @@ struct UnsetCommand: ShellCommand {
         let name = arguments.positionals[0].text
         if let setting = Settings.setting(name) {
             setting.reset(in: &context.session.settings)
-            StandardErrorLogHandler.isOn.store(context.session.settings.debug, ordering: .relaxed)
             return
         }
         guard context.session.variables.removeValue(forKey: name) != nil else {

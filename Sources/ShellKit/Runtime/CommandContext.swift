@@ -21,16 +21,35 @@ public final class CommandContext {
     public let environment: ShellEnvironment
     /// The command line as typed (before expansion), for messages.
     public let line: String
+    /// What the command asks of the shell besides the session; applied with it on success.
+    var effects = CommandEffects()
+    /// The command this one runs inside (`source`), whose effects take this one's.
+    let parent: CommandContext?
     /// Task ids typed in part and the whole ids they stood for, so `record` writes whole ids.
     var resolvedTaskIDs: [(typed: String, id: String)] = []
     /// Tasks as the API last showed them while the command ran: kept by the session even when
     /// the command is stopped or fails (they are facts seen, not changes the command made).
     private(set) var observed: [DiscoveryTask] = []
 
-    init(session: Session, environment: ShellEnvironment, line: String) {
+    init(session: Session, environment: ShellEnvironment, line: String, parent: CommandContext? = nil) {
         self.session = session
         self.environment = environment
         self.line = line
+        self.parent = parent
+    }
+
+    /// Where `record` writes as things stand for this command: what it (or a command it runs
+    /// inside) asked for so far, else the shell's.
+    var recorder: ScriptRecorder? {
+        var context: CommandContext? = self
+        while let current = context {
+            switch current.effects.recording {
+            case .start(let recorder): return recorder
+            case .stop: return nil
+            case nil: context = current.parent
+            }
+        }
+        return environment.recorder
     }
 
     public var console: Console { environment.console }

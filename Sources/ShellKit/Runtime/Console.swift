@@ -29,10 +29,15 @@ public final class Console: Sendable {
     private let secrets = Mutex<[String]>([])
     private let outFD: Int32
     private let errFD: Int32
+    /// Where an in-memory console writes instead of the descriptors, and the size it reports.
+    private let transcript: ConsoleTranscript?
+    private let fixedSize: (columns: Int, rows: Int)?
     /// Whether standard output is a terminal.
     public let outputIsTerminal: Bool
     /// Whether standard error is a terminal.
     public let errorIsTerminal: Bool
+    /// Whether standard input is a terminal (a person can type a secret or a lesson's steps).
+    public let inputIsTerminal: Bool
     /// Whether the environment asks for no colour (`NO_COLOR` set) or `--no-color` was given.
     public let colorForbidden: Bool
     /// Whether the terminal takes plain text only (`TERM=dumb`, or a terminal terminfo does not
@@ -42,10 +47,28 @@ public final class Console: Sendable {
     public init(outFD: Int32 = 1, errFD: Int32 = 2, colorForbidden: Bool) {
         self.outFD = outFD
         self.errFD = errFD
+        transcript = nil
+        fixedSize = nil
         outputIsTerminal = isatty(outFD) == 1
         errorIsTerminal = isatty(errFD) == 1
+        inputIsTerminal = isatty(0) == 1
         self.colorForbidden = colorForbidden
-        isPlainTerminal = (outputIsTerminal || errorIsTerminal || isatty(0) == 1) && TerminalType.isPlain()
+        isPlainTerminal = (outputIsTerminal || errorIsTerminal || inputIsTerminal) && TerminalType.isPlain()
+    }
+
+    /// A console that writes into `transcript` and touches no descriptor: what a shell built in
+    /// the test process prints. It reports `columns` × `rows`, and standard output and error as
+    /// terminals (`terminal`, drawing live lines) or as pipes; standard input is never a terminal.
+    public init(transcript: ConsoleTranscript, columns: Int = 80, rows: Int = 24, terminal: Bool = false, colorForbidden: Bool = true) {
+        outFD = 1
+        errFD = 2
+        self.transcript = transcript
+        fixedSize = (columns, rows)
+        outputIsTerminal = terminal
+        errorIsTerminal = terminal
+        inputIsTerminal = false
+        self.colorForbidden = colorForbidden
+        isPlainTerminal = false
     }
 
     /// Whether a line can be redrawn in place on standard error (a terminal that moves its cursor).
@@ -189,6 +212,7 @@ public final class Console: Sendable {
 
     /// Columns of the terminal (standard output's, else standard error's, else `COLUMNS`, else 100).
     public var terminalWidth: Int {
+        if let fixedSize { return fixedSize.columns }
         if !outputIsTerminal && !errorIsTerminal { return Self.environmentNumber("COLUMNS") ?? 100 }
         return windowSize([outFD, errFD])?.columns ?? Self.environmentNumber("COLUMNS") ?? 100
     }
@@ -215,6 +239,11 @@ public final class Console: Sendable {
     private func write(_ fd: Int32, _ bytes: [UInt8], recorded: Bool = true) -> Bool {
         let (muted, tap) = state.withLock { ($0.muted, $0.tap) }
         if muted { return true }
+        if let transcript {
+            transcript.append(bytes, toStandardError: fd == errFD)
+            if recorded { tap?(bytes) }
+            return true
+        }
         let written = FileContents.writeAll(fd, bytes) == nil
         if recorded { tap?(bytes) }
         return written
@@ -223,7 +252,8 @@ public final class Console: Sendable {
     /// Columns and rows of the terminal (standard output's, standard error's or standard
     /// input's), else `COLUMNS` and `LINES`, else 80 × 24.
     public var terminalSize: (columns: Int, rows: Int) {
-        windowSize([outFD, errFD, 0]) ?? (Self.environmentNumber("COLUMNS") ?? 80, Self.environmentNumber("LINES") ?? 24)
+        if let fixedSize { return fixedSize }
+        return windowSize([outFD, errFD, 0]) ?? (Self.environmentNumber("COLUMNS") ?? 80, Self.environmentNumber("LINES") ?? 24)
     }
 
     /// The window size of the first of `descriptors` that is a terminal and says.
@@ -238,5 +268,25 @@ public final class Console: Sendable {
     /// A positive number from the environment (`COLUMNS`, `LINES`).
     private static func environmentNumber(_ name: String) -> Int? {
         Environment.value(name).flatMap(Int.init).flatMap { $0 > 0 ? $0 : nil }
+    }
+}
+
+/// What an in-memory console (``Console/init(transcript:columns:rows:terminal:colorForbidden:)``)
+/// was given to write, standard output and standard error apart.
+public final class ConsoleTranscript: Sendable {
+    private let written = Mutex<(output: [UInt8], errors: [UInt8])>(([], []))
+
+    public init() {}
+
+    func append(_ bytes: [UInt8], toStandardError: Bool) {
+        written.withLock { if toStandardError { $0.errors += bytes } else { $0.output += bytes } }
+    }
+
+    /// What was written since the last call; the transcript starts again empty.
+    public func take() -> (output: String, errors: String) {
+        written.withLock { written in
+            defer { written = ([], []) }
+            return (String(decoding: written.output, as: UTF8.self), String(decoding: written.errors, as: UTF8.self))
+        }
     }
 }

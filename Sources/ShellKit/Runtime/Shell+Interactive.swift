@@ -15,7 +15,7 @@ extension Shell {
         let plain = environment.console.isPlainTerminal
         let editor = plain ? nil : EditLineReader(programName: "extruct-shell")
         guard isatty(0) == 1, plain || editor != nil else {
-            return place == nil ? await play([.standardInput]) : ExitStatus.success
+            return place == nil ? await playback.play([.standardInput]) : ExitStatus.success
         }
         let reader: any LineReader = editor ?? PlainLineReader(showsPrompt: true)
         SignalMonitor.saveTerminal()
@@ -23,11 +23,12 @@ extension Shell {
             reader.close()
             SignalMonitor.restoreTerminal()
         }
-        let history = openHistory()
-        for line in environment.history { reader.addToHistory(line) }
-        let outer = environment.lineReader
-        environment.lineReader = reader
-        defer { environment.lineReader = outer }
+        openHistory()
+        let history = environment.history
+        for line in history.lines { reader.addToHistory(line) }
+        let outer = history.reader
+        history.reader = reader
+        defer { history.reader = outer }
         if place == nil {
             // Open the connection (TCP, TLS, a proxy's tunnel) while the user types the first
             // command, so it costs one round trip rather than three; the prompt never waits for it.
@@ -53,7 +54,7 @@ extension Shell {
         let notifier = place == nil && editor != nil ? TaskNotifier(environment: environment) : nil
         while true {
             if let termination = interrupts.termination { return 128 + termination }
-            if let request = environment.exitRequest { return request }
+            if let request = exitRequested { return request }
             if !environment.console.isOutputOpen { return ExitStatus.success }
             if let editor {
                 let specs = environment.registry.commands.map { $0.spec }
@@ -74,22 +75,26 @@ extension Shell {
             }
             // Keys typed while the last command ran were kept unseen; the editor shows them now.
             if editor != nil { TypeAhead.show() }
-            let result = await Self.readOffMain(reader, promptFor: prompt)
+            let result = await InputThread.readLine(reader, promptFor: prompt)
             if editor != nil { TypeAhead.hide() }
             polling?.cancel()
             await polling?.value
             interrupts.waiting(.running)
             // The token a typed line sets is a secret before the line reaches the cast or history.
             if case .line(let line) = result { environment.learnSecrets(in: line, resolve: resolver(for: session)) }
-            castLine(result)
+            if let cast = environment.cast {
+                let environment = environment
+                cast.endLine(
+                    after: result, prompt: promptLayout(forEditor: false)(environment.console.terminalWidth), kept: { environment.redacted($0) })
+            }
             switch result {
             case .interrupted:
                 continue
             case .endOfInput:
                 environment.console.errRaw("\n")
                 // Ctrl-D in a lesson leaves the lesson, not the shell.
-                if tutor != nil {
-                    leaveLesson(finished: false)
+                if tutoring.isInLesson {
+                    tutoring.leaveLesson(finished: false)
                     continue
                 }
                 return ExitStatus.success
@@ -97,15 +102,16 @@ extension Shell {
                 return 128 + (interrupts.termination ?? SIGTERM)
             case .line(let line):
                 guard !line.allSatisfy(\.isWhitespace) else { continue }
-                remember(line, in: reader, history: history)
-                if tutor != nil {
-                    await tutorTurn(line)
+                // Not a line that starts with a space; with every secret hidden (`token …`).
+                if !line.hasPrefix(" ") { history.remember(environment.redacted(line), console: environment.console) }
+                if tutoring.isInLesson {
+                    await tutoring.turn(line)
                 } else {
                     var working = session
                     _ = await execute(line, place: nil, session: &working)
                     session = working
                 }
-                await handleTutorialRequest()
+                await tutoring.handleRequest()
             }
         }
     }
@@ -113,7 +119,7 @@ extension Shell {
     /// The prompt as it stands, laid out for a width (the lesson's place before it).
     func promptLayout(forEditor: Bool) -> @Sendable (Int) -> String {
         let session = self.session
-        let lesson = tutor?.promptLesson
+        let lesson = tutoring.tutor?.promptLesson
         let style = Style(enabled: environment.console.colorOnError(session.settings))
         return { columns in Prompt.text(for: session, lesson: lesson, columns: columns, style: style, forEditor: forEditor) }
     }
@@ -135,64 +141,16 @@ extension Shell {
         for line in console.lines(text, onTerminal: true) { console.err(style.dim(line)) }
     }
 
-    /// Ends a line in the cast: a line typed as history keeps it is kept as drawn; any other
-    /// (`token VALUE`, a token pasted, a discarded line) is shown as the prompt and what history
-    /// keeps, so a token typed at the prompt never reaches the file.
-    private func castLine(_ result: LineReadResult) {
-        guard let cast = environment.cast else { return }
-        let prompt = promptLayout(forEditor: false)(environment.console.terminalWidth)
-        switch result {
-        case .line(let line):
-            let kept = environment.redacted(line)
-            cast.endLine(replacingEditorOutputWith: kept == line ? nil : prompt + kept + "\n")
-        case .interrupted:
-            cast.endLine(replacingEditorOutputWith: prompt + "^C\r\n")
-        case .stopped:
-            cast.endLine(replacingEditorOutputWith: prompt + "\n")
-        case .endOfInput:
-            cast.endLine(replacingEditorOutputWith: nil)
-        }
-    }
-
-    /// Opens the history file (creating it 0600, tightening a looser one) and loads it.
-    private func openHistory() -> HistoryFile? {
+    /// Opens the history file unless `--no-history`, and hides in it any secret in use.
+    private func openHistory() {
         let options = environment.options
-        guard !options.noHistory else { return nil }
-        let path = options.historyFile ?? Self.defaultHistoryPath()
-        let file = HistoryFile(path: path)
-        do {
-            try file.prepare()
-        } catch {
-            environment.console.err("warning: history is off: \(error)")
-            return nil
-        }
-        environment.history = file.load()
-        environment.historyFile = file
+        guard !options.noHistory,
+            environment.history.open(path: options.historyFile ?? CommandHistory.defaultPath(), console: environment.console)
+        else { return }
         // A line kept before a secret was known to be one (an older version, another shell).
         let hunted = environment.secrets.filter { $0.count >= Secrets.minimumLength }
-        if environment.history.contains(where: { line in hunted.contains { Secrets.occurs($0, in: line) } }) {
+        if environment.history.lines.contains(where: { line in hunted.contains { Secrets.occurs($0, in: line) } }) {
             Self.scrub(hunted, from: environment, cassette: nil)
-        }
-        return file
-    }
-
-    static func defaultHistoryPath() -> String {
-        let state = Environment.value("XDG_STATE_HOME") ?? (Environment.home + "/.local/state")
-        return state + "/extruct-shell/history"
-    }
-
-    /// Adds a typed line to history: not when it starts with a space, not twice in a row, and
-    /// with every secret hidden (a `token VALUE` line is kept as `token …`).
-    private func remember(_ line: String, in editor: any LineReader, history: HistoryFile?) {
-        guard !line.hasPrefix(" ") else { return }
-        let stored = environment.redacted(line)
-        guard environment.history.last != stored else { return }
-        environment.history.append(stored)
-        editor.addToHistory(stored)
-        do {
-            try history?.append(stored)
-        } catch {
-            environment.console.err("warning: \(error)")
         }
     }
 }

@@ -19,14 +19,24 @@ public final class Shell {
     let interrupts = Interrupts()
     /// While scripts play: cancels the playback's task (see ``playInOwnTask(_:)``).
     var playbackCancel: (@Sendable () -> Void)?
-    private var historyFile: HistoryFile?
-    /// The lesson in progress at the prompt, if any.
-    var tutor: Tutor?
+    /// The lessons at the prompt.
+    private(set) lazy var tutoring = Tutoring(shell: self)
+    /// Scripts, `-c` commands, piped input and `source`.
+    private(set) lazy var playback = Playback(shell: self)
+    /// `--step`.
+    private(set) lazy var presenting = Presenting(shell: self)
+    /// The commands running a script (`source`), outermost first: a line of the script hands
+    /// its effects to the innermost, not to the shell.
+    private var enclosing: [CommandContext] = []
+    /// While set, the commands that succeed are not written into a recording (a lesson's own).
+    var recordingPaused = false
 
     /// A shell for `options`; `transport` replaces the real HTTP transport (tests, `--demo`),
-    /// `console` standard output and error (the command fuzzer).
+    /// `console` standard output and error (the command fuzzer; an in-memory one in tests),
+    /// `registry` the commands it knows.
     public init(
-        options: ShellOptions, transport: (any HTTPTransport)? = nil, clock: any PollingClock = SystemPollingClock(), console: Console? = nil
+        options: ShellOptions, transport: (any HTTPTransport)? = nil, clock: any PollingClock = SystemPollingClock(), console: Console? = nil,
+        registry: CommandRegistry = .standard
     ) throws {
         let noColor = options.noColor || Environment.value("NO_COLOR") != nil
         let console = console ?? Console(colorForbidden: noColor)
@@ -42,9 +52,9 @@ public final class Shell {
             cassette = try CassetteRecorder(recordingTo: record, through: chosen)
             chosen = cassette!
         }
-        StandardErrorLogHandler.isOn.store(options.debug, ordering: .relaxed)
         let logger = Logger(label: "extruct-shell", factory: { StandardErrorLogHandler(label: $0, console: console) })
-        environment = ShellEnvironment(options: options, console: console, transport: chosen, clock: clock, logger: logger)
+        environment = ShellEnvironment(
+            options: options, console: console, transport: chosen, clock: clock, logger: logger, registry: registry)
         session = Session(apiURL: options.apiURL, apiURLOrigin: options.apiURLOrigin, token: options.token, tokenOrigin: options.tokenOrigin)
         session.settings.output = options.json ? .json : .text
         session.settings.debug = options.debug
@@ -64,12 +74,13 @@ public final class Shell {
                 path: Environment.expandingTilde(path), width: size.columns, height: size.rows, idleLimit: options.castIdleLimit,
                 term: Environment.value("TERM"))
             environment.cast = cast
-            console.setTap { cast.output($0) }
-            EditorOutput.observe { cast.editorOutput($0) }
+            cast.attach(to: console)
         }
         environment.playFile = { [unowned self] path, context in
             var working = context.session
-            let status = try await self.playNested(path, session: &working)
+            self.enclosing.append(context)
+            defer { self.enclosing.removeLast() }
+            let status = try await self.playback.playNested(path, session: &working)
             context.session = working
             if status != ExitStatus.success { throw AlreadyReported(status: status) }
         }
@@ -84,12 +95,12 @@ public final class Shell {
         var status = ExitStatus.success
         let interactiveInput = isatty(0) == 1
         if !options.inputs.isEmpty {
-            if options.step { startPresenting() }
+            if options.step { presenting.start() }
             status = await playInOwnTask(options.inputs)
-            if options.step { stopPresenting() }
+            if options.step { presenting.stop() }
             if let termination = interrupts.termination { return await finish(128 + termination) }
-            if environment.exitRequest != nil || !options.stayInteractive || !interactiveInput {
-                return await finish(environment.exitRequest ?? status)
+            if exitRequested != nil || !options.stayInteractive || !interactiveInput {
+                return await finish(exitRequested ?? status)
             }
         } else if !interactiveInput {
             return await finish(await playInOwnTask([.standardInput]))
@@ -101,7 +112,7 @@ public final class Shell {
     /// command can run inline rather than in a task of its own: awaiting a task's result passes
     /// through the concurrency pool, two thread hand-offs per command (a fifth of a playback's time).
     private func playInOwnTask(_ inputs: [ScriptInput]) async -> Int32 {
-        let playback = Task { @MainActor in await self.play(inputs) }
+        let playback = Task { @MainActor in await self.playback.play(inputs) }
         playbackCancel = { playback.cancel() }
         defer { playbackCancel = nil }
         return await playback.value
@@ -112,11 +123,7 @@ public final class Shell {
             do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
         }
         environment.console.flush()
-        if let cast = environment.cast {
-            EditorOutput.observe(nil)
-            environment.console.setTap(nil)
-            cast.close()
-        }
+        environment.cast?.detach(from: environment.console)
         await environment.transport.shutdown()
         return status
     }
@@ -170,7 +177,7 @@ public final class Shell {
             let status = report(refusal, label)
             return tolerant ? ExitStatus.success : status
         }
-        let context = CommandContext(session: session, environment: environment, line: line)
+        let context = CommandContext(session: session, environment: environment, line: line, parent: enclosing.last)
         let result: Result<Void, any Error>
         if let cancelPlayback = playbackCancel {
             // In playback the command runs inline, in the playback's task; Ctrl-C cancels that
@@ -193,7 +200,13 @@ public final class Shell {
         case .success:
             session = context.session
             cacheTaskIDs(of: session)
-            record(line, spec: spec, session: session, resolvedTaskIDs: context.resolvedTaskIDs)
+            // A recording holds the lines run at the top, as typed or played: a line a sourced
+            // script runs is the `source` line's part, which is recorded once it succeeds (and
+            // into the recording that was going when it ran, before its own effects apply).
+            if context.parent == nil {
+                record(line, spec: spec, session: session, resolvedTaskIDs: context.resolvedTaskIDs, into: environment.recorder)
+            }
+            commitEffects(of: context)
             console.flush()
             return ExitStatus.success
         case .failure(let failure):
@@ -223,9 +236,14 @@ public final class Shell {
                 // A dry run: the command did all it could without an answer; the session goes on
                 // as it left it (use's task current, create's placeholder).
                 session = context.session
+                commitEffects(of: context)
                 return ExitStatus.success
             }
-            if spec.name == "source" { session = context.session }
+            if spec.name == "source" {
+                // What the script's lines did before the failure stays done.
+                session = context.session
+                commitEffects(of: context)
+            }
             if spec.talksToAPI {
                 session.lastHTTPStatus = (error as? DeepSearchError)?.status ?? 0
                 if let body = (error as? DeepSearchError)?.body { session.lastResponse = body }
@@ -233,6 +251,22 @@ public final class Shell {
             let status = report(error, label)
             return tolerant ? ExitStatus.success : status
         }
+    }
+
+    /// Applies what `context`'s command asked for, with its session: by the shell at the top, or
+    /// by the command it runs inside (`source`), whose own success decides.
+    private func commitEffects(of context: CommandContext) {
+        if let parent = context.parent {
+            parent.effects.merge(context.effects)
+        } else {
+            environment.apply(context.effects)
+        }
+    }
+
+    /// The status `exit` asked to leave with: applied, or asked for by a line of a script that
+    /// is still playing (which stops it).
+    var exitRequested: Int32? {
+        enclosing.last(where: { $0.effects.exit != nil })?.effects.exit ?? environment.exitRequest
     }
 
     /// A command that needs the token, with none: refused before anything is sent, with the ways
@@ -267,8 +301,10 @@ public final class Shell {
         return TextLayout.truncate(TextLayout.safe(trimmed), to: 60)
     }
 
-    private func record(_ line: String, spec: CommandSpec, session: Session, resolvedTaskIDs: [(typed: String, id: String)]) {
-        guard let recorder = environment.recorder, spec.isRecorded else { return }
+    private func record(
+        _ line: String, spec: CommandSpec, session: Session, resolvedTaskIDs: [(typed: String, id: String)], into recorder: ScriptRecorder?
+    ) {
+        guard let recorder, spec.isRecorded, !recordingPaused else { return }
         let created = spec.name == "create" ? session.currentTask : nil
         recorder.record(line, command: spec.name, createdTask: created, resolvedTaskIDs: resolvedTaskIDs)
         do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
@@ -280,11 +316,7 @@ public final class Shell {
         let secrets = Array(learned)
         let redaction = environment.redaction
         let hide = { (line: String) in redaction.redact(line, secrets: learned) }
-        environment.history = environment.history.map(hide)
-        environment.lineReader?.replaceHistory(environment.history)
-        if let file = environment.historyFile {
-            do { try file.rewrite(hide) } catch { environment.console.err("warning: \(error)") }
-        }
+        environment.history.rewrite(hide, console: environment.console)
         environment.cast?.scrub(secrets)
         cassette?.hide(secrets)
         if let recorder = environment.recorder {

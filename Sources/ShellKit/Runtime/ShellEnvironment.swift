@@ -16,32 +16,33 @@ public final class ShellEnvironment {
     /// The one transport of the process (a keep-alive pool, or a cassette, or a dry run).
     public let transport: any HTTPTransport
     public let clock: any PollingClock
+    /// The logger of requests while the session's `debug` setting is on.
     public let logger: Logger
     /// The commands, by name and alias.
     public let registry: CommandRegistry
-    /// Lines of history, oldest first (loaded from the file plus this session's).
-    public var history: [String] = []
-    /// The line reader of the prompt being shown, whose Up/Down history follows ``history``.
-    var lineReader: (any LineReader)?
-    /// Where `record` is writing, when it is.
-    public var recorder: ScriptRecorder?
+    /// The lines typed at the prompt (`history`, Up and Down, the history file).
+    public let history = CommandHistory()
+    /// Where `record` is writing, when it is (changed by ``apply(_:)`` alone).
+    public private(set) var recorder: ScriptRecorder?
     /// The scripts being played, outermost first, to refuse cycles and name the chain.
     public var scriptStack: [String] = []
     /// Whether a script (or `-c`, or piped input) is playing, rather than a person typing.
     public var isPlayback = false
     /// Where `--cast` writes what the terminal shows.
     public var cast: AsciicastRecorder?
-    /// What the last `tutorial` command asked of the prompt.
-    var tutorialRequest: TutorialRequest?
+    /// What the last `tutorial` command asked of the prompt (see ``takeTutorialRequest()``).
+    private(set) var tutorialRequest: TutorialRequest?
     /// The built-in simulator's URL once it runs (`--demo`, `--tutorial`, or started by a lesson).
     var simulatorURL: String?
     /// Paces playback under `--step` (nil otherwise, and while the presenter is at the prompt).
     var presenter: Presenter?
     /// Where task ids are kept for Tab in later processes, and what it holds for the API in use.
-    let taskIDCache = TaskIDCache(path: TaskIDCache.defaultPath())
+    let taskIDCache: TaskIDCache
+    /// Where the tutorial's progress is kept.
+    let tutorialProgressPath: String
     var cachedTaskIDs: (url: String, ids: [String], known: Set<String>)?
-    /// Set by `exit`.
-    public var exitRequest: Int32?
+    /// The status `exit` asked to leave with (changed by ``apply(_:)`` alone).
+    public private(set) var exitRequest: Int32?
     /// Plays a script file inside the session (for `source`); set by the shell.
     var playFile: ((String, CommandContext) async throws -> Void)?
     /// Words that must never reach the screen or a file: the tokens in use (and the
@@ -57,10 +58,25 @@ public final class ShellEnvironment {
     }
     /// Scrubs newly learned secrets from the files written so far; set by the shell.
     var secretsLearned: ((Set<String>) -> Void)?
-    /// Where the interactive history is kept, once the prompt opened it.
-    var historyFile: HistoryFile?
     /// Finds the secrets a command line sets and hides every secret in one.
     var redaction: LineRedaction { LineRedaction(registry: registry) }
+
+    /// Applies what a command that succeeded asked for; called by the shell alone.
+    func apply(_ effects: CommandEffects) {
+        switch effects.recording {
+        case .start(let started): recorder = started
+        case .stop: recorder = nil
+        case nil: break
+        }
+        if let exit = effects.exit { exitRequest = exit }
+        if let tutorial = effects.tutorial { tutorialRequest = tutorial }
+    }
+
+    /// What `tutorial` asked of the prompt, once: the request is cleared.
+    func takeTutorialRequest() -> TutorialRequest? {
+        defer { tutorialRequest = nil }
+        return tutorialRequest
+    }
 
     /// Learns the values `line` sets as the token (expanded with `resolve`) as secrets: before
     /// the line is shown, kept in history or recorded.
@@ -74,18 +90,24 @@ public final class ShellEnvironment {
         redaction.redact(line, secrets: secrets, replacement: replacement)
     }
 
-    init(options: ShellOptions, console: Console, transport: any HTTPTransport, clock: any PollingClock, logger: Logger) {
+    init(
+        options: ShellOptions, console: Console, transport: any HTTPTransport, clock: any PollingClock, logger: Logger,
+        registry: CommandRegistry
+    ) {
         self.options = options
         self.console = console
         self.transport = transport
         self.clock = clock
         self.logger = logger
-        self.registry = CommandRegistry.standard
+        self.registry = registry
+        taskIDCache = TaskIDCache(path: options.taskIDCacheFile ?? TaskIDCache.defaultPath())
+        tutorialProgressPath = options.tutorialProgressFile ?? TutorialProgress.defaultPath()
         self.simulatorURL = options.simulatorURL
     }
 
     /// A client for `session`'s URL, token and settings, over the shared transport (or
-    /// `transport`); `quiet` ones never log (requests of the shell's own, while the user types).
+    /// `transport`); it logs each request while the session's `debug` is on, but `quiet` ones
+    /// never do (requests of the shell's own, while the user types).
     func client(for session: Session, through transport: (any HTTPTransport)? = nil, quiet: Bool = false) -> DeepSearchClient {
         let settings = session.settings
         return DeepSearchClient(
@@ -94,6 +116,6 @@ public final class ShellEnvironment {
                 userAgent: "extruct-shell/\(options.version)", requestTimeout: .milliseconds(Int64(settings.requestTimeout * 1000)),
                 retryPolicy: RetryPolicy(maxAttempts: settings.retries + 1), allowInsecureHTTP: options.allowInsecureHTTP),
             transport: transport ?? self.transport, clock: clock,
-            logger: quiet ? Logger(label: logger.label, factory: { _ in SwiftLogNoOpLogHandler() }) : logger)
+            logger: settings.debug && !quiet ? logger : Logger(label: logger.label, factory: { _ in SwiftLogNoOpLogHandler() }))
     }
 }

@@ -37,6 +37,10 @@ public struct ShellOptions: Sendable {
     /// nil: the default place; "" with `noHistory`.
     public var historyFile: String?
     public var noHistory = false
+    /// Where the task ids Tab completes are kept, and the tutorial's progress; nil: the default
+    /// places (`$XDG_CACHE_HOME`, `$XDG_STATE_HOME`). Tests give a folder of their own.
+    public var taskIDCacheFile: String?
+    public var tutorialProgressFile: String?
     public var recordHTTP: String?
     public var replayHTTP: String?
     public var allowInsecureHTTP = false

@@ -1,26 +1,19 @@
 import DeepSearch
 import FoundationEssentials
 import Logging
-import Synchronization
 
 #if canImport(Glibc)
 import Glibc
 #endif
 
-/// Debug logging on standard error, on only while `set debug on` or `--debug`.
+/// Debug logging on standard error: the logger of a client made while the session's `debug`
+/// setting is on (`set debug on`, `--debug`); other clients get a silent one.
 public struct StandardErrorLogHandler: LogHandler {
-    /// The process-wide switch.
-    public static let isOn = Atomic<Bool>(false)
-
     public var metadata: Logger.Metadata = [:]
     /// Where the lines go: the console hides every secret in use and a `--cast` records them.
     private let console: Console
-    /// `.trace` while the switch is on, else above every level the client logs at, so a request
-    /// does not even build its debug lines.
-    public var logLevel: Logger.Level {
-        get { Self.isOn.load(ordering: .relaxed) ? .trace : .critical }
-        set {}  // the switch decides
-    }
+    /// Everything: a client gets this handler only when it is to log.
+    public var logLevel: Logger.Level = .trace
     private let label: String
 
     public init(label: String, console: Console) {
@@ -34,7 +27,6 @@ public struct StandardErrorLogHandler: LogHandler {
     }
 
     public func log(event: LogEvent) {
-        guard Self.isOn.load(ordering: .relaxed) else { return }
         var text = "debug: \(event.message)"
         let merged = metadata.merging(event.metadata ?? [:]) { $1 }
         if !merged.isEmpty {

@@ -2,7 +2,7 @@ import DeepSearch
 
 /// Everything a shell session remembers. A value owned by the loop: a command works on a copy,
 /// and the copy is kept only when the command succeeds.
-public struct Session: Sendable {
+public struct Session: Sendable, Equatable {
     public var apiURL: String
     /// Where the API URL came from, for messages.
     public var apiURLOrigin: String
@@ -73,7 +73,7 @@ public enum TokenMask {
 }
 
 /// The rows `results` last showed, for `show N`: the page as it came, and the rank of its first row.
-public struct ShownResults: Sendable {
+public struct ShownResults: Sendable, Equatable {
     /// The rank of `rows[0]` (offset + 1).
     public var firstRank = 1
     public var rows: [DiscoveryResult] = []

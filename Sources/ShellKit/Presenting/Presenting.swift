@@ -1,8 +1,18 @@
 import LineEditing
 
-extension Shell {
+/// `--step`: the presenter at the keyboard runs, skips or stops each command of the playback,
+/// opens the prompt in the middle of it (`i`), and decides what follows a command that failed
+/// after changes made at that prompt. (``Presenter`` reads the keys and types the commands out.)
+@MainActor
+final class Presenting: ShellCapability {
+    unowned let shell: Shell
+
+    init(shell: Shell) {
+        self.shell = shell
+    }
+
     /// Starts presenter mode for the playback to come: keys are read one at a time, unechoed.
-    func startPresenting() {
+    func start() {
         SignalMonitor.saveTerminal()
         TerminalKeys.enterKeyMode()
         environment.presenter = Presenter(
@@ -10,7 +20,7 @@ extension Shell {
     }
 
     /// Ends presenter mode: the terminal as it was found.
-    func stopPresenting() {
+    func stop() {
         environment.presenter = nil
         SignalMonitor.restoreTerminal()
     }
@@ -18,13 +28,13 @@ extension Shell {
     /// One command of a script under `--step`: the presenter runs it, skips it, stops the
     /// playback, or opens the prompt on the session as it stands and then asks again.
     func present(_ text: String, place: String, presenter: Presenter, session: inout Session) async -> Int32 {
-        if Self.isPause(text) { return await execute(text, place: place, session: &session) }
+        if Playback.isPause(text) { return await shell.execute(text, place: place, session: &session) }
         while true {
-            let shown = shownCommand(text, session: session)
+            let shown = shell.playback.shownCommand(text, session: session)
             let skipped = shown.prompt + dim("\(shown.text)  (skipped)", session)
             switch await presenter.present(shown.text, prompt: shown.prompt, skipped: skipped, toStandardError: shown.toStandardError) {
             case .run:
-                let status = await execute(text, place: place, session: &session)
+                let status = await shell.execute(text, place: place, session: &session)
                 // A script's check can fail after the presenter changed the session at the prompt:
                 // the presenter, not the script, decides what happens next.
                 guard status != ExitStatus.success, status != ExitStatus.interrupted, presenter.changedAtThePrompt else { return status }
@@ -43,7 +53,7 @@ extension Shell {
             case .interactive:
                 presenter.changedAtThePrompt = true
                 await interactDuringPlayback(returningTo: place, session: &session)
-                if let request = environment.exitRequest { return request }
+                if let request = shell.exitRequested { return request }
                 if let termination = interrupts.termination { return 128 + termination }
             }
         }
@@ -60,7 +70,7 @@ extension Shell {
                 return choice
             }
             await interactDuringPlayback(returningTo: place, session: &session)
-            if environment.exitRequest != nil || interrupts.termination != nil { return .stop }
+            if shell.exitRequested != nil || interrupts.termination != nil { return .stop }
         }
     }
 
@@ -68,19 +78,19 @@ extension Shell {
     /// any prompt (Ctrl-C stops one, not the playback); Ctrl-D goes back to the script.
     private func interactDuringPlayback(returningTo place: String, session: inout Session) async {
         let presenter = environment.presenter
-        let cancel = playbackCancel
+        let cancel = shell.playbackCancel
         environment.presenter = nil
         environment.isPlayback = false
         interrupts.setPlayback(false)
-        playbackCancel = nil
+        shell.playbackCancel = nil
         SignalMonitor.restoreTerminal()
-        self.session = session
-        _ = await interact(returningTo: place)
-        session = self.session
+        shell.session = session
+        _ = await shell.interact(returningTo: place)
+        session = shell.session
         environment.presenter = presenter
         environment.isPlayback = true
         interrupts.setPlayback(true)
-        playbackCancel = cancel
+        shell.playbackCancel = cancel
         TerminalKeys.enterKeyMode()
     }
 

@@ -8,7 +8,18 @@ import SystemPackage
 import Glibc
 #endif
 
-extension Shell {
+/// Script playback: `-f` files, `-c` commands, piped standard input and `source`, each line
+/// checked before anything runs, then handed to the shell (``Shell/execute(_:place:session:)``),
+/// shown as it plays with `--echo` or `--typing`, or to the presenter with `--step`; it stops at
+/// the first failure unless `--continue-on-error`, and names each error `FILE:LINE`.
+@MainActor
+final class Playback: ShellCapability {
+    unowned let shell: Shell
+
+    init(shell: Shell) {
+        self.shell = shell
+    }
+
     /// Plays `inputs` in order; stops at the first failure unless `--continue-on-error`.
     func play(_ inputs: [ScriptInput]) async -> Int32 {
         environment.isPlayback = true
@@ -25,7 +36,8 @@ extension Shell {
             switch input {
             case .file(let path):
                 var working = session
-                status = await playFile(path, session: &working, nested: false)
+                // Only a nested script's unreadable file is thrown (to the `source` line).
+                status = (try? await playFile(path, session: &working, nested: false)) ?? ExitStatus.usage
                 session = working
             case .command(let text):
                 commandNumber += 1
@@ -59,7 +71,7 @@ extension Shell {
                 "source nests at most \(Self.nestingLimit) scripts deep, and this would be the \(Self.nestingLimit + 1)th (no cycle: every file differs)"
             )
         }
-        return await playFile(path, session: &session, nested: true)
+        return try await playFile(path, session: &session, nested: true)
     }
 
     /// How deep `source` may nest.
@@ -76,7 +88,10 @@ extension Shell {
         return resolved
     }
 
-    private func playFile(_ path: String, session: inout Session, nested: Bool) async -> Int32 {
+    /// Plays the script at `path`; its syntax errors are reported here. A file that cannot be
+    /// read is reported here too, unless it is `nested`: then it is thrown, so the error names
+    /// the `source` line that asked for it.
+    private func playFile(_ path: String, session: inout Session, nested: Bool) async throws(CommandFailure) -> Int32 {
         if path == "-" { return await playStandardInput() }
         let resolved = resolve(path, nested: nested)
         let real = Environment.resolvingSymlinks(resolved)
@@ -84,6 +99,7 @@ extension Shell {
         do {
             lines = try ScriptSource.lines(atPath: resolved)
         } catch {
+            if nested, error.line == nil { throw .syntax(error.description) }
             let place = error.line.map { "\(path):\($0)" }
             var message = error.description
             if !nested, error.line == nil, environment.registry.command(named: path) != nil {
@@ -96,7 +112,7 @@ extension Shell {
         // lines 1–49 half done (they may have spent credits).
         for line in lines where line.kind == .command {
             if let problem = syntaxProblem(line.text) {
-                environment.console.err(ErrorPresenter.line(for: problem, place: "\(path):\(line.number)", command: Self.shortLine(line.text)))
+                environment.console.err(ErrorPresenter.line(for: problem, place: "\(path):\(line.number)", command: Shell.shortLine(line.text)))
                 return ExitStatus.usage
             }
         }
@@ -153,7 +169,7 @@ extension Shell {
     private func playOne(_ text: String, place: String, session: inout Session) async -> Int32 {
         let options = environment.options
         if let presenter = environment.presenter {
-            return await present(text, place: place, presenter: presenter, session: &session)
+            return await shell.presenting.present(text, place: place, presenter: presenter, session: &session)
         }
         if options.echo || options.typingMilliseconds != nil, !Self.isPause(text) {
             let shown = shownCommand(text, session: session)
@@ -170,7 +186,7 @@ extension Shell {
                 environment.console.out(shown.prompt + shown.text)
             }
         }
-        return await execute(text, place: place, session: &session)
+        return await shell.execute(text, place: place, session: &session)
     }
 
     /// A command as `--echo`, `--typing` and `--step` show it: after the prompt, on standard
@@ -178,7 +194,7 @@ extension Shell {
     /// token never.
     func shownCommand(_ text: String, session: Session) -> (prompt: String, text: String, toStandardError: Bool) {
         let channel = showingChannel(session)
-        environment.learnSecrets(in: text, resolve: resolver(for: session))
+        environment.learnSecrets(in: text, resolve: shell.resolver(for: session))
         return (
             Prompt.text(for: session, columns: environment.console.terminalWidth, style: channel.style, forEditor: false),
             environment.redacted(text),
@@ -224,7 +240,7 @@ extension Shell {
         var assembler = ScriptLineAssembler()
         while true {
             interrupts.waiting(.scriptInput)
-            let result = await Self.readOffMain(reader, prompt: "")
+            let result = await InputThread.readLine(reader, prompt: "")
             interrupts.waiting(.running)
             let command: ScriptLine?
             if case .line(var text) = result {
@@ -258,7 +274,7 @@ extension Shell {
     /// termination signal or `exit`; on a failure unless `--continue-on-error`; when the reader
     /// of our output went away (`| head`). Nil: go on.
     func stopStatus(after status: Int32, worst: Int32) -> Int32? {
-        if status == ExitStatus.interrupted || interrupts.termination != nil || environment.exitRequest != nil { return status }
+        if status == ExitStatus.interrupted || interrupts.termination != nil || shell.exitRequested != nil { return status }
         if status != ExitStatus.success, !environment.options.continueOnError { return status }
         if !environment.console.isOutputOpen { return worst }
         return nil
@@ -266,69 +282,4 @@ extension Shell {
 
     /// The last part of a script's path, for the chain of scripts in an error.
     static func fileName(_ path: String) -> String { FilePath(path).lastComponent?.string ?? path }
-
-    /// Runs a blocking read on the input thread, so neither the main actor nor a thread of the
-    /// shared pools is held while the user thinks.
-    static func readOffMain(_ reader: any LineReader, prompt: String) async -> LineReadResult {
-        await InputThread.shared.read(ReaderBox(reader), prompt: prompt)
-    }
-
-    /// Reads a line on the input thread after the prompt `layout` gives for the terminal's width.
-    static func readOffMain(_ reader: any LineReader, promptFor layout: @escaping @Sendable (Int) -> String) async -> LineReadResult {
-        let box = ReaderBox(reader)
-        return await InputThread.shared.perform { box.reader.readLine(promptFor: layout) }
-    }
-}
-
-/// Carries a line reader to the input thread. Safe: only the input thread reads with it, and the
-/// shell waits for each read before it touches the reader again.
-final class ReaderBox: @unchecked Sendable {
-    let reader: any LineReader
-    init(_ reader: any LineReader) { self.reader = reader }
-}
-
-/// The one thread that waits for input, for the life of the process: a reader's state is only
-/// ever touched by this thread, and a blocking read never occupies a pool thread. Requests are
-/// served in order; one made while another waits is queued, never dropped.
-final class InputThread: @unchecked Sendable {
-    // Safe: `pending` is only read and written with `condition` locked.
-    static let shared = InputThread()
-
-    private let condition = ConditionLock()
-    private var pending: [@Sendable () -> Void] = []
-
-    private init() {
-        BackgroundThread.start(name: "extruct-input") { [self] in run() }
-    }
-
-    func read(_ box: ReaderBox, prompt: String) async -> LineReadResult {
-        await perform { box.reader.readLine(prompt: prompt) }
-    }
-
-    /// Runs a blocking read of the terminal (`work`) on this thread; returns what it read.
-    func perform<T: Sendable>(_ work: @escaping @Sendable () -> T) async -> T {
-        await withCheckedContinuation { continuation in
-            condition.lock()
-            pending.append { continuation.resume(returning: work()) }
-            condition.signal()
-            condition.unlock()
-        }
-    }
-
-    /// How many requests wait for the one being served.
-    var queued: Int {
-        condition.lock()
-        defer { condition.unlock() }
-        return pending.count
-    }
-
-    private func run() {
-        while true {
-            condition.lock()
-            while pending.isEmpty { condition.wait() }
-            let work = pending.removeFirst()
-            condition.unlock()
-            work()
-        }
-    }
 }

@@ -7,11 +7,26 @@ enum TutorialRequest {
     case stop
 }
 
-extension Shell {
+/// The lessons at the prompt: starts and leaves them (on a simulator, the learner's session put
+/// aside), judges each line typed during a step (``turn(_:)``), runs the lesson's own commands
+/// quietly, and keeps the learner's progress. The shell hands it the lines typed while a lesson
+/// is in progress.
+@MainActor
+final class Tutoring: ShellCapability {
+    unowned let shell: Shell
+    /// The lesson in progress, if any.
+    private(set) var tutor: Tutor?
+
+    init(shell: Shell) {
+        self.shell = shell
+    }
+
+    /// Whether a lesson is in progress.
+    var isInLesson: Bool { tutor != nil }
+
     /// Acts on what a `tutorial` command asked, after it ran at the prompt.
-    func handleTutorialRequest() async {
-        guard let request = environment.tutorialRequest else { return }
-        environment.tutorialRequest = nil
+    func handleRequest() async {
+        guard let request = environment.takeTutorialRequest() else { return }
         switch request {
         case .stop:
             leaveLesson(finished: false)
@@ -25,7 +40,7 @@ extension Shell {
     /// not on one, and the session comes back afterwards), steps already done played again quietly
     /// so the session is as it was, then the step it waits for.
     private func beginLesson(_ lesson: Lesson, number: Int?) async {
-        let progress = TutorialProgress.load(path: TutorialProgress.defaultPath())
+        let progress = TutorialProgress.load(path: environment.tutorialProgressPath)
         let entry = progress.lessons[lesson.name]
         let resumeAt = (entry?.done ?? true) ? 0 : min(entry?.step ?? 0, lesson.steps.count - 1)
         let tutor = Tutor(lesson: lesson, number: number, index: resumeAt, directory: Tutor.makeDirectory())
@@ -62,9 +77,9 @@ extension Shell {
         let title = "Lesson \(tutor.label) · \(lesson.title) · \(lesson.steps.count) steps"
         environment.console.err(
             style.bold(TextLayout.first(fitting: environment.console.terminalWidth - 1, [title, "Lesson \(tutor.label) · \(lesson.title)"])))
-        say("hint shows the command a step asks for, skip does it for you, tutorial stop or Ctrl-D leaves the lesson")
+        shell.say("hint shows the command a step asks for, skip does it for you, tutorial stop or Ctrl-D leaves the lesson")
         if resumeAt > 0 {
-            say("Going on at step \(resumeAt + 1), where you left it: the steps before are played again quietly.")
+            shell.say("Going on at step \(resumeAt + 1), where you left it: the steps before are played again quietly.")
             for step in lesson.steps[..<resumeAt] {
                 for case .run(let command, _) in step.before { _ = await quietly(command) }
                 _ = await quietly(step.command)
@@ -135,7 +150,7 @@ extension Shell {
     }
 
     /// A line typed while a lesson waits for a step.
-    func tutorTurn(_ line: String) async {
+    func turn(_ line: String) async {
         guard let tutor else { return }
         let style = Style(enabled: environment.console.colorOnError(session.settings))
         let words = line.split(whereSeparator: { $0 == " " || $0 == "\t" })
@@ -145,25 +160,25 @@ extension Shell {
         }
         if words == ["skip"] {
             environment.console.err(style.dim("skipped; the lesson runs it for you:"))
-            environment.console.err(promptLayout(forEditor: false)(environment.console.terminalWidth) + expandedStepCommand())
+            environment.console.err(shell.promptLayout(forEditor: false)(environment.console.terminalWidth) + expandedStepCommand())
             var working = session
-            _ = await execute(tutor.step.command, place: nil, session: &working)
+            _ = await shell.execute(tutor.step.command, place: nil, session: &working)
             session = working
             await advance()
             return
         }
         let registry = environment.registry
-        let resolve = resolver(for: session)
+        let resolve = shell.resolver(for: session)
         let verdict = tutor.verdict(
             for: line, canonical: { registry.command(named: $0)?.spec.name },
             words: { try? WordSplitter.split($0, resolve: resolve).map(\.text) })
         var working = session
         switch verdict {
         case .aside:
-            _ = await execute(line, place: nil, session: &working)
+            _ = await shell.execute(line, place: nil, session: &working)
             session = working
         case .attempt:
-            let status = await execute(line, place: nil, session: &working)
+            let status = await shell.execute(line, place: nil, session: &working)
             session = working
             if status == ExitStatus.interrupted {
                 // Ctrl-C (say, in watch) is no miss: the step is done if its check holds anyway.
@@ -183,10 +198,9 @@ extension Shell {
         case .harmless:
             // It runs, but it is not the step: a recording the lesson makes does not keep it, and
             // the step's check still sees the answer it would have seen (`expect` reads the last).
-            let recorder = environment.recorder
-            environment.recorder = nil
-            _ = await execute(line, place: nil, session: &working)
-            if environment.recorder == nil { environment.recorder = recorder }
+            shell.recordingPaused = true
+            _ = await shell.execute(line, place: nil, session: &working)
+            shell.recordingPaused = false
             (working.lastResponse, working.lastHTTPStatus) = (session.lastResponse, session.lastHTTPStatus)
             session = working
             miss(style: style, reason: nil)
@@ -264,7 +278,7 @@ extension Shell {
     }
 
     private func saveProgress(_ tutor: Tutor, done: Bool) {
-        let path = TutorialProgress.defaultPath()
+        let path = environment.tutorialProgressPath
         var progress = TutorialProgress.load(path: path)
         if tutor.number != nil { progress.last = tutor.lesson.name }
         let before = progress.lessons[tutor.lesson.name]
@@ -280,10 +294,9 @@ extension Shell {
     /// its status.
     private func quietly(_ line: String) async -> Int32 {
         var working = session
-        let recorder = environment.recorder
-        environment.recorder = nil
-        let status = await environment.console.muted { await execute(line, place: nil, session: &working) }
-        if environment.recorder == nil { environment.recorder = recorder }
+        shell.recordingPaused = true
+        let status = await environment.console.muted { await shell.execute(line, place: nil, session: &working) }
+        shell.recordingPaused = false
         session = working
         return status
     }
@@ -297,7 +310,7 @@ extension Shell {
     /// `text` with its `$NAME` and `${NAME}` filled in by the shell's own resolver (a name it
     /// does not know is left as written).
     func expandingVariables(_ text: String) -> String {
-        let resolve = resolver(for: session)
+        let resolve = shell.resolver(for: session)
         return text.replacing(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/) { match in
             resolve(String(match.output.1)) ?? String(match.output.0)
         }
