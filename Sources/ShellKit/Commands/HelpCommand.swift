@@ -53,7 +53,18 @@ struct HelpCommand: ShellCommand {
             let column = (spec.flags.map { ($0.name + " " + $0.valueNames).count }.max() ?? 10) + 4
             for flag in spec.flags {
                 let left = "  " + flag.name + (flag.valueNames.isEmpty ? "" : " " + flag.valueNames)
-                lines.append(TextLayout.pad(left, to: column) + flag.help + (flag.repeatable ? " (repeatable)" : ""))
+                let help = flag.help + (flag.repeatable ? " (repeatable)" : "")
+                // The help wraps under itself in a row less a column; on a narrow terminal it
+                // goes under the option instead.
+                let room = width - 1 - column
+                if room >= 20 {
+                    let wrapped = TextLayout.wrap(help, to: room)
+                    lines.append(TextLayout.pad(left, to: column) + (wrapped.first ?? ""))
+                    lines += wrapped.dropFirst().map { String(repeating: " ", count: column) + $0 }
+                } else {
+                    lines.append(left)
+                    lines += TextLayout.wrap(help, to: max(20, width - 1 - 6)).map { "      " + $0 }
+                }
             }
         }
         lines += ["", "examples:"] + spec.examples.map { "  " + $0 }

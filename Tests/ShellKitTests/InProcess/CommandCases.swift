@@ -240,7 +240,7 @@ struct CommandCase {
         "help": CommandCase(
             line: { _ in "help resume" },
             check: { _, outcome, _ in
-                #expect(outcome.output.contains("resume [N]"), "\(outcome.output)")
+                #expect(outcome.output.contains("resume [N|max]"), "\(outcome.output)")
             },
             bad: { _ in "help fly" }, error: "fly"),
         "exit": CommandCase(
