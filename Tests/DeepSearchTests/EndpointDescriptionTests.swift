@@ -92,6 +92,15 @@ import Testing
         }
     }
 
+    @Test func anEndpointSentWithoutItsParametersIsRefusedBeforeSending() async throws {
+        let client = DeepSearchClient(configuration: .init(baseURL: "https://api.extruct.test", token: nil), transport: DryRunRecorder())
+        for parameters in [[], [""], ["a", "b"]] {
+            let error = await expectError { _ = try await client.send(.getTask, parameters) }
+            #expect(error?.code == .invalidArgument, "\(parameters)")
+        }
+        #expect(await expectError { _ = try await client.send(.getTask, ["a"]) }?.code == .notSent)
+    }
+
     /// A health check needs no token, so it may go to another host over plain http; the
     /// account, which carries the token, may not.
     @Test func theClearTextRefusalFollowsTheToken() async throws {

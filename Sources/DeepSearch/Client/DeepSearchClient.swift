@@ -5,8 +5,9 @@ import Logging
 import Glibc
 #endif
 
-/// The Deep Search API: list, create, get, results and resume, with checks before sending,
-/// lenient decoding, retries of GETs and one error type.
+/// The Deep Search API: list, create, get, results and resume, and any endpoint of
+/// ``APIEndpoint`` through ``send(_:_:query:body:)``, with checks before sending, lenient
+/// decoding, retries of GETs and one error type.
 public struct DeepSearchClient: Sendable {
     /// Where and as whom the client talks.
     public struct Configuration: Sendable {
@@ -322,7 +323,13 @@ public struct DeepSearchClient: Sendable {
     public func send<Value: Sendable>(
         _ call: Call<Value>, _ parameters: [String] = [], query: [(String, String)] = [], body: JSONValue? = nil
     ) async throws -> Response<Value> {
-        try await exchange(Operation(call.endpoint, parameters), call.endpoint.path(parameters), query: query, body: body, decode: call.decode)
+        let names = call.endpoint.parameterNames
+        guard parameters.count == names.count, !parameters.contains(where: \.isEmpty) else {
+            throw DeepSearchError.invalidArgument(
+                "\(call.endpoint) takes \(names.map { "a non-empty \($0)" }.joined(separator: ", ")) (got \(parameters.count))")
+        }
+        return try await exchange(
+            Operation(call.endpoint, parameters), call.endpoint.path(parameters), query: query, body: body, decode: call.decode)
     }
 
     private func exchange<Value: Sendable>(
