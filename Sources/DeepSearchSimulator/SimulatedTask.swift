@@ -46,6 +46,9 @@ struct SimulatedTask: Sendable {
     /// Before this time the task reports `in_progress` even if its work is done (a resume never
     /// answers `done` at once).
     var busyUntil: Double
+    /// Where the task stopped because the account's credits ran out: its cursor, and the
+    /// results it was paid for. Nil while it runs on credit.
+    var stoppedForCredits: (w: Double, paid: Int)?
 
     init(
         id: String, createdAt: Double, query: String, target: Int, criteria: [Criterion], autoDataSources: Bool,
@@ -117,6 +120,11 @@ struct SimulatedTask: Sendable {
     }
 
     func snapshot(at now: Double) -> Snapshot {
+        if let stop = stoppedForCredits {
+            var s = counters(at: stop.w, status: .done)
+            s.numResults = min(s.numResults, stop.paid)
+            return s
+        }
         let w: Double
         var status: TaskStatus
         if now < segmentStart {
@@ -159,6 +167,12 @@ struct SimulatedTask: Sendable {
         segmentW = current.w
         failAtW = nil
         busyUntil = now + minimumBusy
+        stoppedForCredits = nil
+    }
+
+    /// Stops the task at `now` with the `paid` results it holds: the credits ran out.
+    mutating func stopForCredits(at now: Double, paid: Int) {
+        stoppedForCredits = (snapshot(at: now).w, paid)
     }
 
     /// The task as the API returns it at `now`.

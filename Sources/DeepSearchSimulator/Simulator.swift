@@ -32,6 +32,16 @@ public struct Simulator: Sendable {
         await store.task(id: id)
     }
 
+    /// The account's credits: left to spend, and spent on the results tasks delivered so far.
+    public func credits() async -> (available: Int, spent: Int) {
+        await store.balance()
+    }
+
+    /// Sets the credits left to spend.
+    public func setCredits(_ available: Int) async {
+        await store.setCredits(available)
+    }
+
     /// Creates a task directly, as if created `secondsAgo` seconds ago (in simulated time).
     @discardableResult
     public func seed(_ request: CreateTaskRequest, secondsAgo: Double) async -> DiscoveryTask {

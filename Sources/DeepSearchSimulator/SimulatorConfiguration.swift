@@ -39,6 +39,10 @@ public struct SimulatorConfiguration: Sendable {
     public var clock: any SimulatorClock
     /// Log each request to standard error.
     public var logRequests: Bool
+    /// The credits the account starts with; one is spent per high-fit result a task delivers.
+    public var credits: Int
+    /// Credits a simulator starts with unless told: enough for hundreds of full tasks.
+    public static let defaultCredits = 100_000
     /// Serve HTTPS instead of plain HTTP: `SimulatorTLSIdentity`, from `SimulatorTLS`.
     public var tls: (any SimulatorHTTPS)?
 
@@ -46,7 +50,8 @@ public struct SimulatorConfiguration: Sendable {
     public init(
         host: String = "127.0.0.1", port: Int = 8080, tokens: [String] = ["demo"], seed: UInt64 = 1, speed: Double = 1,
         companiesPerMinute: Double = 100, startDelay: Double = 3, failureRate: Double = 0, maximumCriteria: Int = 20,
-        faults: [FaultRule] = [], clock: any SimulatorClock = WallClock(), logRequests: Bool = false
+        faults: [FaultRule] = [], clock: any SimulatorClock = WallClock(), logRequests: Bool = false,
+        credits: Int = SimulatorConfiguration.defaultCredits
     ) {
         self.host = host
         self.port = port
@@ -60,6 +65,7 @@ public struct SimulatorConfiguration: Sendable {
         self.faults = faults
         self.clock = clock
         self.logRequests = logRequests
+        self.credits = credits
     }
 }
 

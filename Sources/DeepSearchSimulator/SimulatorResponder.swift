@@ -7,7 +7,7 @@ import Hummingbird
 import Glibc
 #endif
 
-/// Routes every request: the five API endpoints under `/v1/discovery_tasks`, the control
+/// Routes every request: the API's endpoints as `APIEndpoint.all` describes them, the control
 /// endpoints under `/_sim/`, FastAPI-style 404 and 405 answers for everything else.
 struct SimulatorResponder: HTTPResponder {
     typealias Context = BasicRequestContext
@@ -42,7 +42,6 @@ struct SimulatorResponder: HTTPResponder {
             Simulator.writeToStandardError("\(method) \(request.uri) → \(reply.status)\n")
         }
         journal.record(.init(method: method, path: path, query: request.uri.query ?? "", status: reply.status))
-        if reply.status == 405 { reply.headers.append(("Allow", allowedMethods(path))) }
         return response(reply)
     }
 
@@ -58,76 +57,53 @@ struct SimulatorResponder: HTTPResponder {
 
     // MARK: The API
 
-    private enum Route {
-        case healthcheck
-        case tasks
-        case task(String)
-        case results(String)
-        case resume(String)
-        case none
-    }
-
-    private func route(_ path: String) -> Route {
-        if path == "/v1/healthcheck" { return .healthcheck }
-        let parts = path.split(separator: "/", omittingEmptySubsequences: false).dropFirst()
-        guard parts.count >= 2, parts.first == "v1", parts.dropFirst().first == "discovery_tasks" else { return .none }
-        let rest = Array(parts.dropFirst(2))
-        switch rest.count {
-        case 0: return .tasks
-        case 1 where rest[0].isEmpty: return .none
-        case 1: return .task(decode(rest[0]))
-        case 2 where !rest[0].isEmpty && rest[1] == "results": return .results(decode(rest[0]))
-        case 2 where !rest[0].isEmpty && rest[1] == "resume": return .resume(decode(rest[0]))
-        default: return .none
-        }
-    }
-
-    private func decode(_ segment: Substring) -> String {
-        URLEncoding.decode(String(segment).replacing("+", with: "%2B")) ?? String(segment)
-    }
-
-    private func allowedMethods(_ path: String) -> String {
-        switch route(path) {
-        case .tasks: "GET, POST"
-        case .task, .results, .healthcheck: "GET"
-        case .resume: "POST"
-        case .none: ""
-        }
-    }
-
+    /// The API's answer: routed by the endpoints' descriptions (`APIEndpoint.all`), then each
+    /// endpoint's behaviour.
     private func api(_ request: Request, path: String, method: String) async -> SimulatorReply {
-        let route = route(path)
-        if case .none = route { return .detail(404, "Not Found") }
-        let allowed = allowedMethods(path).split(separator: ",").map { $0.trimmingSpacesAndNewlines }
-        guard allowed.contains(method) else { return .detail(405, "Method Not Allowed") }
-        // Extruct's own CLI checks the API is up with an unauthenticated GET /v1/healthcheck.
-        if case .healthcheck = route { return .json(200, .object(["status": "ok"])) }
-        if let failure = authenticate(request) { return failure }
-        switch route {
-        case .tasks where method == "GET":
+        let endpoint: APIEndpoint
+        let parameters: [String]
+        switch APIEndpoint.route(method: method, path: path) {
+        case .notFound:
+            return .detail(404, "Not Found")
+        case .methodNotAllowed(let allowed):
+            var reply = SimulatorReply.detail(405, "Method Not Allowed")
+            reply.headers.append(("Allow", allowed.joined(separator: ", ")))
+            return reply
+        case .endpoint(let found, let foundParameters):
+            (endpoint, parameters) = (found, foundParameters)
+        }
+        if endpoint.needsToken, let failure = authenticate(request) { return failure }
+        let id = parameters.first ?? ""
+        switch endpoint.name {
+        case .healthcheck:
+            // Extruct's own CLI checks the API is up with an unauthenticated GET /v1/healthcheck.
+            return .json(200, .object(["status": "ok"]))
+        case .listTasks:
             var v = Validator()
             let (offset, limit) = page(request, &v)
             if !v.issues.isEmpty { return .validation(v.issues) }
             return await store.list(offset: offset, limit: limit)
-        case .tasks:
+        case .createTask:
             switch await body(request) {
             case .failure(let reply): return reply.reply
             case .success(let json): return await store.create(body: json)
             }
-        case .task(let id):
+        case .getTask:
             return await store.get(id: id)
-        case .results(let id):
+        case .results:
             var v = Validator()
             let (offset, limit) = page(request, &v)
             if !v.issues.isEmpty { return .validation(v.issues) }
             return await store.results(id: id, offset: offset, limit: limit)
-        case .resume(let id):
+        case .resume:
             switch await body(request) {
             case .failure(let reply): return reply.reply
             case .success(let json): return await store.resume(id: id, body: json)
             }
-        case .none, .healthcheck:
-            return .detail(404, "Not Found")
+        case .user:
+            return await store.user()
+        case .billing:
+            return await store.billing()
         }
     }
 
@@ -261,6 +237,16 @@ struct SimulatorResponder: HTTPResponder {
                 return .detail(400, "send {\"seconds\": N} with 0 ≤ N ≤ 1000000000")
             }
             return .json(200, .object(["now": .string(Timestamp.format(Date(timeIntervalSince1970: clock.advance(by: seconds))))]))
+        case ("GET", "/_sim/account"):
+            let (available, spent) = await store.balance()
+            return .json(200, .object(["available_credits": .int(available), "spent_credits": .int(spent)]))
+        case ("POST", "/_sim/account"):
+            guard case .success(let json?) = await body(request), let credits = json["available_credits"]?.intValue, credits >= 0 else {
+                return .detail(400, "send {\"available_credits\": N} with N ≥ 0")
+            }
+            await store.setCredits(credits)
+            let (available, spent) = await store.balance()
+            return .json(200, .object(["available_credits": .int(available), "spent_credits": .int(spent)]))
         case ("GET", "/_sim/clock"):
             return .json(
                 200,

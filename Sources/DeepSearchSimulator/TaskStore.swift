@@ -10,9 +10,15 @@ actor TaskStore {
     private var created = 0
     /// Encoded result objects, by task id and candidate index; a result never changes once visible.
     private var encodedResults: [String: [Int: [UInt8]]] = [:]
+    /// Credits left to spend, after ``settle()``.
+    private var credits: Int
+    /// Credits spent so far, and on each task (one a high-fit result delivered).
+    private var spent = 0
+    private var charged: [String: Int] = [:]
 
     init(configuration: SimulatorConfiguration) {
         self.configuration = configuration
+        self.credits = max(0, configuration.credits)
     }
 
     private var now: Double { configuration.clock.now() }
@@ -23,6 +29,7 @@ actor TaskStore {
     // MARK: Endpoints
 
     func list(offset: Int, limit: Int?) -> SimulatorReply {
+        settle()
         let now = self.now
         let newestFirst = order.reversed().dropFirst(offset)
         let page = limit.map { Array(newestFirst.prefix($0)) } ?? Array(newestFirst)
@@ -30,11 +37,13 @@ actor TaskStore {
     }
 
     func get(id: String) -> SimulatorReply {
+        settle()
         guard let task = tasks[id] else { return .detail(404, "Task not found") }
         return .json(200, task.task(at: now).json)
     }
 
     func results(id: String, offset: Int, limit: Int?) -> SimulatorReply {
+        settle()
         guard let task = tasks[id] else { return .detail(404, "Task not found") }
         let now = self.now
         let visible = task.visibleCandidates(at: now)
@@ -64,9 +73,11 @@ actor TaskStore {
     }
 
     func create(body: JSONValue?) -> SimulatorReply {
+        settle()
         switch validateCreate(body) {
         case .failure(let error): return error.reply
         case .success(let input):
+            if credits == 0 { return Self.insufficientCredits }
             // One instant: the answer shows the task as created, however long inserting took.
             let now = self.now
             return .json(200, insert(input, createdAt: now).task(at: now).json)
@@ -74,6 +85,7 @@ actor TaskStore {
     }
 
     func resume(id: String, body: JSONValue?) -> SimulatorReply {
+        settle()
         var v = Validator()
         var requested = 25
         if let body {
@@ -91,10 +103,72 @@ actor TaskStore {
         if requested > 0, task.target >= DiscoveryTask.resultCap {
             return .detail(400, "Task has reached the 250-result cap and cannot be resumed for more results.")
         }
+        if credits == 0 { return Self.insufficientCredits }
         task.resume(at: now, newTarget: min(DiscoveryTask.resultCap, task.target + requested), minimumBusy: 1 / configuration.speed)
         tasks[id] = task
         return .json(200, task.task(at: now).json)
     }
+
+    // MARK: The account
+
+    /// `GET /v1/user`.
+    func user() -> SimulatorReply {
+        settle()
+        return .json(200, account.json)
+    }
+
+    /// `GET /v1/billing`.
+    func billing() -> SimulatorReply {
+        settle()
+        return .json(200, Billing(user: account, subscription: SimulatedAccount.subscription).json)
+    }
+
+    /// The account as `GET /v1/user` shows it now.
+    private var account: Account {
+        var account = SimulatedAccount.account(seed: configuration.seed)
+        account.availableCredits = credits
+        return account
+    }
+
+    /// Credits left and spent, after what the tasks delivered until now is paid for.
+    func balance() -> (available: Int, spent: Int) {
+        settle()
+        return (credits, spent)
+    }
+
+    /// Sets the credits left to `available`.
+    func setCredits(_ available: Int) {
+        settle()
+        credits = max(0, available)
+    }
+
+    /// Pays for what each task delivered since the last call, one credit a high-fit result, in
+    /// the order the tasks were created; a task whose results cannot all be paid stops with
+    /// those that were (done, short of its target), and waits for a resume.
+    private func settle() {
+        let now = self.now
+        for id in order {
+            guard var task = tasks[id], task.stoppedForCredits == nil else { continue }
+            let paid = charged[id, default: 0]
+            let owed = task.snapshot(at: now).numResults - paid
+            guard owed > 0 else { continue }
+            let paying = min(owed, credits)
+            credits -= paying
+            spent = spent.saturatingAdd(paying)
+            charged[id] = paid + paying
+            if paying < owed {
+                task.stopForCredits(at: now, paid: paid + paying)
+                tasks[id] = task
+            }
+        }
+    }
+
+    /// The 402 of create and resume when no credits are left.
+    private static let insufficientCredits = SimulatorReply.json(
+        402,
+        .object([
+            "detail": .object(["error": "insufficient_credits", "message": "No credits left: Deep Search spends one credit a high-fit result."])
+        ]))
 
     // MARK: Seeding and inspection
 
@@ -109,7 +183,8 @@ actor TaskStore {
 
     /// The current state of task `id`.
     func task(id: String) -> DiscoveryTask? {
-        tasks[id]?.task(at: now)
+        settle()
+        return tasks[id]?.task(at: now)
     }
 
     // MARK: Creating

@@ -47,6 +47,9 @@ struct ExtructSim: AsyncParsableCommand {
     @Option(help: "Candidates discovered per minute at speed 1, 0.001 to 1000000.")
     var rate = 100.0
 
+    @Option(help: "Credits the account starts with; one is spent per high-fit result a task delivers (POST /_sim/account changes them).")
+    var credits = SimulatorConfiguration.defaultCredits
+
     @Option(name: .customLong("fail-rate"), help: ArgumentHelp("Share of tasks that fail part way, 0 to 1.", valueName: "SHARE"))
     var failRate = 0.0
 
@@ -92,6 +95,7 @@ struct ExtructSim: AsyncParsableCommand {
         guard rate.isFinite, SimulatorConfiguration.rates.contains(rate) else {
             throw ValidationError("--rate takes a number from 0.001 to 1000000, not '\(rate)'")
         }
+        guard credits >= 0 else { throw ValidationError("--credits must be 0 or more") }
         guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1") }
         guard (tlsCertificate == nil) == (tlsKey == nil) else { throw ValidationError("--tls-cert and --tls-key go together") }
         guard !(tls && tlsCertificate != nil) else { throw ValidationError("--tls makes its own certificate; leave out --tls-cert and --tls-key") }
@@ -112,7 +116,8 @@ struct ExtructSim: AsyncParsableCommand {
         let tokens = self.tokens.isEmpty ? ["demo"] : self.tokens
         var configuration = SimulatorConfiguration(
             host: host, port: port, tokens: tokens, seed: seed, speed: speed, companiesPerMinute: rate,
-            failureRate: failRate, faults: rules, clock: manualClock ? ManualClock() : WallClock(), logRequests: log)
+            failureRate: failRate, faults: rules, clock: manualClock ? ManualClock() : WallClock(), logRequests: log,
+            credits: credits)
         let authority = tls ? try ThrowawayCertificateAuthority(names: ["localhost", "127.0.0.1", "::1"] + tlsNames) : nil
         if let authority {
             configuration.tls = SimulatorTLSIdentity(

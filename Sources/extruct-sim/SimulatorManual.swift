@@ -41,6 +41,9 @@ enum SimulatorManual {
         .init("`GET /_sim/requests`, `DELETE /_sim/requests`", "The API requests received, or forget them."),
         .init(
             "`GET|POST|DELETE /_sim/faults`", "The active faults; add one with `{\"spec\": \"503,count=2\"}` or the same fields as JSON; clear them."),
+        .init(
+            "`GET /_sim/account`, `POST /_sim/account`",
+            "The credits left and spent; `{\"available_credits\": N}` sets the credits left."),
         .init("`GET /_sim/clock`, `POST /_sim/clock/advance`", "The simulated time; with `--manual-clock`, `{\"seconds\": N}` moves it."),
     ]
 

@@ -5,8 +5,9 @@ import Logging
 import Glibc
 #endif
 
-/// The Deep Search API: list, create, get, results and resume, with checks before sending,
-/// lenient decoding, retries of GETs and one error type.
+/// The Deep Search API: list, create, get, results and resume, and any endpoint of
+/// ``APIEndpoint`` through ``send(_:_:query:body:)``, with checks before sending, lenient
+/// decoding, retries of GETs and one error type.
 public struct DeepSearchClient: Sendable {
     /// Where and as whom the client talks.
     public struct Configuration: Sendable {
@@ -46,31 +47,42 @@ public struct DeepSearchClient: Sendable {
         public var status: Int
     }
 
-    /// What a request is for; decides retries and the wording of errors.
-    public enum Operation: Sendable, Hashable {
-        case listTasks
-        case createTask
-        case getTask(String)
-        case results(String)
-        case resume(String)
-        case raw(method: String)
+    /// One request: an ``APIEndpoint`` and the task its path names, or a raw request. Its
+    /// endpoint decides retries, whether it spends credits and the wording of errors.
+    public struct Operation: Sendable, Hashable {
+        /// The endpoint; nil for ``raw(method:)``.
+        public var endpoint: APIEndpoint?
+        public var method: String
+        /// The task the path names (`{task_id}`), if any.
+        public var taskID: String?
 
-        var isIdempotent: Bool {
-            switch self {
-            case .listTasks, .getTask, .results: true
-            case .raw(let method): method == "GET" || method == "HEAD"
-            case .createTask, .resume: false
-            }
+        /// `endpoint` with its path's `parameters`.
+        public init(_ endpoint: APIEndpoint, _ parameters: [String] = []) {
+            self.endpoint = endpoint
+            self.method = endpoint.method
+            self.taskID = endpoint.subject == .task ? parameters.first : nil
         }
+
+        private init(rawMethod: String) {
+            endpoint = nil
+            method = rawMethod
+        }
+
+        public static let listTasks = Operation(.listTasks)
+        public static let createTask = Operation(.createTask)
+        public static func getTask(_ id: String) -> Operation { Operation(.getTask, [id]) }
+        public static func results(_ id: String) -> Operation { Operation(.results, [id]) }
+        public static func resume(_ id: String) -> Operation { Operation(.resume, [id]) }
+        /// Any request (`raw`): retried if GET or HEAD, taken to spend credits if POST.
+        public static func raw(method: String) -> Operation { Operation(rawMethod: method) }
+
+        var isIdempotent: Bool { endpoint?.isIdempotent ?? (method == "GET" || method == "HEAD") }
 
         /// Whether a failure after sending leaves it unknown whether credits were spent.
-        var spends: Bool {
-            switch self {
-            case .createTask, .resume: true
-            case .raw(let method): method == "POST"
-            default: false
-            }
-        }
+        var spends: Bool { endpoint?.spendsCredits ?? (method == "POST") }
+
+        /// Whether it is sent with the token.
+        var sendsToken: Bool { endpoint?.needsToken ?? true }
     }
 
     public let configuration: Configuration
@@ -101,40 +113,26 @@ public struct DeepSearchClient: Sendable {
     /// `GET /v1/discovery_tasks`: one page of tasks, newest first.
     public func listTasks(_ page: PageRequest = PageRequest(limit: 20)) async throws -> Response<[DiscoveryTask]> {
         try page.validate()
-        return try await send(.listTasks, "GET", "/v1/discovery_tasks", query: page.query) { json throws(ResponseShapeError) in
-            guard case .array(let elements) = json else {
-                throw ResponseShapeError(path: "the response", expectation: "expected an array of tasks, got \(json.kindName)")
-            }
-            var tasks: [DiscoveryTask] = []
-            for (i, element) in elements.enumerated() { tasks.append(try DiscoveryTask(json: element, at: "[\(i)]")) }
-            return tasks
-        }
+        return try await send(.listTasks, query: page.query)
     }
 
     /// `POST /v1/discovery_tasks`: starts a task. Never retried.
     public func createTask(_ request: CreateTaskRequest) async throws -> Response<DiscoveryTask> {
         try request.validate()
-        return try await send(.createTask, "POST", "/v1/discovery_tasks", body: request.json) { json throws(ResponseShapeError) in
-            try DiscoveryTask(json: json)
-        }
+        return try await send(.createTask, body: request.json)
     }
 
     /// `GET /v1/discovery_tasks/{id}`.
     public func task(id: String) async throws -> Response<DiscoveryTask> {
         try Self.validate(id: id)
-        return try await send(.getTask(id), "GET", "/v1/discovery_tasks/\(URLEncoding.encode(id))") { json throws(ResponseShapeError) in
-            try DiscoveryTask(json: json)
-        }
+        return try await send(.getTask, [id])
     }
 
     /// `GET /v1/discovery_tasks/{id}/results`: one page, by relevance, highest first.
     public func results(id: String, page: PageRequest = PageRequest(limit: 50)) async throws -> Response<TaskResultsPage> {
         try Self.validate(id: id)
         try page.validate()
-        return try await send(.results(id), "GET", "/v1/discovery_tasks/\(URLEncoding.encode(id))/results", query: page.query) {
-            json throws(ResponseShapeError) in
-            try TaskResultsPage(json: json)
-        }
+        return try await send(.results, [id], query: page.query)
     }
 
     /// Every result of task `id`, in pages of `pageSize`, until one comes back short.
@@ -218,10 +216,7 @@ public struct DeepSearchClient: Sendable {
         }
         let body: JSONValue? = desiredNewResults.map { .object(["desired_new_results": .int($0)]) }
         do {
-            return try await send(.resume(id), "POST", "/v1/discovery_tasks/\(URLEncoding.encode(id))/resume", body: body ?? .object([:])) {
-                json throws(ResponseShapeError) in
-                try DiscoveryTask(json: json)
-            }
+            return try await send(.resume, [id], body: body ?? .object([:]))
         } catch let refused as DeepSearchError where refused.status == 400 {
             // The API says why only in words; the task says it in fields (a GET is safe to send).
             guard let task = try? await task(id: id) else { throw refused }
@@ -246,7 +241,7 @@ public struct DeepSearchClient: Sendable {
             }
             target = String(target[..<mark])
         }
-        return try await send(.raw(method: method), method, target, query: query.map { ($0.name, $0.value) }, body: body) { json in json }
+        return try await exchange(.raw(method: method), target, query: query.map { ($0.name, $0.value) }, body: body) { json in json }
     }
 
     /// Polls task `id` every `interval` until its status is `done` or `failed` (not on
@@ -303,13 +298,16 @@ public struct DeepSearchClient: Sendable {
 
     // MARK: Sending
 
-    /// Builds the request as it would be sent, for dry runs and logging; the token is included.
-    public func makeRequest(method: String, path: String, query: [(String, String)] = [], body: JSONValue? = nil) -> HTTPRequest {
+    /// Builds the request as it would be sent, for dry runs and logging; the token is included
+    /// unless `withToken` is false (an endpoint that needs none).
+    public func makeRequest(
+        method: String, path: String, query: [(String, String)] = [], body: JSONValue? = nil, withToken: Bool = true
+    ) -> HTTPRequest {
         var headers = [
             HeaderField("User-Agent", configuration.userAgent),
             HeaderField("Accept", "application/json"),
         ]
-        if let token = configuration.token { headers.append(HeaderField("Authorization", "Bearer \(token)")) }
+        if withToken, let token = configuration.token { headers.append(HeaderField("Authorization", "Bearer \(token)")) }
         var bytes: [UInt8]?
         if let body {
             headers.append(HeaderField("Content-Type", "application/json"))
@@ -320,23 +318,39 @@ public struct DeepSearchClient: Sendable {
             query: query.map { QueryItem($0.0, $0.1) }, headers: headers, body: bytes)
     }
 
-    private func send<Value: Sendable>(
-        _ operation: Operation, _ method: String, _ path: String, query: [(String, String)] = [], body: JSONValue? = nil,
+    /// Sends `call` with its path's `parameters` (`.user`, `.getTask` with a task id…) and
+    /// reads the answer as the call says: how any endpoint is sent, as its description
+    /// (``APIEndpoint``) says — with the token or without, retried or never.
+    public func send<Value: Sendable>(
+        _ call: Call<Value>, _ parameters: [String] = [], query: [(String, String)] = [], body: JSONValue? = nil
+    ) async throws -> Response<Value> {
+        let names = call.endpoint.parameterNames
+        guard parameters.count == names.count, !parameters.contains(where: \.isEmpty) else {
+            throw DeepSearchError.invalidArgument(
+                "\(call.endpoint) takes \(names.map { "a non-empty \($0)" }.joined(separator: ", ")) (got \(parameters.count))")
+        }
+        return try await exchange(
+            Operation(call.endpoint, parameters), call.endpoint.path(parameters), query: query, body: body, decode: call.decode)
+    }
+
+    private func exchange<Value: Sendable>(
+        _ operation: Operation, _ path: String, query: [(String, String)], body: JSONValue?,
         decode: (JSONValue) throws(ResponseShapeError) -> Value
     ) async throws -> Response<Value> {
         do {
-            return try await exchange(operation, method, path, query: query, body: body, decode: decode)
+            return try await sendChecked(operation, path, query: query, body: body, decode: decode)
         } catch let error as DeepSearchError {
             throw error.redacting(configuration.token)
         }
     }
 
-    private func exchange<Value: Sendable>(
-        _ operation: Operation, _ method: String, _ path: String, query: [(String, String)], body: JSONValue?,
+    private func sendChecked<Value: Sendable>(
+        _ operation: Operation, _ path: String, query: [(String, String)], body: JSONValue?,
         decode: (JSONValue) throws(ResponseShapeError) -> Value
     ) async throws -> Response<Value> {
-        try checkTransportSecurity()
-        let request = makeRequest(method: method, path: path, query: query, body: body)
+        let method = operation.method
+        if operation.sendsToken { try checkTransportSecurity() }
+        let request = makeRequest(method: method, path: path, query: query, body: body, withToken: operation.sendsToken)
         let response = try await perform(request, operation: operation)
         guard (200..<300).contains(response.status) else {
             var error = DeepSearchError(response: response, request: request, operation: operation, tokenOrigin: configuration.tokenOrigin)

@@ -13,14 +13,9 @@ extension DeepSearchError {
         let detailText = Self.withoutStatus(Self.text(of: detail) ?? Self.firstLine(of: response.body), status)
         let place = "\(request.method) \(request.target)"
         let statusText = Self.reasonPhrase(status).map { "\(status) \($0)" } ?? "\(status)"
-        let taskID: String? =
-            switch operation {
-            case .getTask(let id), .results(let id), .resume(let id): id
-            default: nil
-            }
+        let taskID = operation.taskID
         let shortID = taskID.map(DeepSearchClient.short) ?? "?"
-        var isResume = false
-        if case .resume = operation { isResume = true }
+        let isResume = operation.endpoint?.name == .resume
 
         switch status {
         case 400 where isResume:
@@ -61,7 +56,7 @@ extension DeepSearchError {
             } else if let tasks = Self.tasksNamed(by: detailText, request: request) {
                 // The answer speaks of a task (one a create excluded, one a raw path names): the
                 // id is wrong, not the URL.
-                let (what, advice) = Self.unknownTasks(tasks, excluded: operation == .createTask)
+                let (what, advice) = Self.unknownTasks(tasks, excluded: operation.endpoint?.subject == .newTask)
                 self.init(.notFound, "\(what) (404\(Self.colon(detailText)))", advice: advice, status: status, body: body)
             } else {
                 // The API answers 404 only for unknown tasks: anything else came from somewhere else.

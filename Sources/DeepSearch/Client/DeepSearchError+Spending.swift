@@ -13,13 +13,7 @@ extension DeepSearchError {
 
     /// `operation` was interrupted after it was sent.
     static func interrupted(_ operation: DeepSearchClient.Operation) -> DeepSearchError {
-        let what =
-            switch operation {
-            case .createTask: "create"
-            case .resume: "resume"
-            case .raw(let method): method
-            default: "the request"
-            }
+        let what = operation.endpoint?.action ?? operation.method
         var error = DeepSearchError(
             .interruptedAfterSending, "interrupted after \(what) was sent", advice: checkBeforeTryingAgain(operation))
         error.spending = .sentWithoutAnswer
@@ -28,11 +22,9 @@ extension DeepSearchError {
 
     /// What to check before sending `operation` again when it may have taken effect.
     static func checkBeforeTryingAgain(_ operation: DeepSearchClient.Operation) -> String {
-        switch operation {
-        case .createTask: "the task may have been created: check with tasks before trying again"
-        case .resume(let id):
-            "the task may have been resumed: status \(DeepSearchClient.short(id).withoutControlCharacters) shows whether the target went up"
-        default: "the request may have taken effect: check with tasks or status before trying again"
+        guard let advice = operation.endpoint?.whenUnsure else {
+            return "the request may have taken effect: check with tasks or status before trying again"
         }
+        return advice.replacing("{id}", with: DeepSearchClient.short(operation.taskID ?? "?").withoutControlCharacters)
     }
 }

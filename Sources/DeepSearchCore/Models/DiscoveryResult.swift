@@ -87,73 +87,41 @@ public struct DiscoveryResult: Sendable, Hashable, Identifiable {
 
     /// Decodes a result leniently (unknown fields ignored, nulls accepted, legacy fields read).
     public init(json value: JSONValue, at path: String) throws(ResponseShapeError) {
-        let fields = try FieldReader(value, at: path)
-        id = fields.string("id") ?? ""
-        taskID = fields.string("task_id") ?? ""
-        companyName = fields.string("company_name", "src_result_title") ?? ""
-        companyDescription = fields.string("company_description", "src_result_snippet")
-        companyWebsite = fields.string("company_website", "src_result_link")
-        relevance = fields.int("relevance")
-        createdAt = fields.string("created_at").map(Timestamp.init(text:))
-        companyProfileID = fields.string("company_profile_id")
-        source = fields.string("source").map(DataSource.init(rawValue:))
-        var scores: [(key: String, score: CriterionScore)] = []
-        if let object = fields.value("scores")?.objectValue {
-            for member in object.members {
-                // The path is only for an error message: made when one is.
-                func memberPath() -> String { fields.fieldPath("scores.\(member.key)") }
-                switch member.value {
-                case .object:
-                    let s = try FieldReader(member.value, at: "")
-                    scores.append(
-                        (
-                            member.key,
-                            CriterionScore(
-                                grade: s.int("grade", "score"), explanation: s.string("explanation", "justification"),
-                                sources: s.strings("sources") ?? [])
-                        ))
-                case .number, .string:
-                    // A bare grade.
-                    scores.append(
-                        (member.key, CriterionScore(grade: try FieldReader(.object([member.key: member.value]), at: fields.path).int(member.key))))
-                case .null:
-                    scores.append((member.key, CriterionScore(grade: nil)))
-                default:
-                    throw ResponseShapeError(path: memberPath(), expectation: "expected an object, got \(member.value.kindName)")
-                }
-            }
-        }
-        self.scores = scores
-        foundingYear = fields.int("founding_year")
-        employeeCount = fields.string("employee_count").map(EmployeeCount.init(rawValue:))
-        hqCountry = fields.string("hq_country")
-        hqStateProvince = fields.string("hq_state_province")
-        hqCity = fields.string("hq_city")
-        companyFullDescription = fields.string("company_full_description")
-        justification = fields.string("justification")
+        try self.init(readingMembersOf: value, at: path)
     }
 
     /// The result as the API writes it.
-    public var json: JSONValue {
-        .object(
-            JSONObject([
-                JSONMember("id", .string(id)),
-                JSONMember("task_id", .string(taskID)),
-                JSONMember("company_name", .string(companyName)),
-                JSONMember("company_description", companyDescription.map(JSONValue.string) ?? .null),
-                JSONMember("company_website", companyWebsite.map(JSONValue.string) ?? .null),
-                JSONMember("relevance", relevance.map(JSONValue.int) ?? .null),
-                JSONMember("created_at", createdAt.map { .string($0.text) } ?? .null),
-                JSONMember("company_profile_id", companyProfileID.map(JSONValue.string) ?? .null),
-                JSONMember("source", source.map { .string($0.rawValue) } ?? .null),
-                JSONMember("scores", .object(JSONObject(scores.map { JSONMember($0.key, $0.score.json) }))),
-                JSONMember("founding_year", foundingYear.map(JSONValue.int) ?? .null),
-                JSONMember("employee_count", employeeCount.map { .string($0.rawValue) } ?? .null),
-                JSONMember("hq_country", hqCountry.map(JSONValue.string) ?? .null),
-                JSONMember("hq_state_province", hqStateProvince.map(JSONValue.string) ?? .null),
-                JSONMember("hq_city", hqCity.map(JSONValue.string) ?? .null),
-                JSONMember("company_full_description", companyFullDescription.map(JSONValue.string) ?? .null),
-            ]))
+    public var json: JSONValue { .object(JSONObject(writtenMembers)) }
+
+    /// The keys of the result's members, in the API's order.
+    public static var memberKeys: [String] { writtenKeys }
+
+    /// `scores`: an object of grades by criterion key, each an object, a bare grade or null.
+    fileprivate static func readScores(_ fields: FieldReader) throws(ResponseShapeError) -> [(key: String, score: CriterionScore)] {
+        var scores: [(key: String, score: CriterionScore)] = []
+        guard let object = fields.value("scores")?.objectValue else { return scores }
+        for member in object.members {
+            switch member.value {
+            case .object:
+                let s = try FieldReader(member.value, at: "")
+                scores.append(
+                    (
+                        member.key,
+                        CriterionScore(
+                            grade: s.int("grade", "score"), explanation: s.string("explanation", "justification"),
+                            sources: s.strings("sources") ?? [])
+                    ))
+            case .number, .string:
+                // A bare grade.
+                scores.append((member.key, CriterionScore(grade: FieldReader.integer(member.value))))
+            case .null:
+                scores.append((member.key, CriterionScore(grade: nil)))
+            default:
+                throw ResponseShapeError(
+                    path: fields.fieldPath("scores.\(member.key)"), expectation: "expected an object, got \(member.value.kindName)")
+            }
+        }
+        return scores
     }
 
     public static func == (lhs: DiscoveryResult, rhs: DiscoveryResult) -> Bool {
@@ -163,6 +131,34 @@ public struct DiscoveryResult: Sendable, Hashable, Identifiable {
     public func hash(into hasher: inout Hasher) {
         hasher.combine(json)
     }
+}
+
+extension DiscoveryResult: TabledModel {
+    static let blank = DiscoveryResult(id: "", taskID: "", companyName: "")
+
+    /// Every member, read and written from this one list.
+    static let members: [ModelMember<DiscoveryResult>] = [
+        .value("id", \.id, .string),
+        .value("task_id", \.taskID, .string),
+        .value("company_name", or: "src_result_title", \.companyName, .string),
+        .optional("company_description", or: "src_result_snippet", \.companyDescription, .string),
+        .optional("company_website", or: "src_result_link", \.companyWebsite, .string),
+        .optional("relevance", \.relevance, .int),
+        .optional("created_at", \.createdAt, .timestamp),
+        .optional("company_profile_id", \.companyProfileID, .string),
+        .optional("source", \.source, .open),
+        ModelMember(
+            "scores", read: { result, fields throws(ResponseShapeError) in result.scores = try DiscoveryResult.readScores(fields) },
+            write: { .object(JSONObject($0.scores.map { JSONMember($0.key, $0.score.json) })) }),
+        .optional("founding_year", \.foundingYear, .int),
+        .optional("employee_count", \.employeeCount, .open),
+        .optional("hq_country", \.hqCountry, .string),
+        .optional("hq_state_province", \.hqStateProvince, .string),
+        .optional("hq_city", \.hqCity, .string),
+        .optional("company_full_description", \.companyFullDescription, .string),
+        // Older API generations sent a free-text reason instead of scores; it is read, not written.
+        .readOnly("justification", \.justification, .string),
+    ]
 }
 
 /// A task with one page of its results.

@@ -55,49 +55,50 @@ public struct DiscoveryTask: Sendable, Hashable, Identifiable {
     /// Decodes a task leniently: unknown fields ignored, nulls and missing counters read as
     /// defaults, legacy field names accepted, a missing `status` read as `created`.
     public init(json value: JSONValue, at path: String = "") throws(ResponseShapeError) {
-        let fields = try FieldReader(value, at: path)
-        id = try fields.requiredString("id")
-        createdAt = fields.string("created_at").map(Timestamp.init(text:))
-        status = fields.string("status").map(TaskStatus.init(rawValue:)) ?? .created
-        query = fields.string("query") ?? ""
-        numResults = fields.int("num_results") ?? 0
-        desiredNumResults = fields.int("desired_num_results") ?? numResults
-        isExhausted = fields.bool("is_exhausted") ?? false
-        numResultsDiscovered = fields.int("num_results_discovered", "discovered_num_results") ?? 0
-        numResultsEnriched = fields.int("num_results_enriched") ?? 0
-        numResultsEvaluated = fields.int("num_results_evaluated") ?? 0
-        tableID = fields.string("table_id")
-        autoDataSources = fields.bool("auto_data_sources") ?? true
-        dataSources = (fields.strings("data_sources") ?? []).map(DataSource.init(rawValue:))
-        var criteria: [Criterion] = []
-        for (i, element) in (fields.array("criteria") ?? []).enumerated() {
-            criteria.append(try Criterion(decoding: element, at: fields.fieldPath("criteria[\(i)]")))
-        }
-        self.criteria = criteria
-        excludeDomains = fields.strings("exclude_domains") ?? []
+        try self.init(readingMembersOf: value, at: path)
     }
 
     /// The members of the task as the API writes them, in the API's order.
-    public var jsonMembers: [JSONMember] {
-        [
-            JSONMember("id", .string(id)),
-            JSONMember("created_at", createdAt.map { .string($0.text) } ?? .null),
-            JSONMember("status", .string(status.rawValue)),
-            JSONMember("query", .string(query)),
-            JSONMember("desired_num_results", .int(desiredNumResults)),
-            JSONMember("is_exhausted", .bool(isExhausted)),
-            JSONMember("num_results_discovered", .int(numResultsDiscovered)),
-            JSONMember("num_results_enriched", .int(numResultsEnriched)),
-            JSONMember("num_results_evaluated", .int(numResultsEvaluated)),
-            JSONMember("num_results", .int(numResults)),
-            JSONMember("table_id", tableID.map(JSONValue.string) ?? .null),
-            JSONMember("auto_data_sources", .bool(autoDataSources)),
-            JSONMember("data_sources", .array(dataSources.map { .string($0.rawValue) })),
-            JSONMember("criteria", .array(criteria.map(\.json))),
-            JSONMember("exclude_domains", .array(excludeDomains.map(JSONValue.string))),
-        ]
-    }
+    public var jsonMembers: [JSONMember] { writtenMembers }
+
+    /// The keys of the task's members, in the API's order.
+    public static var memberKeys: [String] { writtenKeys }
 
     /// The task as the API writes it.
     public var json: JSONValue { .object(JSONObject(jsonMembers)) }
+}
+
+extension DiscoveryTask: TabledModel {
+    static let blank = DiscoveryTask(id: "", createdAt: nil, status: .created, query: "", desiredNumResults: 0)
+
+    /// Every member, read and written from this one list.
+    static let members: [ModelMember<DiscoveryTask>] = [
+        ModelMember("id", read: { task, fields throws(ResponseShapeError) in task.id = try fields.requiredString("id") }, write: { .string($0.id) }),
+        .optional("created_at", \.createdAt, .timestamp),
+        .value("status", \.status, .open),
+        .value("query", \.query, .string),
+        // Missing, the target is what the task holds.
+        ModelMember(
+            "desired_num_results",
+            read: { task, fields in task.desiredNumResults = fields.int("desired_num_results") ?? fields.int("num_results") ?? 0 },
+            write: { .int($0.desiredNumResults) }),
+        .value("is_exhausted", \.isExhausted, .bool),
+        .value("num_results_discovered", or: "discovered_num_results", \.numResultsDiscovered, .int),
+        .value("num_results_enriched", \.numResultsEnriched, .int),
+        .value("num_results_evaluated", \.numResultsEvaluated, .int),
+        .value("num_results", \.numResults, .int),
+        .optional("table_id", \.tableID, .string),
+        .value("auto_data_sources", \.autoDataSources, .bool),
+        .value("data_sources", \.dataSources, .openList()),
+        ModelMember(
+            "criteria",
+            read: { task, fields throws(ResponseShapeError) in
+                var criteria: [Criterion] = []
+                for (i, element) in (fields.array("criteria") ?? []).enumerated() {
+                    criteria.append(try Criterion(decoding: element, at: fields.fieldPath("criteria[\(i)]")))
+                }
+                task.criteria = criteria
+            }, write: { .array($0.criteria.map(\.json)) }),
+        .value("exclude_domains", \.excludeDomains, .strings),
+    ]
 }
