@@ -48,6 +48,15 @@ struct CommandCase {
                 #expect(shell.fixture.count("POST", "/v1/discovery_tasks") == 1)
             },
             bad: { _ in "create --results 10" }, error: "missing argument; usage: create QUERY"),
+        "account": CommandCase(
+            line: { _ in "account" },
+            check: { shell, outcome, before in
+                #expect(outcome.output.contains("Credits"), "\(outcome.output)")
+                #expect(outcome.output.contains(" left"), "\(outcome.output)")
+                #expect(shell.fixture.count("GET", "/v1/user") == 1, "one GET /v1/user")
+                #expect(shell.session.currentTask == before.currentTask)
+            },
+            bad: { _ in "account extra" }, error: "unexpected argument 'extra'; usage: account"),
         "tasks": CommandCase(
             line: { _ in "tasks" },
             check: { shell, outcome, _ in
