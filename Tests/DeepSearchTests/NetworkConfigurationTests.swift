@@ -86,6 +86,9 @@ import Testing
         let full = try #require(URLParts("HTTPS://user:p%3Ass@API.Example.com:8443/v1/x?y=1"))
         #expect(full.scheme == "https" && full.host == "api.example.com" && full.port == 8443 && full.path == "/v1/x?y=1")
         #expect(full.user == "user" && full.password == "p:ss")
+        // A + in a user name or password is itself (a space only in a query).
+        let plus = try #require(URLParts("http://a+b:pa+ss%2B@proxy.example:3128"))
+        #expect(plus.user == "a+b" && plus.password == "pa+ss+")
         #expect(full.displayString == "https://api.example.com:8443")
         #expect(URLParts("http://[::1]")?.port == 80)
         #expect(URLParts("https://h")?.port == 443 && URLParts("https://h")?.explicitPort == nil)

@@ -235,8 +235,8 @@ public struct DeepSearchClient: Sendable {
         if let mark = target.firstIndex(of: "?") {
             for pair in target[target.index(after: mark)...].split(separator: "&") where !pair.isEmpty {
                 let parts = pair.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
-                let name = URLEncoding.decode(String(parts[0])) ?? String(parts[0])
-                let value = parts.count > 1 ? URLEncoding.decode(String(parts[1])) ?? String(parts[1]) : ""
+                let name = URLEncoding.decode(String(parts[0]), plusIsSpace: true) ?? String(parts[0])
+                let value = parts.count > 1 ? URLEncoding.decode(String(parts[1]), plusIsSpace: true) ?? String(parts[1]) : ""
                 query.append(QueryItem(name, value))
             }
             target = String(target[..<mark])

@@ -108,7 +108,7 @@ public struct APIEndpoint: Sendable, Hashable, CustomStringConvertible {
         for (expected, part) in zip(template, parts) {
             if Self.isParameter(expected) {
                 guard !part.isEmpty else { return nil }
-                found.append(URLEncoding.decode(String(part).replacing("+", with: "%2B")) ?? String(part))
+                found.append(URLEncoding.decode(String(part)) ?? String(part))
             } else if expected != part {
                 return nil
             }

@@ -19,8 +19,9 @@ public enum URLEncoding {
         return out
     }
 
-    /// `text` with percent-escapes decoded; nil when they do not form UTF-8.
-    public static func decode(_ text: String) -> String? {
+    /// `text` with percent-escapes decoded; nil when they do not form UTF-8. `+` is a space only
+    /// in a query (`plusIsSpace`); in a path or a URL's user name and password it is itself.
+    public static func decode(_ text: String, plusIsSpace: Bool = false) -> String? {
         var bytes: [UInt8] = []
         var iterator = Array(text.utf8).makeIterator()
         while let byte = iterator.next() {
@@ -29,7 +30,7 @@ public enum URLEncoding {
                     return nil
                 }
                 bytes.append(hv << 4 | lv)
-            } else if byte == UInt8(ascii: "+") {
+            } else if plusIsSpace && byte == UInt8(ascii: "+") {
                 bytes.append(UInt8(ascii: " "))
             } else {
                 bytes.append(byte)
