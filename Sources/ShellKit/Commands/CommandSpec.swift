@@ -193,13 +193,18 @@ public struct Arguments: Sendable {
         return v
     }
 
+    /// Whether `text` is written as a whole number (a sign, then digits), whatever its size.
+    public static func isWholeNumber(_ text: String) -> Bool {
+        let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
+        return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
+    }
+
     /// `text` as an integer in `range`; `what` is the command and flag as typed (`resume`,
     /// `create --results`), for the message.
     public static func int(_ text: String, what: String, in range: ClosedRange<Int>) throws(CommandFailure) -> Int {
         guard let v = Int(text) else {
             // A whole number too long for Int is still out of range, and said so.
-            let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
-            if !digits.isEmpty && digits.allSatisfy({ $0.isASCII && $0.isNumber }) {
+            if isWholeNumber(text) {
                 throw .usage("\(what) takes \(range.lowerBound)…\(range.upperBound) (got \(TextLayout.safe(text)))")
             }
             throw .usage("\(what) takes a whole number, not '\(TextLayout.safe(text))'")

@@ -38,8 +38,7 @@ struct ResumeCommand: ShellCommand {
         let count = try words.first.map { word throws(CommandFailure) -> Int? in
             if word == "max" { return nil }
             // A number (whatever its size) is told against its range; another word, what a count may be.
-            let digits = word.first == "-" || word.first == "+" ? word.dropFirst() : Substring(word)
-            guard !digits.isEmpty, digits.allSatisfy({ $0.isASCII && $0.isNumber }) else {
+            guard Arguments.isWholeNumber(word) else {
                 throw .usage("resume takes a whole number, \(counts), not '\(TextLayout.safe(word))'")
             }
             return try Arguments.int(word, what: "resume", in: 0...DiscoveryTask.resultCap)

@@ -16,7 +16,8 @@ public enum AccountCard {
 
         let user = TextLayout.safe(account.userID)
         let title = account.email.map(TextLayout.safe) ?? user
-        lines.append(style.bold(TextLayout.first(fitting: width, [title])))
+        // The email is what the card is read for: wrapped, never cut.
+        lines += TextLayout.wrap(title, to: width - 1).map(style.bold)
         if account.organizationName != nil || account.organizationSlug != nil {
             var organisation = TextLayout.safe(account.organizationName ?? account.organizationSlug ?? "")
             if let slug = account.organizationSlug, account.organizationName != nil { organisation += " (\(TextLayout.safe(slug)))" }
@@ -31,7 +32,12 @@ public enum AccountCard {
         if subscription?.requiresSubscription == true { plan += " · " + style.yellow("Deep Search needs a plan") }
         row("Plan", plan)
         if let credits = account.availableCredits {
-            row("Credits", credits > 0 ? "\(grouped(credits)) left" : style.red("none left") + " — create and resume are refused")
+            // Only none is said to be refused (what the API does below zero is not known).
+            switch credits {
+            case 0: row("Credits", style.red("none left") + " — create and resume are refused")
+            case ..<0: row("Credits", style.red(grouped(credits)))
+            default: row("Credits", "\(grouped(credits)) left")
+            }
         } else {
             row("Credits", style.dim("not said"))
         }
