@@ -96,6 +96,7 @@ import Glibc
                 expect num_results == 250
                 resume max
                 resume --until 200
+                resume --until max
                 """, on: sim, home: home)
             #expect(run.status == 0, "\(run.stderr)")
             let lines = run.stdout.split(separator: "\n").map(String.init)
@@ -103,6 +104,8 @@ import Glibc
             #expect(run.stdout.contains("has 250 results (asked for 250): no resume needed; it is at the 250 cap"), "\(run.stdout)")
             #expect(run.stdout.contains("is at the 250 cap (target 250): nothing sent"), "\(run.stdout)")
             #expect(run.stdout.contains("has 250 results (asked for 200): no resume needed"), "\(run.stdout)")
+            // --until max is --until 250, as resume max is the room under the cap.
+            #expect(run.stdout.components(separatedBy: "has 250 results (asked for 250): no resume needed").count == 3, "\(run.stdout)")
             // One resume: max; at the cap, nothing more was sent.
             #expect(resumes(sim) == 1)
         }
@@ -121,6 +124,7 @@ import Glibc
                     "error: -c: resume 40 --until 100: takes a count or --until, not both (got '40 --until 100'): --until 100 asks for what it needs in rounds"
                 ),
                 ("resume --until", "error: -c: resume --until: --until needs N"),
+                ("resume --until most", "error: -c: resume --until most: --until takes a whole number or max, not 'most'"),
             ]
             for (line, expected) in cases {
                 let run = try await runShell(

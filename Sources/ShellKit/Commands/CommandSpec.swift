@@ -178,9 +178,9 @@ public struct Arguments: Sendable {
     public func all(_ name: String) -> [String] { (values[name] ?? []).compactMap(\.first) }
 
     /// Option `name` as an integer in `range`, if given.
-    public func int(_ name: String, in range: ClosedRange<Int>) throws(CommandFailure) -> Int? {
+    public func int(_ name: String, in range: ClosedRange<Int>, expecting: String = "a whole number") throws(CommandFailure) -> Int? {
         guard let text = value(name) else { return nil }
-        return try Arguments.int(text, what: "\(command) \(name)", in: range)
+        return try Arguments.int(text, what: "\(command) \(name)", in: range, expecting: expecting)
     }
 
     /// Option `name` as seconds in `range`, if given.
@@ -194,20 +194,22 @@ public struct Arguments: Sendable {
     }
 
     /// Whether `text` is written as a whole number (a sign, then digits), whatever its size.
-    public static func isWholeNumber(_ text: String) -> Bool {
+    private static func isWholeNumber(_ text: String) -> Bool {
         let digits = text.first == "-" || text.first == "+" ? text.dropFirst() : Substring(text)
         return !digits.isEmpty && digits.allSatisfy { $0.isASCII && $0.isNumber }
     }
 
     /// `text` as an integer in `range`; `what` is the command and flag as typed (`resume`,
-    /// `create --results`), for the message.
-    public static func int(_ text: String, what: String, in range: ClosedRange<Int>) throws(CommandFailure) -> Int {
+    /// `create --results`), and `expecting` what else it may be, for the message.
+    public static func int(
+        _ text: String, what: String, in range: ClosedRange<Int>, expecting: String = "a whole number"
+    ) throws(CommandFailure) -> Int {
         guard let v = Int(text) else {
             // A whole number too long for Int is still out of range, and said so.
             if isWholeNumber(text) {
                 throw .usage("\(what) takes \(range.lowerBound)…\(range.upperBound) (got \(TextLayout.safe(text)))")
             }
-            throw .usage("\(what) takes a whole number, not '\(TextLayout.safe(text))'")
+            throw .usage("\(what) takes \(expecting), not '\(TextLayout.safe(text))'")
         }
         guard range.contains(v) else { throw .usage("\(what) takes \(range.lowerBound)…\(range.upperBound) (got \(v))") }
         return v

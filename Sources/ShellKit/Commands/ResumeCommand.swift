@@ -11,7 +11,7 @@ struct ResumeCommand: ShellCommand {
         examples: ["resume", "resume 40", "resume 40 --watch", "resume --until 150", "resume max"],
         flags: [
             FlagSpec("--watch", arity: 0, help: "follow the task until it is done or failed, as watch does"),
-            FlagSpec("--until", "N", help: "go on in rounds until the task has N results (1…250)"),
+            FlagSpec("--until", "N", help: "go on in rounds until the task has N results (1…250, or max)"),
         ],
         // Two, so that `resume max 5` is told what resume takes rather than only its usage.
         positionals: 0...2, positionalCompletion: .values(["max"]), talksToAPI: true, positionalField: ("desired_new_results", "N"))
@@ -29,7 +29,10 @@ struct ResumeCommand: ShellCommand {
         if words.count > 1 {
             throw CommandFailure.usage("resume takes one count, \(counts) (got '\(TextLayout.safe(words.joined(separator: " ")))')")
         }
-        let goal = try arguments.int("--until", in: 1...DiscoveryTask.resultCap)
+        // --until max: to the cap, as resume max asks for.
+        let goal =
+            arguments.value("--until") == "max"
+            ? DiscoveryTask.resultCap : try arguments.int("--until", in: 1...DiscoveryTask.resultCap, expecting: "a whole number or max")
         if let goal, let count = words.first {
             throw CommandFailure.usage(
                 "resume takes a count or --until, not both (got '\(TextLayout.safe(count)) --until \(goal)'): --until \(goal) asks for what it needs in rounds"
@@ -37,11 +40,7 @@ struct ResumeCommand: ShellCommand {
         }
         let count = try words.first.map { word throws(CommandFailure) -> Int? in
             if word == "max" { return nil }
-            // A number (whatever its size) is told against its range; another word, what a count may be.
-            guard Arguments.isWholeNumber(word) else {
-                throw .usage("resume takes a whole number, \(counts), not '\(TextLayout.safe(word))'")
-            }
-            return try Arguments.int(word, what: "resume", in: 0...DiscoveryTask.resultCap)
+            return try Arguments.int(word, what: "resume", in: 0...DiscoveryTask.resultCap, expecting: "a whole number, \(counts)")
         }
         let id = try context.currentTask()
         if let goal {
