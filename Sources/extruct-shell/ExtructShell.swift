@@ -99,6 +99,13 @@ struct ExtructShell: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "In playback, print the HTTP request each command would send; send nothing.")
     var dryRun = false
 
+    @Option(
+        name: .customLong("max-credits"),
+        help: ArgumentHelp(
+            "Refuse, before sending, any command that would take the credits asked for past N in all (set max_credits N in the shell).",
+            valueName: "N"))
+    var maxCredits: Int?
+
     @Option(name: .customLong("history-file"), help: ArgumentHelp("Where the interactive history lives.", valueName: "PATH"), completion: .file())
     var historyFile: String?
 
@@ -154,6 +161,9 @@ struct ExtructShell: AsyncParsableCommand {
         if recordHTTP != nil, replayHTTP != nil { throw ValidationError("--record-http and --replay-http cannot be used together") }
         if noHistory, historyFile != nil { throw ValidationError("--no-history and --history-file cannot be used together") }
         if let timeout, !(0.1...600).contains(timeout) { throw ValidationError("--timeout takes 0.1 to 600 seconds") }
+        if let maxCredits, !(0...Spending.largest).contains(maxCredits) {
+            throw ValidationError("--max-credits takes a whole number of credits, 0 to \(Spending.largest)")
+        }
     }
 
     /// The URL, the token and the network: flag, environment, profile, default. The config file
@@ -216,6 +226,7 @@ struct ExtructShell: AsyncParsableCommand {
         }
         options.continueOnError = continueOnError
         options.dryRun = dryRun
+        options.maxCredits = maxCredits
         options.quiet = quiet
         options.historyFile = historyFile
         options.noHistory = noHistory

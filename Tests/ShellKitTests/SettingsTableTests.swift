@@ -21,6 +21,7 @@ import Testing
             let value = Settings.format(range.upperBound) == current ? range.lowerBound : range.upperBound
             return (String(value), Settings.format(value))
         case .columns(let range): return (String(range.lowerBound), String(range.lowerBound))
+        case .limit(let range): return (String(range.upperBound), String(range.upperBound))
         }
     }
 
@@ -34,6 +35,7 @@ import Testing
         case .seconds(let range):
             return [Settings.format(range.lowerBound / 2), Settings.format(range.upperBound * 2), "-1", "5s"] + notNumbers
         case .columns(let range): return [String(range.lowerBound - 1), String(range.upperBound + 1), "automatic"] + notNumbers
+        case .limit(let range): return [String(range.lowerBound - 1), String(range.upperBound + 1), "1.5", "none"] + notNumbers
         }
     }
 

@@ -3,6 +3,8 @@ public struct CreateTaskRequest: Sendable, Hashable {
     public var query: String
     /// Target number of results, 1…250; nil lets the server use its default (100).
     public var desiredNumResults: Int?
+    /// The target the API gives a task created without one.
+    public static let defaultTarget = 100
     /// Explicit criteria; empty lets the server generate them from the query.
     public var criteria: [Criterion]
     /// Chosen sources; when non-empty, `auto_data_sources` is sent as false.

@@ -45,8 +45,9 @@ struct CreateCommand: ShellCommand {
         for id in request.excludeTaskIDs { excludedTasks.append(try await context.resolveTaskID(id, for: "create --exclude-task")) }
         request.excludeTaskIDs = excludedTasks
         let response: DeepSearchClient.Response<DiscoveryTask>
+        let most = request.desiredNumResults ?? CreateTaskRequest.defaultTarget
         do {
-            response = try await context.client().createTask(request)
+            response = try await context.spending.spend(upTo: most, for: "create") { try await context.client().createTask(request) }
         } catch let error as DeepSearchError where error.code == .notSent {
             // A dry run goes on with a placeholder that says what it stands for.
             let placeholder = DryRunTransport.createdTaskPlaceholder
@@ -59,10 +60,13 @@ struct CreateCommand: ShellCommand {
         context.remember(response.raw, status: response.status)
         context.session.currentTask = task.id
         context.note(task)
+        let credits = TaskCard.credits(task, figures: context.spending.figures(upTo: most), width: context.width)
         if context.wantsJSON {
             context.printJSON(response.raw)
+            context.progress(credits)
         } else {
             context.console.out(TaskCard.summary(task, width: context.width, style: context.style))
+            context.console.out(credits)
             let note = "created task \(task.id); follow it with watch, read it with results"
             context.progress(
                 context.errorStyle.dim(

@@ -20,7 +20,7 @@ struct ResumeCommand: ShellCommand {
     static let counts = "0…\(DiscoveryTask.resultCap) or max"
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
-        try await run(arguments, context, budget: { _, _ in nil })
+        try await run(arguments, context, budget: context.spending.budget)
     }
 
     /// Runs with `budget` asked before each round of `--until` (see ``ResumeRounds/Budget``).
@@ -74,16 +74,21 @@ struct ResumeCommand: ShellCommand {
             asking = 25
         }
         let known = before?.desiredNumResults ?? context.session.knownTargets[id]
-        let response = try await context.client().resume(id: id, desiredNewResults: asking)
+        let response = try await context.spending.spend(upTo: asking, for: "resume \(asking)") {
+            try await context.client().resume(id: id, desiredNewResults: asking)
+        }
+        let credits = context.spending.figures(upTo: asking)
         context.remember(response.raw, status: response.status)
         context.observe(response.value)
         context.note(response.value)
+        var previous = response.value
+        previous.desiredNumResults = known ?? max(1, response.value.desiredNumResults.saturatingSubtract(asking))
         if context.wantsJSON {
             context.printJSON(response.raw)
+            context.progress(TaskCard.resumed(before: previous, after: response.value, credits: credits, width: context.width, style: .plain))
         } else {
-            var previous = response.value
-            previous.desiredNumResults = known ?? max(1, response.value.desiredNumResults.saturatingSubtract(asking))
-            context.console.out(TaskCard.resumed(before: previous, after: response.value, width: context.width, style: context.style))
+            context.console.out(
+                TaskCard.resumed(before: previous, after: response.value, credits: credits, width: context.width, style: context.style))
         }
         guard arguments.flag("--watch") else { return }
         try await TaskFollower(context).watch(id)
@@ -96,6 +101,11 @@ struct ResumeCommand: ShellCommand {
         context.note(outcome.response.value)
         if context.wantsJSON { context.printJSON(outcome.response.raw) }
         context.tell(ResumeRounds.ending(outcome.response.value, stop: outcome.stop, rounds: outcome.rounds, goal: goal))
+        let spending = context.spending
+        if spending.requests > 0 {
+            let rounds = spending.requests == 1 ? "1 round" : "\(spending.requests) rounds"
+            context.tell("\(rounds) asked for \(spending.figures(upTo: spending.asked, left: "left before them"))")
+        }
     }
 
 }

@@ -85,6 +85,13 @@ public enum TaskCard {
         return TextLayout.first(fitting: width - 1, [head + detail, short])
     }
 
+    /// What a new task may spend: `f2dc2742 target 50 · up to 50 credits · 312 left`, or the
+    /// figures alone when that does not fit.
+    public static func credits(_ task: DiscoveryTask, figures: String, width: Int) -> String {
+        let short = TextLayout.safe(DeepSearchClient.short(task.id))
+        return TextLayout.first(fitting: width - 1, ["\(short) target \(task.desiredNumResults) · \(figures)", figures])
+    }
+
     /// The live `watch` line, fitted to `width` columns: the bar goes first, then the labels get
     /// shorter, then the funnel but the high-fit count; a number is never cut.
     public static func progressLine(_ task: DiscoveryTask, width: Int, style: Style, goal: Int? = nil, round: Int? = nil) -> String {
@@ -113,9 +120,13 @@ public enum TaskCard {
 
     /// What `resume` shows: the target before and after, and the room left under the cap, in
     /// `width` columns.
-    public static func resumed(before: DiscoveryTask?, after: DiscoveryTask, width: Int = 120, style: Style) -> String {
+    public static func resumed(before: DiscoveryTask?, after: DiscoveryTask, credits: String? = nil, width: Int = 120, style: Style) -> String {
         let from = before.map { String($0.desiredNumResults) } ?? "?"
-        let head = "\(style.bold(TextLayout.safe(DeepSearchClient.short(after.id)))) target \(from) → \(style.bold(String(after.desiredNumResults)))"
+        let target =
+            "\(style.bold(TextLayout.safe(DeepSearchClient.short(after.id)))) target \(from) → \(style.bold(String(after.desiredNumResults)))"
+        // The credits go with the target; when both do not fit, on a line of their own.
+        let together = credits.map { target + " · " + $0 }
+        let head = together.flatMap { TextLayout.visibleWidth($0) <= width - 1 ? $0 : nil } ?? target
         let room = " · \(after.roomUnderCap) more allowed"
         var text = TextLayout.first(
             fitting: width - 1,
@@ -123,6 +134,7 @@ public enum TaskCard {
                 head + room + " under the \(DiscoveryTask.resultCap) cap · \(style.status(after.status))",
                 head + room + " · \(style.status(after.status))", head + room, head,
             ])
+        if let credits, head == target { text += "\n" + credits }
         if after.roomUnderCap == 0 {
             let advice = "the task is at the cap: to find more, create a new task with --exclude-task \(DeepSearchClient.short(after.id))"
             text += "\n" + TextLayout.wrap(advice, to: width - 1).map { style.dim($0) }.joined(separator: "\n")

@@ -30,6 +30,8 @@ public final class CommandContext {
     /// Tasks as the API last showed them while the command ran: kept by the session even when
     /// the command is stopped or fails (they are facts seen, not changes the command made).
     private(set) var observed: [DiscoveryTask] = []
+    /// The spending guard: asked before every request that may spend credits.
+    public private(set) lazy var spending = Spending(self)
 
     init(session: Session, environment: ShellEnvironment, line: String, parent: CommandContext? = nil) {
         self.session = session

@@ -119,6 +119,7 @@ public final class Shell {
     }
 
     private func finish(_ status: Int32) async -> Int32 {
+        if environment.options.dryRun, environment.spendingLedger.requests > 0 { environment.console.out(environment.spendingLedger.dryRunTotal) }
         if let recorder = environment.recorder {
             do { try recorder.save() } catch { environment.console.err(ErrorPresenter.line(for: error)) }
         }

@@ -22,6 +22,8 @@ public final class ShellEnvironment {
     public let registry: CommandRegistry
     /// The lines typed at the prompt (`history`, Up and Down, the history file).
     public let history = CommandHistory()
+    /// The credits the commands of this process asked for (`--max-credits`, the dry run's total).
+    let spendingLedger = SpendingLedger()
     /// Where `record` is writing, when it is (changed by ``apply(_:)`` alone).
     public private(set) var recorder: ScriptRecorder?
     /// The scripts being played, outermost first, to refuse cycles and name the chain.

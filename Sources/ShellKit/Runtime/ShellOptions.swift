@@ -33,6 +33,8 @@ public struct ShellOptions: Sendable {
     public var step = false
     public var continueOnError = false
     public var dryRun = false
+    /// The most credits the commands of this process may ask for in all (`--max-credits`).
+    public var maxCredits: Int?
     public var quiet = false
     /// nil: the default place; "" with `noHistory`.
     public var historyFile: String?

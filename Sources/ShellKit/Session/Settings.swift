@@ -24,6 +24,10 @@ public struct Settings: Sendable, Hashable {
     public var debug = false
     /// At the interactive prompt, a line when a task of this session ends.
     public var notify = true
+    /// At the interactive prompt, ask before a command that may spend more credits than this; nil: only when more than is left.
+    public var confirmAbove: Int?
+    /// The most credits the commands of this process may ask for in all; nil: no limit.
+    public var maxCredits: Int?
 
     public init() {}
 
@@ -40,6 +44,8 @@ public struct Settings: Sendable, Hashable {
         .columns("width", \.width, 20...1000, help: "table width (auto: the terminal's)"),
         .onOff("debug", \.debug, help: "log every request to standard error"),
         .onOff("notify", \.notify, help: "at the prompt, a line when a running task of this session ends"),
+        .limit("confirm_above", \.confirmAbove, 0...Spending.largest, help: "at the prompt, ask y/N before a command that may spend more credits"),
+        .limit("max_credits", \.maxCredits, 0...Spending.largest, help: "refuse a command that would take the credits asked for past this"),
     ]
 
     /// The names `set` lists (not the aliases).
@@ -90,6 +96,8 @@ public struct Setting: Sendable {
         case seconds(ClosedRange<Double>)
         /// `auto`, or a number of columns in the range.
         case columns(ClosedRange<Int>)
+        /// `off`, or a whole number in the range.
+        case limit(ClosedRange<Int>)
     }
 
     /// Where a setting lives in `Settings`.
@@ -126,6 +134,7 @@ public struct Setting: Sendable {
         case .words(let words): words
         case .onOff: ["on", "off"]
         case .columns: ["auto"]
+        case .limit: ["off"]
         case .whole, .seconds: []
         }
     }
@@ -138,6 +147,7 @@ public struct Setting: Sendable {
         case .whole(let range): "\(range.lowerBound)…\(range.upperBound)"
         case .seconds(let range): "\(Settings.format(range.lowerBound))…\(Settings.format(range.upperBound)) seconds"
         case .columns(let range): "auto|\(range.lowerBound)…\(range.upperBound)"
+        case .limit(let range): "off|\(range.lowerBound)…\(range.upperBound)"
         }
     }
 
@@ -197,6 +207,17 @@ public struct Setting: Sendable {
             })
     }
 
+    /// `off` (nil: no limit) or a whole number in `range`.
+    static func limit(_ name: String, _ property: Property<Int?>, _ range: ClosedRange<Int>, help: String) -> Setting {
+        Setting(
+            name, kind: .limit(range), help: help, property, show: { $0.map(String.init) ?? "off" },
+            parse: { text -> Int?? in
+                if text.lowercased() == "off" { return .some(nil) }  // off: stored as nil
+                guard let value = Int(text), range.contains(value) else { return .none }
+                return value
+            })
+    }
+
     /// `text` as a switch: on, true, yes, 1 or off, false, no, 0 (any case).
     @Sendable static func switchValue(_ text: String) -> Bool? {
         switch text.lowercased() {
@@ -216,6 +237,7 @@ extension Setting.Kind {
         case .whole(let range): "a whole number from \(range.lowerBound) to \(range.upperBound)"
         case .seconds(let range): "seconds between \(Settings.format(range.lowerBound)) and \(Settings.format(range.upperBound))"
         case .columns(let range): "auto or a whole number from \(range.lowerBound) to \(range.upperBound)"
+        case .limit(let range): "off or a whole number from \(range.lowerBound) to \(range.upperBound)"
         }
     }
 }
