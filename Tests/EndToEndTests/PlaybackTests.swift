@@ -76,7 +76,7 @@ import Glibc
             for (name, run) in runs {
                 #expect(run.status == 0, "\(name): \(run.stderr)")
                 let lines = run.stdout.split(separator: "\n")
-                #expect(lines.count == 8, "\(name) printed:\n\(run.stdout)")
+                #expect(lines.count == 9, "\(name) printed:\n\(run.stdout)")
                 #expect(lines.last?.hasPrefix("first: ") == true, "\(name)")
                 #expect(!run.stdout.contains("\u{1B}"), "\(name): no escapes when piped")
             }
@@ -373,7 +373,7 @@ import Glibc
             // A different script does not match and says what was expected.
             let wrong = try await runShell(["--replay-http", "c.jsonl", "-c", "tasks"], home: r.home.path, directory: r.home.path)
             #expect(wrong.status == 1)
-            #expect(wrong.stderr.contains("expected POST /v1/discovery_tasks (exchange 1 of"))
+            #expect(wrong.stderr.contains("expected GET /v1/user (exchange 1 of"), "create read the credits left first: \(wrong.stderr)")
         }
     }
 
@@ -385,7 +385,7 @@ import Glibc
             try r.home.write("hundred.exsh", lines.joined(separator: "\n") + "\n")
             let run = try await r.shell(["-q", "hundred.exsh"])
             #expect(run.status == 0, "\(run.stderr)")
-            #expect(r.sim.simulator.journal.total == 100)
+            #expect(r.sim.simulator.journal.total == 101, "a request a command, and the credits left before create")
             // Over https the first request opens the connections an export's pages would use, and
             // they carry everything; over http, one socket.
             let connections = scheme == .https ? DefaultTransport.connectionsAhead : 1

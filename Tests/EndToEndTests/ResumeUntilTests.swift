@@ -100,7 +100,7 @@ import Glibc
                 """, on: sim, home: home)
             #expect(run.status == 0, "\(run.stderr)")
             let lines = run.stdout.split(separator: "\n").map(String.init)
-            #expect(lines.contains { $0.contains("target 100 → 250 · 0 more allowed") }, "\(run.stdout)")
+            #expect(lines.contains { $0.contains("target 100 → 250 · up to 150 credits · ") && $0.contains(" · 0 more allowed") }, "\(run.stdout)")
             #expect(run.stdout.contains("has 250 results (asked for 250): no resume needed; it is at the 250 cap"), "\(run.stdout)")
             #expect(run.stdout.contains("is at the 250 cap (target 250): nothing sent"), "\(run.stdout)")
             #expect(run.stdout.contains("has 250 results (asked for 200): no resume needed"), "\(run.stdout)")

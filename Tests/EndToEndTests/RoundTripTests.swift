@@ -41,7 +41,7 @@ import Testing
             let steps: [(line: String, requests: Int)] = [
                 ("tasks", 1), ("use \(id)", 1), ("status", 1), ("results --limit 10", 1), ("show 1", 0), ("show 10", 0),
                 ("help results", 0), ("set page_size 20", 0), ("history", 0), ("token", 0), ("echo $task", 0),
-                ("expect status == done", 0), ("export all.json", 3), ("resume 0", 1), ("status", 1),
+                ("expect status == done", 0), ("export all.json", 3), ("resume 0", 2), ("status", 1),
             ]
             for step in steps {
                 let before = sim.simulator.journal.total

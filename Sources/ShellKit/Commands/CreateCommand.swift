@@ -10,7 +10,8 @@ struct CreateCommand: ShellCommand {
             --results is the target (1…250, default 100). Without --criterion, criteria are made
             from the query. --source picks web_search, linkedin or maps (default: automatic).
             --exclude leaves out a domain; --exclude-task leaves out what a finished task returned.
-            Creating spends credits and is never retried automatically.
+            Creating spends up to the target in credits, said with the credits left, and is never
+            retried automatically; set confirm_above and max_credits (or --max-credits) guard it.
             """,
         examples: [
             #"create "vertical SaaS companies serving freight forwarding" --results 50"#,

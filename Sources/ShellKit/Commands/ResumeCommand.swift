@@ -7,7 +7,7 @@ struct ResumeCommand: ShellCommand {
         "resume", synopsis: "resume [N|max] [--watch] [--until N]",
         abstract: "Ask the current task for N more results (0…250, default 25), within the 250 cap.",
         discussion:
-            "Resuming spends credits and is never retried automatically. max asks for all the room left under the cap (at the cap, nothing is sent). --watch follows the task as watch does. --until N keeps going in rounds of up to \(ResumeRounds.roundSize) (resume, then follow until the round ends) until the task has N results, is exhausted or at the cap, with a line for each round and one saying why it stopped; Ctrl-C stops following, never the task. An exhausted task cannot be resumed: create a new one with --exclude-task.",
+            "Resuming spends up to N credits, said with the credits left, and is never retried automatically; set confirm_above and max_credits (or --max-credits) guard it, before each round of --until too. max asks for all the room left under the cap (at the cap, nothing is sent). --watch follows the task as watch does. --until N keeps going in rounds of up to \(ResumeRounds.roundSize) (resume, then follow until the round ends) until the task has N results, is exhausted or at the cap, with a line for each round and one saying why it stopped; Ctrl-C stops following, never the task. An exhausted task cannot be resumed: create a new one with --exclude-task.",
         examples: ["resume", "resume 40", "resume 40 --watch", "resume --until 150", "resume max"],
         flags: [
             FlagSpec("--watch", arity: 0, help: "follow the task until it is done or failed, as watch does"),
@@ -100,12 +100,12 @@ struct ResumeCommand: ShellCommand {
         context.remember(outcome.response.raw, status: outcome.response.status)
         context.note(outcome.response.value)
         if context.wantsJSON { context.printJSON(outcome.response.raw) }
-        context.tell(ResumeRounds.ending(outcome.response.value, stop: outcome.stop, rounds: outcome.rounds, goal: goal))
         let spending = context.spending
         if spending.requests > 0 {
             let rounds = spending.requests == 1 ? "1 round" : "\(spending.requests) rounds"
             context.tell("\(rounds) asked for \(spending.figures(upTo: spending.asked, left: "left before them"))")
         }
+        context.tell(ResumeRounds.ending(outcome.response.value, stop: outcome.stop, rounds: outcome.rounds, goal: goal))
     }
 
 }

@@ -15,12 +15,12 @@ enum ConfirmPrompt {
     /// and Ctrl-C (the command's task cancelled) are no.
     @MainActor
     static func ask(_ question: String, console: Console) async -> Bool {
+        // Keys typed before the question never answer it.
+        tcflush(0, TCIFLUSH)
         let lines = TextLayout.wrap(question + " [y/N]", to: console.lineColumns)
         for line in lines.dropLast() { console.err(line) }
         console.errRaw((lines.last ?? "") + " ")
-        // Keys typed before the question never answer it; while a command runs the terminal
-        // does not echo (TypeAhead), so it does while the answer is typed.
-        tcflush(0, TCIFLUSH)
+        // While a command runs the terminal does not echo (TypeAhead); the answer is seen.
         TypeAhead.show()
         let answer = await readLine()
         TypeAhead.hide()

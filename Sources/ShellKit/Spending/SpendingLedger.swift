@@ -23,7 +23,7 @@ final class SpendingLedger {
 
     /// The dry run's last line: what the script would spend at most.
     var dryRunTotal: String {
-        let things = requests == 1 ? "1 request" : "\(requests) requests"
-        return "# at most \(asked) credits in all (\(things) that spend)"
+        let things = requests == 1 ? "1 request that spends" : "\(requests) requests that spend"
+        return "# at most \(asked) credits in all (\(things))"
     }
 }

@@ -46,6 +46,8 @@ struct CommandCase {
                 #expect(outcome.output.contains(String(id.prefix(8))), "the new task is shown: \(outcome.output)")
                 #expect(shell.session.knownTargets[id] == 10)
                 #expect(shell.fixture.count("POST", "/v1/discovery_tasks") == 1)
+                #expect(outcome.output.contains("\(id.prefix(8)) target 10 · up to 10 credits · "), "what it may spend: \(outcome.output)")
+                #expect(shell.fixture.count("GET", "/v1/user") == 1, "the credits left, read once")
             },
             bad: { _ in "create --results 10" }, error: "missing argument; usage: create QUERY"),
         "account": CommandCase(
@@ -89,7 +91,8 @@ struct CommandCase {
             setUp: { [use($0.done)] },
             line: { _ in "resume 5" },
             check: { shell, outcome, _ in
-                #expect(outcome.output.contains("target 25 → 30"), "\(outcome.output)")
+                #expect(outcome.output.contains("target 25 → 30 · up to 5 credits · "), "\(outcome.output)")
+                #expect(shell.fixture.count("GET", "/v1/user") == 1, "the credits left, read once")
                 #expect(shell.session.currentStatus == .inProgress)
                 #expect(shell.fixture.count("POST", "/resume") == 1)
             },
