@@ -19,7 +19,15 @@ struct RawCommand: ShellCommand {
                 throw CommandFailure.usage("raw: the body is not valid JSON: \(error)")
             }
         }
-        let response = try await context.client().raw(method: method, target: path, body: body)
+        let send = { try await context.client().raw(method: method, target: path, body: body) }
+        // A request that spends goes through the guard as create and resume do.
+        let bare = String(path.split(separator: "?", maxSplits: 1, omittingEmptySubsequences: false).first ?? "")
+        let response =
+            if let endpoint = APIEndpoint.matching(method: method.uppercased(), path: bare), endpoint.spendsCredits {
+                try await context.spending.spend(upTo: Spending.most(endpoint, body: body), for: "raw \(method.uppercased()) \(bare)", send)
+            } else {
+                try await send()
+            }
         context.remember(response.raw, status: response.status)
         if let task = try? DiscoveryTask(json: response.raw), !task.id.isEmpty { context.note(task) }
         context.printJSON(response.raw)

@@ -124,6 +124,17 @@ public final class Spending {
         }
     }
 
+    /// The most a request to `endpoint` with `body` may spend, for `raw`: the target or the count
+    /// it asks for; the cap when the body does not say (the API refuses such a body, but the
+    /// guard does not guess for it).
+    static func most(_ endpoint: APIEndpoint, body: JSONValue?) -> Int {
+        let field = endpoint.name == .createTask ? "desired_num_results" : "desired_new_results"
+        guard let asked = body?[field]?.intValue else {
+            return endpoint.name == .createTask && body?[field] == nil ? CreateTaskRequest.defaultTarget : DiscoveryTask.resultCap
+        }
+        return min(max(0, asked), DiscoveryTask.resultCap)
+    }
+
     /// Whether a failed request that spends certainly spent nothing.
     static func spentNothing(_ error: DeepSearchError) -> Bool {
         switch error.spending {
