@@ -70,8 +70,9 @@ public final class Spending {
     }
 
     /// Decides on a request described by `what` (`create`, `resume 40`) that may spend up to
-    /// `credits`; when it may go, counts them.
-    func decide(upTo credits: Int, for what: String) async -> Verdict {
+    /// `credits`; when it may go, counts them. A yes holds for the rest of the command (the
+    /// rounds after it), which the question says when `rounds`.
+    func decide(upTo credits: Int, for what: String, rounds: Bool = false) async -> Verdict {
         if let limit, ledger.asked.saturatingAdd(credits) > limit.credits {
             let so = ledger.asked == 0 ? "" : "; \(ledger.asked) asked for already"
             return .refused("up to \(credits) credits would pass the limit of \(limit.credits) (\(limit.name)\(so))")
@@ -85,7 +86,8 @@ public final class Spending {
             if overThreshold && !confirmedAbove { reasons.append("more than confirm_above \(context.settings.confirmAbove ?? 0)") }
             if overBalance && !confirmedBalance { reasons.append("more than the \(left ?? 0) left") }
             if !reasons.isEmpty {
-                let question = "\(what) may spend up to \(credits) credits, \(reasons.joined(separator: " and ")). Send it?"
+                let after = rounds ? " (yes holds for the rounds after it)" : ""
+                let question = "\(what) may spend up to \(credits) credits, \(reasons.joined(separator: " and "))\(after). Send it?"
                 guard await ConfirmPrompt.ask(question, console: context.console) else { return .declined }
                 confirmedAbove = confirmedAbove || overThreshold
                 confirmedBalance = confirmedBalance || overBalance
@@ -152,7 +154,7 @@ public final class Spending {
         { [self] task, asking in
             let first = asked == 0
             let what = "the next round of \(DeepSearchClient.short(task.id))"
-            switch await decide(upTo: asking, for: what) {
+            switch await decide(upTo: asking, for: what, rounds: true) {
             case .go: return nil
             case .refused(let reason):
                 if first { throw CommandFailure.local("not sent: \(what): \(reason)") }
