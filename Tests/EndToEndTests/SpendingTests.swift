@@ -233,17 +233,8 @@ import Testing
         }
     }
 
-    /// SplitMix64: the same scripts from the same seed.
-    struct Choices {
-        var state: UInt64
-        mutating func pick(_ n: Int) -> Int {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return Int((z ^ (z >> 31)) % UInt64(n))
-        }
-    }
+    /// SplitMix64, as the secrets' property test draws its lines.
+    typealias Choices = SecretsPropertyTests.Choices
 
     /// A script of creates and resumes, as a person in a hurry would write one.
     static func script(_ c: inout Choices, queries: [String]) -> String {

@@ -198,21 +198,22 @@ public struct Setting: Sendable {
 
     /// `auto` (nil: follow the terminal) or a number of columns in `range`.
     static func columns(_ name: String, _ property: Property<Int?>, _ range: ClosedRange<Int>, help: String) -> Setting {
-        Setting(
-            name, kind: .columns(range), help: help, property, show: { $0.map(String.init) ?? "auto" },
-            parse: { text -> Int?? in
-                if text.lowercased() == "auto" { return .some(nil) }  // auto: stored as nil
-                guard let columns = Int(text), range.contains(columns) else { return .none }
-                return columns
-            })
+        wholeOr("auto", name, kind: .columns(range), property, range, help: help)
     }
 
     /// `off` (nil: no limit) or a whole number in `range`.
     static func limit(_ name: String, _ property: Property<Int?>, _ range: ClosedRange<Int>, help: String) -> Setting {
+        wholeOr("off", name, kind: .limit(range), property, range, help: help)
+    }
+
+    /// `word` (stored as nil) or a whole number in `range`.
+    private static func wholeOr(
+        _ word: String, _ name: String, kind: Kind, _ property: Property<Int?>, _ range: ClosedRange<Int>, help: String
+    ) -> Setting {
         Setting(
-            name, kind: .limit(range), help: help, property, show: { $0.map(String.init) ?? "off" },
+            name, kind: kind, help: help, property, show: { $0.map(String.init) ?? word },
             parse: { text -> Int?? in
-                if text.lowercased() == "off" { return .some(nil) }  // off: stored as nil
+                if text.lowercased() == word { return .some(nil) }
                 guard let value = Int(text), range.contains(value) else { return .none }
                 return value
             })
