@@ -30,6 +30,9 @@ public final class CommandContext {
     /// Tasks as the API last showed them while the command ran: kept by the session even when
     /// the command is stopped or fails (they are facts seen, not changes the command made).
     private(set) var observed: [DiscoveryTask] = []
+    /// The chain as a command grew it: kept by the session even when the command is stopped or
+    /// fails (its tasks exist; see `Shell.keepChain`).
+    var keptChain: Chain?
 
     init(session: Session, environment: ShellEnvironment, line: String, parent: CommandContext? = nil) {
         self.session = session
