@@ -7,7 +7,7 @@ enum ChainExport {
     @MainActor
     static func run(to path: String, format: ExportCommand.Format, _ context: CommandContext) async throws {
         guard var chain = context.session.chain, !chain.tasks.isEmpty else {
-            throw CommandFailure.usage("export --chain: no chain; collect N QUERY makes one (chain shows it)")
+            throw CommandFailure.usage("export: no chain; collect N QUERY makes one (chain shows it)")
         }
         var rows: [(result: DiscoveryResult, raw: JSONValue)] = []
         var seen: Set<String> = []

@@ -64,7 +64,7 @@ struct CollectCommand: ShellCommand {
                     "collect --continue takes only N, a new goal (got '\(got)'): the chain's tasks are made as its first one was")
             }
             guard var current = context.session.chain else {
-                throw CommandFailure.usage("collect --continue: there is no chain to go on with; collect N QUERY starts one")
+                throw CommandFailure.usage("collect: there is no chain to go on with; collect N QUERY starts one")
             }
             if let word = words.first { current.goal = try goal(word) }
             chain = current
@@ -75,7 +75,7 @@ struct CollectCommand: ShellCommand {
             }
             let n = try goal(first)
             guard words.count > 1 else {
-                throw CommandFailure.usage("collect \(n): give the QUERY after N, as in collect \(n) \"cold chain logistics\"")
+                throw CommandFailure.usage("collect needs a QUERY after N, as in collect \(n) \"cold chain logistics\"")
             }
             if let current = context.session.chain {
                 throw CommandFailure.usage(
