@@ -13,7 +13,7 @@ struct ChainCommand: ShellCommand {
             recording writes a chain use line where collect was stopped, so the script goes on from the \
             same chain. The chain is kept for the next shell in $XDG_STATE_HOME/extruct-shell/chain.json.
             """,
-        examples: ["chain", "chain clear", "chain use f2dc2742 --goal 300"],
+        examples: ["chain use f2dc2742 --goal 300", "chain", "chain clear"],
         flags: [FlagSpec("--goal", "N", help: "with use: the distinct companies to collect (1…\(CollectCommand.most))")],
         positionals: 0...(CollectCommand.Limits.api.tasks + 2), positionalCompletion: .values(["clear", "use"]), talksToAPI: true)
 

@@ -18,8 +18,7 @@ struct CollectCommand: ShellCommand {
             export --chain FILE writes the companies. Collecting spends credits.
             """,
         examples: [
-            #"collect 300 "cold chain logistics startups""#, #"collect 500 ai startups building llm search --results 250"#, "collect --continue",
-            "collect --continue 400",
+            #"collect 300 "cold chain logistics startups" --results 250"#, "collect --continue", "collect --continue 400",
         ],
         flags: CreateCommand.spec.flags + [
             FlagSpec("--continue", arity: 0, help: "go on with the current chain (chain shows it), toward N if given")
