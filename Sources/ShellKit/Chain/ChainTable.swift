@@ -83,7 +83,8 @@ enum ChainTable {
             fitting: width - 1,
             [
                 "task \(index + 1) · \(short) · \(member.results) results · \(member.new) new · \(duplicates) · \(state) · \(total) companies",
-                "task \(index + 1) · \(short) · \(member.results) results · +\(member.new) · \(state) · \(total)",
+                "task \(index + 1) · \(short) · \(member.results) results · \(member.new) new · \(member.duplicates) dup · \(state) · \(total)",
+                "task \(index + 1) · \(short) · \(member.results) (+\(member.new)) · \(state) · \(total)",
                 "task \(index + 1) · \(short) +\(member.new) · \(total)",
                 "\(index + 1) · \(short) +\(member.new)",
             ])
