@@ -194,6 +194,7 @@ struct Collector {
         let task = page.value.task
         context.observe(task)
         context.note(task)
+        context.session.currentTask = task.id
         chain.count(page.value, at: index)
         if case .budget(let reason) = outcome.stop {
             keep()
