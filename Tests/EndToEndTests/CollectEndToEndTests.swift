@@ -9,12 +9,9 @@ import Testing
 /// played offline, and Ctrl-C at a terminal of 80 columns leaving a chain that
 /// `collect --continue` carries on.
 @Suite struct CollectEndToEndTests {
+    /// A fast simulator on the wall clock and a home of its own, as `resume --until`'s tests have.
     func withFastSimulator(_ scheme: Scheme, _ body: (SimulatorFixture, TemporaryDirectory) async throws -> Void) async throws {
-        try await SimulatorFixture.with(speed: 300, scheme: scheme, configure: { $0.clock = WallClock() }) { sim in
-            let home = try TemporaryDirectory()
-            defer { home.remove() }
-            try await body(sim, home)
-        }
+        try await ResumeUntilTests().withFastSimulator(scheme, body)
     }
 
     @Test(arguments: Scheme.allCases)
