@@ -255,6 +255,22 @@ struct ProbedCollect: ShellCommand {
         }
     }
 
+    @Test func aDryRunShowsTheChainsRequestsAndKeepsNothing() async throws {
+        CollectProbe.reset()
+        try await InProcessShell.with(configure: { $0.dryRun = true }) { shell in
+            let run = await shell.run("collect 100 \"cold chain logistics\"")
+            #expect(run.status == 0, "\(run.errors)")
+            #expect((run.output + run.errors).contains("POST \(shell.fixture.url)/v1/discovery_tasks"), "\(run.output)")
+            #expect(shell.session.chain?.tasks.map(\.id) == [DryRunTransport.createdTaskPlaceholder])
+            let export = await shell.run("export --chain \(shell.path("x.csv"))")
+            #expect(export.status == 0, "\(export.errors)")
+            #expect((export.output + export.errors).contains("/v1/discovery_tasks/\(DryRunTransport.createdTaskPlaceholder)/results"))
+            #expect(!FileManager.default.fileExists(atPath: shell.path("x.csv")))
+            #expect(!FileManager.default.fileExists(atPath: shell.path("chain.json")), "a dry run keeps no chain for later")
+            #expect(shell.fixture.simulator.journal.total == 0)
+        }
+    }
+
     @Test func mistakesAreOneErrorLineAndSendNothing() async throws {
         try await with(.http) { shell in
             for (line, error) in [

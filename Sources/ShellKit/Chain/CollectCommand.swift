@@ -167,7 +167,19 @@ struct Collector {
                 id: "", createdAt: nil, status: .created, query: request.query, desiredNumResults: target, criteria: request.criteria,
                 excludeDomains: request.excludeDomains)
             if let reason = try await budget(planned, target) { return .budget(reason) }
-            let response = try await context.client().createTask(request)
+            let response: DeepSearchClient.Response<DiscoveryTask>
+            do {
+                response = try await context.client().createTask(request)
+            } catch let error as DeepSearchError where error.code == .notSent {
+                // A dry run goes on with a placeholder, as create does: the chain and the
+                // commands after it (chain, export --chain) show their requests too.
+                let placeholder = DryRunTransport.createdTaskPlaceholder
+                context.session.currentTask = placeholder
+                context.session.see(placeholder)
+                chain.tasks.append(Chain.Member(id: placeholder, status: .created))
+                keep()
+                throw error
+            }
             context.observe(response.value)
             context.note(response.value)
             context.session.currentTask = response.value.id

@@ -31,6 +31,8 @@ final class InProcessShell {
     let exhausted: DiscoveryTask
     let done: DiscoveryTask
     let clock: VirtualClock
+    /// The HTTP transport it was given (a dry run puts another in front, so it is shut down apart).
+    private let http: AsyncHTTPClientTransport
 
     /// A shell on a fresh simulator, `columns` wide, knowing `registry`'s commands; `configure`
     /// may change its options first (`--dry-run`, `--json`…).
@@ -67,8 +69,9 @@ final class InProcessShell {
         // actor, which these shells and other tests share, for every request.
         // Over HTTPS, trusting the simulator's throwaway CA.
         let network = NetworkConfiguration(trustedCertificateFiles: fixture.caFile.map { [CertificateFile(path: $0, origin: "the test")] } ?? [])
+        http = AsyncHTTPClientTransport(network: network)
         shell = try Shell(
-            options: options, transport: AsyncHTTPClientTransport(network: network), clock: clock,
+            options: options, transport: http, clock: clock,
             console: Console(transcript: transcript, columns: columns, terminal: terminal), registry: registry)
     }
 
@@ -104,6 +107,7 @@ final class InProcessShell {
     /// Stops the simulator and the transport, removes the folder.
     func stop() async {
         await shell.environment.transport.shutdown()
+        await http.shutdown()
         await fixture.stop()
         folder.remove()
     }
