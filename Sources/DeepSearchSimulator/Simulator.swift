@@ -32,6 +32,11 @@ public struct Simulator: Sendable {
         await store.task(id: id)
     }
 
+    /// The ids of every task, sample tasks included.
+    public func taskIDs() async -> [String] {
+        await store.ids
+    }
+
     /// The account's credits: left to spend, and spent on the results tasks delivered so far.
     public func credits() async -> (available: Int, spent: Int) {
         await store.balance()

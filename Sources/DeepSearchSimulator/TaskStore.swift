@@ -4,6 +4,7 @@ import DeepSearchCore
 actor TaskStore {
     private let configuration: SimulatorConfiguration
     private var tasks: [String: SimulatedTask] = [:]
+    var ids: [String] { Array(tasks.keys) }
     /// Task ids in creation order.
     private var order: [String] = []
     private var pools: [String: CandidatePool] = [:]

@@ -107,6 +107,7 @@ public final class CommandFuzzer {
         options.noHistory = true
         options.noColor = true
         options.quiet = true
+        options.chainFile = directory + "/chain.json"
         return try Shell(options: options, transport: transport, clock: clock, console: Console(outFD: output, errFD: errors, colorForbidden: true))
     }
 

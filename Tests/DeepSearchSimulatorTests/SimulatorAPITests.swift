@@ -177,6 +177,20 @@ import Testing
         }
     }
 
+    @Test func theUnionWithExcludedTasksIsTrimmedTo1000TheExplicitDomainsFirst() async throws {
+        try await SimulatorFixture.with { sim in
+            let done = try await sim.doneTask(results: 50)
+            let domains = (0..<1000).map { "d\($0).example" }
+            let body = JSONWriter.compact(
+                .object(["query": "x", "exclude_domains": .array(domains.map(JSONValue.string)), "exclude_task_ids": [.string(done.id)]]))
+            let answer = try await RawHTTP(sim).post("/v1/discovery_tasks", body)
+            try #require(answer.status == 200, "\(answer.text)")
+            let task = try DiscoveryTask(json: answer.json())
+            #expect(task.excludeDomains.count == 1000)
+            #expect(Set(task.excludeDomains) == Set(domains), "the explicit domains are kept, the task's trimmed")
+        }
+    }
+
     @Test func missingBodyIs422() async throws {
         try await SimulatorFixture.with { sim in
             let answer = try await RawHTTP(sim.url).send("POST", "/v1/discovery_tasks")

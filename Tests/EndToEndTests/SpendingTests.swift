@@ -236,7 +236,7 @@ import Testing
     /// SplitMix64, as the secrets' property test draws its lines.
     typealias Choices = SecretsPropertyTests.Choices
 
-    /// A script of creates and resumes, as a person in a hurry would write one.
+    /// A script of creates, resumes and collects, as a person in a hurry would write one.
     static func script(_ c: inout Choices, queries: [String]) -> String {
         var lines = ["set poll_interval 0.05", "create \"\(queries[c.pick(queries.count)])\" --results \(1 + c.pick(40))"]
         for _ in 0..<(1 + c.pick(5)) {
@@ -249,6 +249,10 @@ import Testing
             case 4: lines.append("resume max")
             case 5, 6: lines.append("resume --until \(1 + c.pick(120))")
             case 7: lines.append("resume --until max")
+            case 9 where c.pick(2) == 0:
+                // A chain of tasks; a new one only once the last is forgotten.
+                let results = c.pick(3) == 0 ? "" : " --results \(1 + c.pick(40))"
+                lines += ["chain clear", "collect \(1 + c.pick(60)) \"\(queries[c.pick(queries.count)])\"\(results)"]
             case 8:
                 let query = queries[c.pick(queries.count)]
                 lines.append(#"raw POST /v1/discovery_tasks '{"query": "\#(query)", "desired_num_results": \#(1 + c.pick(40))}'"#)
@@ -258,7 +262,7 @@ import Testing
         return lines.joined(separator: "\n") + "\n"
     }
 
-    /// Random scripts (`raw` requests that spend among them) with a random `--max-credits`: what the simulator charged never passes it,
+    /// Random scripts (`raw` requests that spend and `collect` among them) with a random `--max-credits`: what the simulator charged never passes it,
     /// however the commands failed or were refused along the way.
     @Test func randomScriptsNeverSpendPastMaxCredits() async throws {
         // The same scripts on every run; SPENDING_SEED=N plays others.
@@ -279,10 +283,9 @@ import Testing
                 let context = "seed \(seed) round \(round), --max-credits \(limit):\n\(script)\(run.stderr)"
                 #expect([0, 1].contains(run.status), "\(context)")
                 refused += run.stderr.components(separatedBy: "would pass the limit").count - 1
-                // Every task the script made, run to its end: what it will ever charge is charged.
-                let ids = run.stdout.split(separator: "\n").compactMap { try? JSONParser.parse(String($0)) }.compactMap { $0["id"]?.stringValue }
+                // Every task, run to its end: what it will ever charge is charged.
                 let deadline = ContinuousClock.now + .seconds(30)
-                for id in Set(ids) {
+                for id in await sim.simulator.taskIDs() {
                     while let task = await sim.simulator.task(id: id), !task.status.isTerminal {
                         guard ContinuousClock.now < deadline else {
                             Issue.record("task \(id) never ended; \(context)")

@@ -5,7 +5,7 @@ public struct CommandRegistry {
 
     /// The shell's commands, in the order `help` lists them.
     public static let standard = CommandRegistry(commands: [
-        CreateCommand.self, TasksCommand.self, UseCommand.self, StatusCommand.self, ResumeCommand.self,
+        CreateCommand.self, TasksCommand.self, UseCommand.self, StatusCommand.self, ResumeCommand.self, CollectCommand.self, ChainCommand.self,
         ResultsCommand.self, ShowCommand.self, WatchCommand.self, ExportCommand.self, RawCommand.self,
         AccountCommand.self, TokenCommand.self, SetCommand.self, UnsetCommand.self, EchoCommand.self, SleepCommand.self, PauseCommand.self,
         ExpectCommand.self, TryCommand.self, SourceCommand.self, RecordCommand.self, HistoryCommand.self,

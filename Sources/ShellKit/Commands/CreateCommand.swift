@@ -34,17 +34,7 @@ struct CreateCommand: ShellCommand {
         positionals: 1...10_000, talksToAPI: true, positionalField: ("query", "QUERY"))
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
-        let query = arguments.positionals.map(\.text).joined(separator: " ")
-        let criteria = (arguments.values["--criterion"] ?? []).map { Criterion(key: $0[0], name: $0[1], criterion: $0[2]) }
-        var request = CreateTaskRequest(
-            query: query, desiredNumResults: try arguments.int("--results", in: 1...DiscoveryTask.resultCap), criteria: criteria,
-            dataSources: arguments.all("--source").map(DataSource.init(rawValue:)), excludeDomains: arguments.all("--exclude"),
-            excludeTaskIDs: arguments.all("--exclude-task"))
-        // What is wrong with the request is said before any id is looked up.
-        try request.validate()
-        var excludedTasks: [String] = []
-        for id in request.excludeTaskIDs { excludedTasks.append(try await context.resolveTaskID(id, for: "create --exclude-task")) }
-        request.excludeTaskIDs = excludedTasks
+        let request = try await request(arguments, query: arguments.positionals.map(\.text).joined(separator: " "), context: context)
         let response: DeepSearchClient.Response<DiscoveryTask>
         let most = request.desiredNumResults ?? CreateTaskRequest.defaultTarget
         do {
@@ -73,5 +63,23 @@ struct CreateCommand: ShellCommand {
                 context.errorStyle.dim(
                     TextLayout.first(fitting: context.console.terminalWidth - 1, [note, "created task \(task.id); watch follows it", task.id])))
         }
+    }
+
+    /// The request `create`'s options describe (`collect` takes them too), checked, with the
+    /// ids of tasks to leave out looked up.
+    static func request(_ arguments: Arguments, query: String, context: CommandContext) async throws -> CreateTaskRequest {
+        let criteria = (arguments.values["--criterion"] ?? []).map { Criterion(key: $0[0], name: $0[1], criterion: $0[2]) }
+        var request = CreateTaskRequest(
+            query: query, desiredNumResults: try arguments.int("--results", in: 1...DiscoveryTask.resultCap), criteria: criteria,
+            dataSources: arguments.all("--source").map(DataSource.init(rawValue:)), excludeDomains: arguments.all("--exclude"),
+            excludeTaskIDs: arguments.all("--exclude-task"))
+        // What is wrong with the request is said before any id is looked up.
+        try request.validate()
+        var excludedTasks: [String] = []
+        for id in request.excludeTaskIDs {
+            excludedTasks.append(try await context.resolveTaskID(id, for: "\(arguments.command) --exclude-task"))
+        }
+        request.excludeTaskIDs = excludedTasks
+        return request
     }
 }

@@ -38,6 +38,8 @@ struct RecordCommand: ShellCommand {
         let recorder = ScriptRecorder(
             path: word, apiURL: context.session.apiURL, version: environment.options.version, date: Date(),
             redact: { environment.redacted($0, replacement: "$EXTRUCT_API_TOKEN") })
+        // The chain is part of the session: the script starts from it.
+        if let chain = context.session.chain { recorder.record(ChainCommand.useLine(for: chain), command: "chain", createdTask: nil) }
         try recorder.save()
         context.effects.recording = .start(recorder)
         context.progress("recording to \(word); record stop ends it")

@@ -100,11 +100,7 @@ struct ResumeCommand: ShellCommand {
         context.remember(outcome.response.raw, status: outcome.response.status)
         context.note(outcome.response.value)
         if context.wantsJSON { context.printJSON(outcome.response.raw) }
-        let spending = context.spending
-        if spending.requests > 0 {
-            let rounds = spending.requests == 1 ? "1 round" : "\(spending.requests) rounds"
-            context.tell("\(rounds) asked for \(spending.figures(upTo: spending.asked, left: "left before them"))")
-        }
+        if let spent = context.spending.summary("round") { context.tell(spent) }
         context.tell(ResumeRounds.ending(outcome.response.value, stop: outcome.stop, rounds: outcome.rounds, goal: goal))
     }
 

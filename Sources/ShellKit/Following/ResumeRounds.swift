@@ -38,6 +38,11 @@ struct ResumeRounds {
     /// The results the task should have.
     let goal: Int
     var roundSize = ResumeRounds.roundSize
+    /// The live line for a state of the task in a width and style, with the round (nil before
+    /// the first); nil: the task toward the goal (`collect` shows the whole chain instead).
+    var line: (@Sendable (DiscoveryTask, Int, Style, Int?) -> String)?
+    /// Whether a line sums up each round (`collect` sums up each task instead).
+    var summarizesRounds = true
 
     /// What to do with `task`; `roundStartedAt` is how many results it had when the last round
     /// began (nil before the first).
@@ -72,6 +77,7 @@ struct ResumeRounds {
         context.observe(response.value)
         let follower = TaskFollower(context)
         let goal = self.goal
+        let line = self.line
         var rounds = 0
         var startedAt: Int?
         var before = response.value
@@ -79,10 +85,12 @@ struct ResumeRounds {
             let round = rounds == 0 ? nil : rounds
             response = try await follower.follow(
                 id, until: { $0.numResults >= goal }, clear: true,
-                line: { task, width, style in TaskCard.progressLine(task, width: width, style: style, goal: goal, round: round) },
+                line: { task, width, style in
+                    line?(task, width, style, round) ?? TaskCard.progressLine(task, width: width, style: style, goal: goal, round: round)
+                },
                 stopped: { Self.interrupted(context.observed.last { $0.id == id } ?? response.value, goal: goal, rounds: rounds) })
             context.observe(response.value)
-            if let start = startedAt {
+            if summarizesRounds, let start = startedAt {
                 context.tell(Self.summary(round: rounds, before: before, after: response.value, startedAt: start, width: context.width))
             }
         }

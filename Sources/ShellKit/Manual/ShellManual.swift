@@ -234,7 +234,7 @@ public enum ShellManual {
         ),
         .init("`COLUMNS`", "The width to lay text out for when standard output and standard error are not a terminal (default 100)."),
         .init("`XDG_CONFIG_HOME`", "Where the configuration file lives (default ~/.config)."),
-        .init("`XDG_STATE_HOME`", "Where the history and the tutorial's progress live (default ~/.local/state)."),
+        .init("`XDG_STATE_HOME`", "Where the history, the tutorial's progress and the chain live (default ~/.local/state)."),
         .init("`XDG_CACHE_HOME`", "Where the task ids Tab completes are kept (default ~/.cache)."),
         .init("`HOME`", "The home directory; `~` in paths."),
     ]
@@ -247,6 +247,10 @@ public enum ShellManual {
         .init(
             "`$XDG_STATE_HOME/extruct-shell/tutorial.json`",
             "How far you got in each lesson (mode 0600); `tutorial reset` forgets it."
+        ),
+        .init(
+            "`$XDG_STATE_HOME/extruct-shell/chain.json`",
+            "The chain `collect` made on each API (its tasks, what each found), so a later shell shows it and `collect --continue` goes on (mode 0600, written whole). Not kept for `--demo`, a dry run or a cassette's replay; `chain clear` forgets it."
         ),
         .init(
             "`$XDG_CACHE_HOME/extruct-shell/task-ids.json`",

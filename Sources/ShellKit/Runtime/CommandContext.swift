@@ -32,6 +32,9 @@ public final class CommandContext {
     private(set) var observed: [DiscoveryTask] = []
     /// The spending guard: asked before every request that may spend credits.
     public private(set) lazy var spending = Spending(self)
+    /// The chain as a command grew it: kept by the session even when the command is stopped or
+    /// fails (its tasks exist; see `Shell.keepChain`).
+    var keptChain: Chain?
 
     init(session: Session, environment: ShellEnvironment, line: String, parent: CommandContext? = nil) {
         self.session = session

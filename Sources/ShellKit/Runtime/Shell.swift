@@ -59,6 +59,7 @@ public final class Shell {
         session.settings.output = options.json ? .json : .text
         session.settings.debug = options.debug
         if let seconds = options.requestTimeout { session.settings.requestTimeout = seconds }
+        if keepsChain(of: session) { session.chain = environment.chainStore.chain(for: session.apiURL) }
         environment.secretsLearned = { [unowned environment] learned in
             Self.scrub(learned, from: environment, cassette: cassette)
         }
@@ -201,6 +202,7 @@ public final class Shell {
         case .success:
             session = context.session
             cacheTaskIDs(of: session)
+            keepChain(of: context, succeeded: true, before: before, session: &session)
             // A recording holds the lines run at the top, as typed or played: a line a sourced
             // script runs is the `source` line's part, which is recorded once it succeeds (and
             // into the recording that was going when it ran, before its own effects apply).
@@ -218,6 +220,7 @@ public final class Shell {
             // shows the status watch last saw when Ctrl-C stopped it; resume the target that
             // resume --watch set).
             for task in context.observed where session.seenTasks.contains(task.id) { session.learn(task) }
+            keepChain(of: context, succeeded: false, before: before, session: &session)
             if let e = error as? DeepSearchError, e.code == .interruptedAfterSending {
                 // Credits may have been spent: said even when a signal ends the shell. An
                 // interrupt is not an error (no `error:`), but its line fits the terminal.

@@ -42,6 +42,8 @@ public final class ShellEnvironment {
     let taskIDCache: TaskIDCache
     /// Where the tutorial's progress is kept.
     let tutorialProgressPath: String
+    /// Where the chain of each API is kept for later processes.
+    let chainStore: ChainStore
     var cachedTaskIDs: (url: String, ids: [String], known: Set<String>)?
     /// The status `exit` asked to leave with (changed by ``apply(_:)`` alone).
     public private(set) var exitRequest: Int32?
@@ -104,6 +106,7 @@ public final class ShellEnvironment {
         self.registry = registry
         taskIDCache = TaskIDCache(path: options.taskIDCacheFile ?? TaskIDCache.defaultPath())
         tutorialProgressPath = options.tutorialProgressFile ?? TutorialProgress.defaultPath()
+        chainStore = ChainStore(path: options.chainFile ?? ChainStore.defaultPath())
         self.simulatorURL = options.simulatorURL
     }
 

@@ -43,6 +43,8 @@ public struct ShellOptions: Sendable {
     /// places (`$XDG_CACHE_HOME`, `$XDG_STATE_HOME`). Tests give a folder of their own.
     public var taskIDCacheFile: String?
     public var tutorialProgressFile: String?
+    /// Where the current chain is kept; nil: `$XDG_STATE_HOME`.
+    public var chainFile: String?
     public var recordHTTP: String?
     public var replayHTTP: String?
     public var allowInsecureHTTP = false

@@ -31,6 +31,8 @@ public struct Session: Sendable, Equatable {
     public var settings = Settings()
     /// Variables set with `set NAME VALUE`.
     public var variables: [String: String] = [:]
+    /// The tasks `collect` chains (`chain` shows them).
+    public var chain: Chain?
 
     public init(apiURL: String, apiURLOrigin: String, token: String?, tokenOrigin: String) {
         self.apiURL = apiURL

@@ -153,7 +153,8 @@ public final class Spending {
     var budget: ResumeRounds.Budget {
         { [self] task, asking in
             let first = asked == 0
-            let what = "the next round of \(DeepSearchClient.short(task.id))"
+            // A task not made yet (collect's next one) has no id.
+            let what = task.id.isEmpty ? "the next task (--results \(asking))" : "the next round of \(DeepSearchClient.short(task.id))"
             switch await decide(upTo: asking, for: what, rounds: true) {
             case .go: return nil
             case .refused(let reason):
@@ -164,6 +165,15 @@ public final class Spending {
                 return "you said no to \(what) (up to \(asking) credits)"
             }
         }
+    }
+
+    /// What a command that asked in steps (`resume --until`, `collect`) asked for in all, each
+    /// step a `noun`: `2 rounds asked for up to 75 credits · 312 left before them`; nil when it
+    /// asked for none.
+    func summary(_ noun: String) -> String? {
+        guard requests > 0 else { return nil }
+        let things = requests == 1 ? "1 \(noun)" : "\(requests) \(noun)s"
+        return "\(things) asked for \(figures(upTo: asked, left: "left before them"))"
     }
 
     /// `up to 40 credits · 312 left`; without what is left when it could not be read.

@@ -97,6 +97,29 @@ struct CommandCase {
                 #expect(shell.fixture.count("POST", "/resume") == 1)
             },
             bad: { _ in "resume five" }, error: "resume"),
+        "collect": CommandCase(
+            line: { shell in "collect 30 \"\(shell.fixture.query(atLeast: 1100, prefix: "collect case"))\" --results 20" },
+            check: { shell, outcome, before in
+                let chain = try #require(shell.session.chain)
+                #expect(chain.companies >= 30 && chain.goal == 30, "\(chain)")
+                #expect(outcome.output.contains("task 1 · "), "a line for the task: \(outcome.output)")
+                #expect(outcome.output.contains(" companies (asked for 30) in 1 task"), "\(outcome.output)")
+                #expect(shell.session.currentTask == chain.tasks.last?.id)
+                #expect(shell.fixture.count("POST", "/v1/discovery_tasks") - shell.fixture.count("POST", "/resume") == 1, "one create")
+                #expect(FileManager.default.fileExists(atPath: shell.path("chain.json")), "kept for the next shell")
+            },
+            bad: { _ in "collect 0 x" }, error: "collect 0 x: takes 1…1250 (got 0)"),
+        "chain": CommandCase(
+            setUp: { shell in ["collect 12 \"\(shell.fixture.query(atLeast: 1100, prefix: "chain case"))\" --results 12"] },
+            line: { _ in "chain" },
+            check: { shell, outcome, before in
+                let id = try #require(shell.session.chain?.tasks.first?.id)
+                #expect(outcome.output.contains("chain of 1 task · "), "\(outcome.output)")
+                #expect(outcome.output.contains(String(id.prefix(8))), "\(outcome.output)")
+                #expect(outcome.output.contains("total"), "\(outcome.output)")
+                #expect(shell.session.chain == before.chain)
+            },
+            bad: { _ in "chain frob" }, error: "chain frob: takes clear or use ID…, not 'frob'"),
         "results": CommandCase(
             setUp: { [use($0.done)] },
             line: { _ in "results --limit 3" },

@@ -31,13 +31,16 @@ final class InProcessShell {
     let exhausted: DiscoveryTask
     let done: DiscoveryTask
     let clock: VirtualClock
+    /// The HTTP transport it was given (a dry run puts another in front, so it is shut down apart).
+    private let http: AsyncHTTPClientTransport
 
     /// A shell on a fresh simulator, `columns` wide, knowing `registry`'s commands; `configure`
     /// may change its options first (`--dry-run`, `--json`…).
     static func start(
-        columns: Int = 80, terminal: Bool = false, registry: CommandRegistry = .standard, configure: (inout ShellOptions) -> Void = { _ in }
+        columns: Int = 80, terminal: Bool = false, registry: CommandRegistry = .standard, scheme: Scheme = .http,
+        configure: (inout ShellOptions) -> Void = { _ in }
     ) async throws -> InProcessShell {
-        let fixture = try await SimulatorFixture.start()
+        let fixture = try await SimulatorFixture.start(scheme: scheme)
         do {
             return try await InProcessShell(fixture: fixture, columns: columns, terminal: terminal, registry: registry, configure: configure)
         } catch {
@@ -59,12 +62,16 @@ final class InProcessShell {
         options.noColor = true
         options.taskIDCacheFile = folder.path + "/task-ids.json"
         options.tutorialProgressFile = folder.path + "/tutorial.json"
+        options.chainFile = folder.path + "/chain.json"
         configure(&options)
         clock = VirtualClock(linkedTo: fixture.clock)
         // AsyncHTTPClient, which awaits its answers: the socket transport would block the main
         // actor, which these shells and other tests share, for every request.
+        // Over HTTPS, trusting the simulator's throwaway CA.
+        let network = NetworkConfiguration(trustedCertificateFiles: fixture.caFile.map { [CertificateFile(path: $0, origin: "the test")] } ?? [])
+        http = AsyncHTTPClientTransport(network: network)
         shell = try Shell(
-            options: options, transport: AsyncHTTPClientTransport(), clock: clock,
+            options: options, transport: http, clock: clock,
             console: Console(transcript: transcript, columns: columns, terminal: terminal), registry: registry)
     }
 
@@ -100,16 +107,17 @@ final class InProcessShell {
     /// Stops the simulator and the transport, removes the folder.
     func stop() async {
         await shell.environment.transport.shutdown()
+        await http.shutdown()
         await fixture.stop()
         folder.remove()
     }
 
     /// Runs `body` on a fresh shell and stops it afterwards.
     static func with(
-        columns: Int = 80, terminal: Bool = false, registry: CommandRegistry = .standard,
+        columns: Int = 80, terminal: Bool = false, registry: CommandRegistry = .standard, scheme: Scheme = .http,
         configure: (inout ShellOptions) -> Void = { _ in }, _ body: (InProcessShell) async throws -> Void
     ) async throws {
-        let shell = try await start(columns: columns, terminal: terminal, registry: registry, configure: configure)
+        let shell = try await start(columns: columns, terminal: terminal, registry: registry, scheme: scheme, configure: configure)
         do {
             try await body(shell)
             await shell.stop()

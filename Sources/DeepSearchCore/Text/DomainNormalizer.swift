@@ -1,12 +1,14 @@
 /// Turns what a user typed into a registered domain: `https://www.Acme.com/about` → `acme.com`.
-enum DomainNormalizer {
+/// The simulator resolves exclusions with it as the API does; the shell tells companies apart
+/// by it (`collect`, `export --chain`).
+public enum DomainNormalizer {
     /// Second-level labels under which registrations sit one level deeper (`acme.co.uk`).
-    static let secondLevelSuffixes: Set<String> = [
+    public static let secondLevelSuffixes: Set<String> = [
         "co.uk", "org.uk", "ac.uk", "com.au", "net.au", "co.jp", "co.nz", "com.br", "com.cn", "co.in", "co.za", "com.mx",
     ]
 
     /// The registered domain, or nil when the text holds no domain.
-    static func registeredDomain(_ text: String) -> String? {
+    public static func registeredDomain(_ text: String) -> String? {
         var s = Substring(text.lowercased().filter { !$0.isWhitespace })
         if let scheme = s.firstRange(of: "://") { s = s[scheme.upperBound...] }
         if let end = s.firstIndex(where: { $0 == "/" || $0 == "?" || $0 == "#" }) { s = s[..<end] }
