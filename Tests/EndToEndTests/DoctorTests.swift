@@ -287,4 +287,30 @@ import Testing
             #expect(try await TerminalScreen.render(pty.bytes, columns: terminal.columns).rows.contains("still here"))
         }
     }
+
+    /// A TLS handshake that never comes (a port that takes connections and says nothing): the
+    /// lines before it are on the screen, and Ctrl-C ends it at once, not its deadline.
+    @Test func ctrlCEndsAStepThatHangs() async throws {
+        let silent = try LoopbackListener()
+        defer { silent.stop() }
+        let home = try TemporaryDirectory()
+        defer { home.remove() }
+        let terminal = ScreenTests.Terminal(columns: 80, colour: false)
+        var environment = terminal.environment
+        environment["EXTRUCT_API_URL"] = "https://127.0.0.1:\(silent.port)"
+        environment["EXTRUCT_API_TOKEN"] = SimulatorFixture.token
+        let pty = try PseudoTerminal(
+            Binaries.shell, ["--no-history"], environment: testEnvironment(home: home.path, extra: environment), columns: 80, rows: 30)
+        defer { pty.terminate() }
+        let screens = ScreenTests()
+        let mark = try await screens.run("doctor", on: pty, terminal, after: 0)
+        try await pty.wait(for: "✓ Proxy", after: mark)
+        pty.type("\u{03}")
+        // The handshake's own deadline is 5 s: an interrupt not heard would end only with it.
+        try await pty.wait(for: "interrupted", after: mark, timeout: 4)
+        try await screens.prompt(pty, terminal, after: mark)
+        let screen = try await TerminalScreen.render(pty.bytes, columns: terminal.columns)
+        #expect(screen.rows(containing: "TLS").isEmpty, "stopped before its deadline: \(screen.text)")
+        #expect(screen.rows(containing: "✓ DNS          127.0.0.1 is an address").count == 1, "\(screen.text)")
+    }
 }

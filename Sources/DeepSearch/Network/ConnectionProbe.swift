@@ -124,7 +124,7 @@ public enum ConnectionProbe {
             } else {
                 false
             }
-        guard certificateRefused else { return TLSFinding(failure: connectionFailure(error, place: place, proxy: proxy)) }
+        guard certificateRefused else { return TLSFinding(failure: connectionFailure(error, place: place, proxy: proxy, timeout: wait)) }
         let seen = await handshake(url, proxy: proxy, context: context, inspect: true, timeout: wait).leaf.map(CertificateSummary.init)
         return TLSFinding(certificate: seen, failure: untrusted(seen, host: url.host, place: place))
     }
@@ -160,7 +160,7 @@ public enum ConnectionProbe {
     }
 
     /// A handshake that did not get as far as a certificate, in the transport's words.
-    private static func connectionFailure(_ error: any Error, place: String, proxy: ProxyServer?) -> DeepSearchError {
+    private static func connectionFailure(_ error: any Error, place: String, proxy: ProxyServer?, timeout: TimeAmount) -> DeepSearchError {
         if let code = AsyncHTTPClientTransport.errnoCode(in: error) {
             return DeepSearchError(
                 .transport, "cannot connect to \(place): \(code == ECONNREFUSED ? "connection refused" : String(cString: strerror(code)))",
@@ -180,7 +180,9 @@ public enum ConnectionProbe {
                 .tls, "the TLS handshake with \(place) failed", advice: "check the API URL, and whether a proxy or firewall is in the way")
         }
         if error is ChannelError || error is HandshakeTimedOut {
-            return DeepSearchError(.timeout, "no TLS handshake with \(place) in time", advice: "check the API URL and your network")
+            return DeepSearchError(
+                .timeout, "no TLS handshake with \(place) within \(Int(timeout.nanoseconds / 1_000_000_000)) s",
+                advice: "check the API URL and your network")
         }
         return DeepSearchError(.tls, "the TLS connection to \(place) failed: \(AsyncHTTPClientTransport.words(of: error))")
     }

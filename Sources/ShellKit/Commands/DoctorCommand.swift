@@ -10,12 +10,14 @@ struct DoctorCommand: ShellCommand {
         examples: ["doctor"], flags: [FlagSpec("--json", arity: 0, help: "the checks as JSON")], isRecorded: false)
 
     static func run(_ arguments: Arguments, _ context: CommandContext) async throws {
-        let checks = try await Doctor.run(context)
-        if context.wantsJSON || arguments.flag("--json") {
-            context.printJSON(DoctorReport.json(checks))
-        } else {
-            context.console.out(DoctorReport.render(checks, width: context.width, style: context.style))
+        let json = context.wantsJSON || arguments.flag("--json")
+        // For people each line as soon as its check is done; for programs one document at the end.
+        let checks = try await Doctor.run(context) { check in
+            guard !json else { return }
+            context.console.out(DoctorReport.render([check], width: context.width, style: context.style))
+            context.console.flush()
         }
+        if json { context.printJSON(DoctorReport.json(checks)) }
         let failed = checks.filter { $0.verdict == .failed }
         guard failed.isEmpty else {
             throw CommandFailure.local(

@@ -10,9 +10,12 @@ enum Doctor {
     /// The longest a name lookup, the proxy or the TLS handshake may take.
     static let probeTimeout: Duration = .seconds(5)
 
-    /// Every check, in order. Throws only when cancelled.
-    static func run(_ context: CommandContext) async throws -> [DoctorCheck] {
-        var checks: [DoctorCheck] = []
+    /// Every check, in order, each told to `found` as soon as it is known (a slow step shows
+    /// the steps before it). Throws only when cancelled.
+    static func run(_ context: CommandContext, found: (DoctorCheck) -> Void = { _ in }) async throws -> [DoctorCheck] {
+        var checks: [DoctorCheck] = [] {
+            didSet { if let last = checks.last, checks.count > oldValue.count { found(last) } }
+        }
         let session = context.session
         let options = context.environment.options
         let network = options.network
@@ -35,7 +38,7 @@ enum Doctor {
             skip("dns", "proxy", "tls", "healthcheck", "token", "plan", "credits")
             return checks
         }
-        let shownURL = url.displayString + url.path.withoutControlCharacters
+        let shownURL = "\(url.scheme)://\(url.authority)\(url.path)".withoutControlCharacters
         // The token crosses the network in clear text only to this machine, as the client has it.
         let clearText = url.scheme == "http" && !url.isLoopback
         let tokenRefused = clearText && session.token != nil && !options.allowInsecureHTTP
@@ -109,7 +112,8 @@ enum Doctor {
             checks.append(
                 DoctorCheck(
                     "token", .failed, "no token given (--token, EXTRUCT_API_TOKEN, a profile's token, token --prompt)",
-                    advice: "run token --prompt or set EXTRUCT_API_TOKEN (make one at app.extruct.ai/api-tokens), or try --demo"))
+                    advice: "run token --prompt or set EXTRUCT_API_TOKEN (make one at app.extruct.ai/api-tokens)"
+                        + (options.simulatorURL == session.apiURL ? "" : ", or try --demo")))
             blocked = "skipped: needs a token"
             skip("plan", "credits")
             return checks
@@ -219,7 +223,9 @@ enum Doctor {
         guard url.scheme == "https" else {
             return DoctorCheck("tls", .skipped, "plain http: no TLS")
         }
-        let trusted = ["the system's CAs"] + network.trustedCertificateFiles.map { "\($0.path) (from \($0.origin))" }
+        let files = network.trustedCertificateFiles
+        let system = "the system's CAs" + (files.first(where: \.isSystemBundle).map { " (\($0.path), from \($0.origin))" } ?? "")
+        let trusted = [system] + files.filter { !$0.isSystemBundle }.map { "\($0.path) (from \($0.origin))" }
         let trusting = "trusting " + (trusted.count == 1 ? trusted[0] : trusted.dropLast().joined(separator: ", ") + " and " + trusted.last!)
         let found = await ConnectionProbe.tls(url, network: network, proxy: proxy, timeout: timeout)
         try Task.checkCancellation()
