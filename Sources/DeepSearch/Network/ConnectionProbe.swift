@@ -116,8 +116,9 @@ public enum ConnectionProbe {
         let verified = await handshake(url, proxy: proxy, context: context, inspect: false, timeout: wait)
         if verified.error == nil { return TLSFinding(certificate: verified.leaf.map(CertificateSummary.init)) }
         let error = verified.error!
+        let hostnameFailed = (error as? NIOSSLExtraError) == .failedToValidateHostname
         let certificateRefused: Bool =
-            if let extra = error as? NIOSSLExtraError, extra == .failedToValidateHostname {
+            if hostnameFailed {
                 true
             } else if let ssl = error as? NIOSSLError, case .handshakeFailed(let reasons) = ssl {
                 "\(reasons)".uppercased().contains("CERTIFICATE_VERIFY_FAILED")
@@ -126,31 +127,21 @@ public enum ConnectionProbe {
             }
         guard certificateRefused else { return TLSFinding(failure: connectionFailure(error, place: place, proxy: proxy, timeout: wait)) }
         let seen = await handshake(url, proxy: proxy, context: context, inspect: true, timeout: wait).leaf.map(CertificateSummary.init)
-        return TLSFinding(certificate: seen, failure: untrusted(seen, host: url.host, place: place))
+        return TLSFinding(certificate: seen, failure: untrusted(seen, host: url.host, place: place, hostnameFailed: hostnameFailed))
     }
 
     /// Why a certificate was refused, from what it says.
-    static func untrusted(_ certificate: CertificateSummary?, host: String, place: String) -> DeepSearchError {
+    static func untrusted(_ certificate: CertificateSummary?, host: String, place: String, hostnameFailed: Bool) -> DeepSearchError {
         let caAdvice =
             "if you trust it, give its CA certificate with --ca-file FILE (or EXTRUCT_CA_FILE, or ca_file in the profile); a TLS-inspecting proxy's CA goes there too"
         guard let certificate else {
             return DeepSearchError(.tls, "the certificate of \(place) is not trusted here", advice: caAdvice)
         }
-        let now = Int(time(nil))
-        if certificate.notValidAfter < now {
-            return DeepSearchError(
-                .tls, "the certificate of \(place) expired on \(certificate.expiry)",
-                advice: "check this machine's date; if it is right, the server must renew its certificate")
-        }
-        if certificate.notValidBefore > now {
-            return DeepSearchError(
-                .tls, "the certificate of \(place) is valid only from \(AsyncHTTPClientTransport.day(time_t(certificate.notValidBefore)))",
-                advice: "check this machine's date")
-        }
-        if !CertificateProbe.covers(certificate.names, host: host) {
-            let names = certificate.names.isEmpty ? "no host name" : certificate.names.prefix(5).joined(separator: ", ")
-            return DeepSearchError(
-                .tls, "the certificate of \(place) is for \(names), not \(host)", advice: "check the API URL (--api-url or EXTRUCT_API_URL)")
+        if let problem = AsyncHTTPClientTransport.certificateProblem(
+            names: certificate.names, notValidBefore: certificate.notValidBefore, notValidAfter: certificate.notValidAfter, host: host,
+            hostnameFailed: hostnameFailed)
+        {
+            return DeepSearchError(.tls, "\(place): \(problem.what)", advice: problem.advice)
         }
         let who =
             certificate.isSelfIssued
