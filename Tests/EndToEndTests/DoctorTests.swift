@@ -170,6 +170,12 @@ import Testing
             "\(wrong.stdout)")
         #expect(lines(wrong.stdout).count(where: { $0.hasSuffix("skipped: there is no API URL to reach") }) == 7, "\(wrong.stdout)")
 
+        // A password in a URL that cannot be used is not shown either.
+        let ftp = try await doctor(
+            ["EXTRUCT_API_URL": "ftp://bob:hunter2-secret@x.example", "EXTRUCT_API_TOKEN": SimulatorFixture.token], home: home)
+        #expect(lines(ftp.stdout).first?.hasPrefix("✗ API URL ftp://x.example (from EXTRUCT_API_URL) is ftp://, not http:// or https://") == true)
+        #expect(!(ftp.stdout + ftp.stderr).contains("hunter2"))
+
         // Plain http to another machine: the token is not sent, as the client has it.
         let clear = try await doctor(["EXTRUCT_API_URL": "http://192.0.2.1:\(port)", "EXTRUCT_API_TOKEN": SimulatorFixture.token], home: home)
         #expect(
@@ -306,8 +312,8 @@ import Testing
         let mark = try await screens.run("doctor", on: pty, terminal, after: 0)
         try await pty.wait(for: "✓ Proxy", after: mark)
         pty.type("\u{03}")
-        // The handshake's own deadline is 5 s: an interrupt not heard would end only with it.
-        try await pty.wait(for: "interrupted", after: mark, timeout: 4)
+        // The handshake's own deadline is 10 s: an interrupt not heard would end only with it.
+        try await pty.wait(for: "interrupted", after: mark, timeout: 8)
         try await screens.prompt(pty, terminal, after: mark)
         let screen = try await TerminalScreen.render(pty.bytes, columns: terminal.columns)
         #expect(screen.rows(containing: "TLS").isEmpty, "stopped before its deadline: \(screen.text)")

@@ -7,8 +7,8 @@ import DeepSearch
 /// resolved them); the requests are the client's, over the shell's transport.
 @MainActor
 enum Doctor {
-    /// The longest a name lookup, the proxy or the TLS handshake may take.
-    static let probeTimeout: Duration = .seconds(5)
+    /// The longest a name lookup, the proxy or the TLS handshake may take (or `timeout`, when shorter).
+    static let probeTimeout: Duration = .seconds(10)
 
     /// Every check, in order, each told to `found` as soon as it is known (a slow step shows
     /// the steps before it). Throws only when cancelled.
@@ -28,11 +28,14 @@ enum Doctor {
 
         // The API URL.
         guard let url = URLParts(session.apiURL), ["http", "https"].contains(url.scheme) else {
-            let shown = session.apiURL.withoutControlCharacters
+            // Never a password the URL may hold: what is before an @ is left out.
+            let shown =
+                URLParts(session.apiURL).map { "\($0.scheme)://\($0.authority)\($0.path)" }
+                ?? session.apiURL.split(separator: "@").last.map(String.init) ?? ""
             let what = URLParts(session.apiURL).map { "is \($0.scheme)://, not http:// or https://" } ?? "is not a URL"
             checks.append(
                 DoctorCheck(
-                    "api_url", .failed, "\(shown) (\(origin(session.apiURLOrigin))) \(what)",
+                    "api_url", .failed, "\(shown.withoutControlCharacters) (\(origin(session.apiURLOrigin))) \(what)",
                     advice: "give one such as https://api.extruct.ai with --api-url or EXTRUCT_API_URL"))
             blocked = "skipped: there is no API URL to reach"
             skip("dns", "proxy", "tls", "healthcheck", "token", "plan", "credits")
