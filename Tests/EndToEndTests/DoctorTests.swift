@@ -143,6 +143,24 @@ import Testing
         }
     }
 
+    @Test(arguments: Scheme.allCases)
+    func aPlanTheAPIRefusesIsToldWithWhatToDo(_ scheme: Scheme) async throws {
+        try await SimulatorFixture.with(scheme: scheme) { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            sim.simulator.faults.add(FaultRule(.paymentRequired, path: "/v1/billing", count: 1))
+            let run = try await doctor(sim.shellEnvironment, home: home)
+            #expect(run.status == 1)
+            #expect(run.stderr == "error: -c: doctor: 1 of 8 checks failed: Plan\n")
+            #expect(
+                lines(run.stdout).contains {
+                    $0.hasPrefix("✗ Plan Deep Search needs a Pro plan (402 plan_required")
+                        && $0.hasSuffix("→ upgrade at https://app.extruct.ai, or ask your organisation for access")
+                }, "\(run.stdout)")
+            #expect(lines(run.stdout).last == "✓ Credits 100,000 left", "the credits are still read: \(run.stdout)")
+        }
+    }
+
     @Test func anAPIThatIsNotThereAndAHostThatDoesNotResolve() async throws {
         let home = try TemporaryDirectory()
         defer { home.remove() }
