@@ -57,6 +57,12 @@ import Testing
             }
             #expect(sim.count("GET", "/v1/healthcheck") == 1 && sim.count("GET", "/v1/user") == 1 && sim.count("GET", "/v1/billing") == 1)
 
+            // A name is looked up as a connection looks it up.
+            let named = try await doctor(sim.shellEnvironment(host: "localhost"), home: home)
+            #expect(named.status == 0, "\(named.stdout)\(named.stderr)")
+            let dns = try #require(lines(named.stdout).first { $0.hasPrefix("✓ DNS") }, "\(named.stdout)")
+            #expect(dns.hasPrefix("✓ DNS localhost → ") && dns.contains("127.0.0.1"), "\(named.stdout)")
+
             let json = try await doctor(sim.shellEnvironment, ["--json"], home: home)
             #expect(json.status == 0, "\(json.stderr)")
             let report = try JSONParser.parse(json.stdout)

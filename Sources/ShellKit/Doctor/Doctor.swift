@@ -181,9 +181,6 @@ enum Doctor {
         let host = proxy?.host ?? url.host
         let whose = proxy == nil ? "" : "the proxy's host "
         let byProxy = proxy == nil ? "" : "\(url.host) is looked up by the proxy; "
-        if url.isLoopback, proxy == nil, host == "localhost" {
-            return DoctorCheck("dns", .ok, "localhost is this machine: nothing to look up")
-        }
         if ConnectionProbe.isAddress(host) {
             return DoctorCheck("dns", .ok, "\(byProxy)\(whose)\(host) is an address: nothing to look up")
         }
