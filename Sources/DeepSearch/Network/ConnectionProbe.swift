@@ -193,7 +193,7 @@ public enum ConnectionProbe {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let done = loop.makePromise(of: Void.self)
         let seen = Mutex<NIOSSLCertificate?>(nil)
-        let opened = Mutex<(channel: (any Channel)?, cancelled: Bool)>((nil, false))
+        let cancellation = ChannelCancellation()
         let host = url.host
         let port = url.port ?? 443
         @Sendable func tls() throws -> [any ChannelHandler] {
@@ -210,7 +210,8 @@ public enum ConnectionProbe {
             return [handler, HandshakeWaiter(done)]
         }
         let bootstrap = ClientBootstrap(group: loop).connectTimeout(timeout).channelInitializer { channel in
-            channel.eventLoop.makeCompletedFuture {
+            cancellation.attach(channel)
+            return channel.eventLoop.makeCompletedFuture {
                 if let proxy {
                     let target = "\(URLParts.bracketed(host)):\(port)"
                     try channel.pipeline.syncOperations.addHandler(
@@ -223,11 +224,6 @@ public enum ConnectionProbe {
         return await withTaskCancellationHandler {
             do {
                 let channel = try await bootstrap.connect(host: proxy?.host ?? host, port: proxy?.port ?? port).get()
-                let cancelled = opened.withLock {
-                    $0.channel = channel
-                    return $0.cancelled
-                }
-                if cancelled { channel.close(promise: nil) }
                 let deadline = loop.scheduleTask(in: timeout) { done.fail(HandshakeTimedOut()) }
                 defer {
                     deadline.cancel()
@@ -241,11 +237,7 @@ public enum ConnectionProbe {
                 return (seen.withLock { $0 }, error)
             }
         } onCancel: {
-            let channel = opened.withLock {
-                $0.cancelled = true
-                return $0.channel
-            }
-            channel?.close(promise: nil)
+            cancellation.cancel()
             done.fail(CancellationError())
         }
     }
@@ -321,6 +313,30 @@ public enum ConnectionProbe {
             done.fail(ChannelError.eof)
             context.fireChannelInactive()
         }
+    }
+}
+
+/// Closes a channel when the task that opened it is cancelled (Ctrl-C): the channel is known
+/// from the moment it is made, so a connection still under way ends too.
+final class ChannelCancellation: Sendable {
+    private let state = Mutex<(channel: (any Channel)?, cancelled: Bool)>((nil, false))
+
+    /// The channel to close; closed at once if the task was cancelled already.
+    func attach(_ channel: any Channel) {
+        let cancelled = state.withLock {
+            $0.channel = channel
+            return $0.cancelled
+        }
+        if cancelled { channel.close(promise: nil) }
+    }
+
+    /// Closes the channel, now or as soon as it is made.
+    func cancel() {
+        let channel = state.withLock {
+            $0.cancelled = true
+            return $0.channel
+        }
+        channel?.close(promise: nil)
     }
 }
 

@@ -47,25 +47,31 @@ enum ProxyProbe {
     /// to the proxy failed); without a target, only whether it takes a connection.
     static func exchange(_ target: String?, through proxy: ProxyServer, timeout: TimeAmount) async -> (answer: Answer?, failure: (any Error)?) {
         let head = HeadCollector()
-        do {
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(timeout)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(head) }
+        let cancellation = ChannelCancellation()
+        return await withTaskCancellationHandler {
+            do {
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connectTimeout(timeout)
+                    .channelInitializer { channel in
+                        cancellation.attach(channel)
+                        return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(head) }
+                    }
+                    .connect(host: proxy.host, port: proxy.port).get()
+                guard let target else {
+                    try? await channel.close()
+                    return (nil, nil)
                 }
-                .connect(host: proxy.host, port: proxy.port).get()
-            guard let target else {
-                try? await channel.close()
-                return (nil, nil)
+                let deadline = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+                try await channel.writeAndFlush(ByteBuffer(string: request(target, through: proxy))).get()
+                _ = try? await channel.closeFuture.get()
+                deadline.cancel()
+            } catch {
+                return (head.answer, head.answer == nil ? error : nil)
             }
-            let deadline = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
-            try await channel.writeAndFlush(ByteBuffer(string: request(target, through: proxy))).get()
-            _ = try? await channel.closeFuture.get()
-            deadline.cancel()
-        } catch {
-            return (head.answer, head.answer == nil ? error : nil)
+            return (head.answer, nil)
+        } onCancel: {
+            cancellation.cancel()
         }
-        return (head.answer, nil)
     }
 
     /// The parts of an answer's head: its status line and the fields that say why.
