@@ -188,3 +188,8 @@ enum FileProblem {
 #if canImport(Glibc)
 import Glibc
 #endif
+
+extension CertificateFile {
+    /// Whether the file is the system's own bundle (`SSL_CERT_FILE` often names it): trusted already.
+    public var isSystemBundle: Bool { SystemTrustRoots.isBundle(path) }
+}

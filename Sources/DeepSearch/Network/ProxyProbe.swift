@@ -31,28 +31,47 @@ enum ProxyProbe {
 
     /// The answer of `proxy` to `CONNECT target` (`host:port`), or nil when none came in `timeout`.
     static func connect(to target: String, through proxy: ProxyServer, timeout: TimeAmount = .seconds(5)) async -> Answer? {
+        await exchange(target, through: proxy, timeout: timeout).answer
+    }
+
+    /// The CONNECT request for `target`, with the proxy's credentials as AsyncHTTPClient sends them.
+    static func request(_ target: String, through proxy: ProxyServer) -> String {
         var request = "CONNECT \(target) HTTP/1.1\r\nHost: \(target)\r\n"
         if let user = proxy.username {
-            // As AsyncHTTPClient sends them on the real request.
             request += "Proxy-Authorization: \(HTTPClient.Authorization.basic(username: user, password: proxy.password ?? "").headerValue)\r\n"
         }
-        request += "\r\n"
+        return request + "\r\n"
+    }
+
+    /// The answer of `proxy` to `CONNECT target`, and why it could not be asked (the connection
+    /// to the proxy failed); without a target, only whether it takes a connection.
+    static func exchange(_ target: String?, through proxy: ProxyServer, timeout: TimeAmount) async -> (answer: Answer?, failure: (any Error)?) {
         let head = HeadCollector()
-        do {
-            let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
-                .connectTimeout(timeout)
-                .channelInitializer { channel in
-                    channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(head) }
+        let cancellation = ChannelCancellation()
+        return await withTaskCancellationHandler {
+            do {
+                let channel = try await ClientBootstrap(group: MultiThreadedEventLoopGroup.singleton)
+                    .connectTimeout(timeout)
+                    .channelInitializer { channel in
+                        cancellation.attach(channel)
+                        return channel.eventLoop.makeCompletedFuture { try channel.pipeline.syncOperations.addHandler(head) }
+                    }
+                    .connect(host: proxy.host, port: proxy.port).get()
+                guard let target else {
+                    try? await channel.close()
+                    return (nil, nil)
                 }
-                .connect(host: proxy.host, port: proxy.port).get()
-            let deadline = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
-            try await channel.writeAndFlush(ByteBuffer(string: request)).get()
-            _ = try? await channel.closeFuture.get()
-            deadline.cancel()
-        } catch {
-            return head.answer
+                let deadline = channel.eventLoop.scheduleTask(in: timeout) { channel.close(promise: nil) }
+                try await channel.writeAndFlush(ByteBuffer(string: request(target, through: proxy))).get()
+                _ = try? await channel.closeFuture.get()
+                deadline.cancel()
+            } catch {
+                return (head.answer, head.answer == nil ? error : nil)
+            }
+            return (head.answer, nil)
+        } onCancel: {
+            cancellation.cancel()
         }
-        return head.answer
     }
 
     /// The parts of an answer's head: its status line and the fields that say why.

@@ -176,29 +176,39 @@ extension AsyncHTTPClientTransport {
     /// through a proxy only the general reason can be given).
     private func certificateFailure(host: String, port: Int, place: String, hostnameFailed: Bool) async -> DeepSearchError {
         let finding = proxy == nil ? await CertificateProbe.inspect(host: host, port: port) : nil
-        let now = time(nil)
-        if let finding {
-            if finding.notValidAfter < now {
-                return DeepSearchError(
-                    .tls, "\(place): its certificate expired on \(Self.day(finding.notValidAfter))",
-                    advice: "check this machine's date; if it is right, the server must renew its certificate")
-            }
-            if finding.notValidBefore > now {
-                return DeepSearchError(
-                    .tls, "\(place): its certificate is valid only from \(Self.day(finding.notValidBefore))", advice: "check this machine's date")
-            }
-            if hostnameFailed || !CertificateProbe.covers(finding.names, host: host) {
-                let names = finding.names.isEmpty ? "no host name" : finding.names.prefix(5).joined(separator: ", ")
-                return DeepSearchError(
-                    .tls, "\(place): its certificate is for \(names), not \(host)", advice: "check the API URL (--api-url or EXTRUCT_API_URL)")
-            }
-        } else if hostnameFailed {
+        if let finding,
+            let problem = Self.certificateProblem(
+                names: finding.names, notValidBefore: Int(finding.notValidBefore), notValidAfter: Int(finding.notValidAfter), host: host,
+                hostnameFailed: hostnameFailed)
+        {
+            return DeepSearchError(.tls, "\(place): \(problem.what)", advice: problem.advice)
+        } else if finding == nil, hostnameFailed {
             return DeepSearchError(.tls, "\(place): its certificate is not for \(host)", advice: "check the API URL (--api-url or EXTRUCT_API_URL)")
         }
         return DeepSearchError(
             .tls,
             "\(place): its certificate is not trusted here (\(finding == nil ? "expired, or " : "")issued by an authority this machine does not know)",
             advice: "if a proxy or gateway inspects TLS, give its CA with --ca-file or SSL_CERT_FILE")
+    }
+
+    /// What is wrong with a certificate that says these things, for `host`, but who issued it:
+    /// expired, not yet valid, or for other names; nil when none of them.
+    static func certificateProblem(
+        names: [String], notValidBefore: Int, notValidAfter: Int, host: String, hostnameFailed: Bool
+    ) -> (what: String, advice: String)? {
+        let now = Int(time(nil))
+        if notValidAfter < now {
+            return (
+                "its certificate expired on \(day(time_t(notValidAfter)))",
+                "check this machine's date; if it is right, the server must renew its certificate"
+            )
+        }
+        if notValidBefore > now { return ("its certificate is valid only from \(day(time_t(notValidBefore)))", "check this machine's date") }
+        if hostnameFailed || !CertificateProbe.covers(names, host: host) {
+            let shown = names.isEmpty ? "no host name" : names.prefix(5).joined(separator: ", ")
+            return ("its certificate is for \(shown), not \(host)", "check the API URL (--api-url or EXTRUCT_API_URL)")
+        }
+        return nil
     }
 
     /// `2026-11-30` for a time.

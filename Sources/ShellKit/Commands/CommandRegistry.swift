@@ -7,7 +7,8 @@ public struct CommandRegistry {
     public static let standard = CommandRegistry(commands: [
         CreateCommand.self, TasksCommand.self, UseCommand.self, StatusCommand.self, ResumeCommand.self, CollectCommand.self, ChainCommand.self,
         ResultsCommand.self, ShowCommand.self, WatchCommand.self, ExportCommand.self, RawCommand.self,
-        AccountCommand.self, TokenCommand.self, SetCommand.self, UnsetCommand.self, EchoCommand.self, SleepCommand.self, PauseCommand.self,
+        AccountCommand.self, DoctorCommand.self, TokenCommand.self, SetCommand.self, UnsetCommand.self, EchoCommand.self, SleepCommand.self,
+        PauseCommand.self,
         ExpectCommand.self, TryCommand.self, SourceCommand.self, RecordCommand.self, HistoryCommand.self,
         ClearCommand.self, TutorialCommand.self, HelpCommand.self, ExitCommand.self,
     ])

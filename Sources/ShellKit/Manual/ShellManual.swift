@@ -155,6 +155,9 @@ public enum ShellManual {
         .paragraph(
             "A certificate that is not trusted, expired or issued for another host, a server that does not speak TLS, and a proxy that refuses are each one error line that names the host or the proxy and says what to do; they cannot heal by themselves and are not retried. At the start of an interactive session the shell opens its connection (TCP, TLS, a proxy's tunnel) while you type, so the first command costs one round trip. `results --all` and `export` ask for their pages together, at most four at a time."
         ),
+        .paragraph(
+            "`doctor` checks each step on its own, in the order a request takes them: the API URL, the host name looked up (or the proxy's, when the proxy looks the API's up), the proxy and where it came from (a CONNECT through it), the TLS handshake with the trust above (the server's certificate: whom it is for, who issued it, until when; the CA files in use), `GET /v1/healthcheck`, the token, the plan and the credits. Each step that fails says what to do, and the steps it blocks are shown skipped; each network step waits at most 10 seconds (or `timeout`, when shorter) and Ctrl-C ends it."
+        ),
     ]
 
     static let scripts: [ManualPage.Block] = [

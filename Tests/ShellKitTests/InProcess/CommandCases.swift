@@ -59,6 +59,17 @@ struct CommandCase {
                 #expect(shell.session.currentTask == before.currentTask)
             },
             bad: { _ in "account extra" }, error: "unexpected argument 'extra'; usage: account"),
+        "doctor": CommandCase(
+            line: { _ in "doctor" },
+            check: { shell, outcome, before in
+                for label in ["API URL", "DNS", "Proxy", "Healthcheck", "Token", "Plan", "Credits"] {
+                    #expect(outcome.output.contains("✓ \(label)"), "\(outcome.output)")
+                }
+                #expect(outcome.output.contains("– TLS"), "plain http: \(outcome.output)")
+                #expect(shell.fixture.count("GET", "/v1/healthcheck") == 1 && shell.fixture.count("GET", "/v1/billing") == 1)
+                #expect(shell.session == before, "doctor changes nothing")
+            },
+            bad: { _ in "doctor extra" }, error: "unexpected argument 'extra'; usage: doctor [--json]"),
         "tasks": CommandCase(
             line: { _ in "tasks" },
             check: { shell, outcome, _ in
