@@ -11,7 +11,8 @@ import Testing
 @MainActor @Suite(.serialized) struct InProcessCommandTests {
     /// The registered commands' names (as `help` lists them, which `CommandRegistry.standard` decides).
     nonisolated static let names = [
-        "create", "tasks", "use", "status", "resume", "collect", "chain", "results", "show", "watch", "export", "raw", "account", "doctor", "token", "set",
+        "create", "tasks", "use", "status", "resume", "collect", "chain", "results", "show", "watch", "export", "raw", "account", "doctor", "token",
+        "set",
         "unset", "echo",
         "sleep", "pause", "expect", "try", "source", "record", "history", "clear", "tutorial", "help", "exit",
     ]
