@@ -37,6 +37,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// Hears one line about each certificate file left out, at the first TLS request.
     private let warn: (@Sendable (String) -> Void)?
     private let warned = Atomic(false)
+    /// The one event loop of this transport's clients, as a task executor: every exchange runs
+    /// on it, so the answer's head and body reach the request on the thread that read them.
+    private let executor: EventLoopTaskExecutor
 
     /// The current client (replaced after an answer is abandoned part way, too large or
     /// cancelled: its connection might otherwise be handed the next request while the server is
@@ -72,7 +75,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         // Fail fast on a refused connection; the client's own retry policy decides about another try.
         configuration.connectionPool.retryConnectionEstablishment = false
         self.configuration = configuration
-        self.clients = Mutex(Clients(current: HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)))
+        let executor = EventLoopTaskExecutor(MultiThreadedEventLoopGroup.singleton.next())
+        self.executor = executor
+        self.clients = Mutex(Clients(current: HTTPClient(eventLoopGroup: executor.loop, configuration: configuration)))
         self.maximumBodyBytes = maximumBodyBytes
         self.proxy = proxy
         self.connectionsAhead = max(1, connectionsAhead)
@@ -88,6 +93,14 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// right after writing the head; a request without a body is taken to be sent from the start
     /// (nothing tells when its head goes out).
     public func send(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse {
+        // One hop to the loop and one back, whatever the caller's actor: the exchange's own
+        // awaits (the head, each part of the body, the deadline) resume on the loop's thread.
+        try await withTaskExecutorPreference(executor) {
+            try await exchange(request, timeout: timeout, delivery: delivery)
+        }
+    }
+
+    @concurrent private func exchange(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse {
         // Certificate files that cannot be used fail the request before anything is sent.
         if !HTTPRequest.isPlainHTTP(request.baseURL) { try checkTrust(request) }
         var outgoing = HTTPClientRequest(url: request.url)
@@ -229,7 +242,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         clients.withLock { clients in
             guard clients.current === client else { return }
             clients.retired.append(client)
-            clients.current = HTTPClient(eventLoopGroupProvider: .singleton, configuration: configuration)
+            clients.current = HTTPClient(eventLoopGroup: executor.loop, configuration: configuration)
             opened.withLock { $0.removeAll() }
         }
     }

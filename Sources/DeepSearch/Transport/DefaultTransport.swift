@@ -1,5 +1,11 @@
 import Synchronization
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// What the shell sends through, chosen per request by the URL and the network configuration:
 ///
 /// - `http://` straight to the host (the simulator, `--demo`, anything on this machine) over
@@ -14,6 +20,8 @@ public final class DefaultTransport: HTTPTransport {
     private let clients = Mutex<[ProxyServer?: AsyncHTTPClientTransport]>([:])
     /// Whether every request goes through AsyncHTTPClient (the background transport).
     private let clientOnly: Bool
+    /// Whether `http://` goes through AsyncHTTPClient too (`EXTRUCT_HTTP_TRANSPORT=asynchttpclient`).
+    private let plainThroughClient = DefaultTransport.plainHTTPThroughClient
     private let background = Mutex<DefaultTransport?>(nil)
     /// The route of the last base URL asked about: a shell sends to one URL at a time, and the
     /// URL need not be parsed again for every request of a playback.
@@ -92,6 +100,13 @@ public final class DefaultTransport: HTTPTransport {
         for client in made { await client.shutdown() }
     }
 
+    /// `EXTRUCT_HTTP_TRANSPORT=asynchttpclient` sends `http://` through AsyncHTTPClient too:
+    /// what `scripts/bench transport` measures against the socket transport.
+    static var plainHTTPThroughClient: Bool {
+        guard let value = getenv("EXTRUCT_HTTP_TRANSPORT") else { return false }
+        return String(cString: value) == "asynchttpclient"
+    }
+
     private enum Route: Sendable {
         case socket
         case client(ProxyServer?)
@@ -100,7 +115,7 @@ public final class DefaultTransport: HTTPTransport {
     private func route(_ baseURL: String) -> Route {
         if let last = lastRoute.withLock({ $0 }), last.baseURL == baseURL { return last.route }
         let proxy = network.proxy(for: baseURL)
-        let route: Route = proxy == nil && HTTPRequest.isPlainHTTP(baseURL) && !clientOnly ? .socket : .client(proxy)
+        let route: Route = proxy == nil && HTTPRequest.isPlainHTTP(baseURL) && !clientOnly && !plainThroughClient ? .socket : .client(proxy)
         lastRoute.withLock { $0 = (baseURL, route) }
         return route
     }
