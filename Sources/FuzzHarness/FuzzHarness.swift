@@ -7,8 +7,7 @@ import ShellKit
 /// from the commands' specs and run through the real shell against a simulator (``CommandFuzzer``,
 /// asynchronous: ``runCommands(_:)``); below it, by its value modulo 4, 0 the word splitter with
 /// variable expansion, 1 the script reader, 2 JSON reading and the decoding of every response
-/// model — or, when the input begins `HTTP/` (which no JSON does), the HTTP/1.1 answer parser —,
-/// 3 JSON paths and `expect` comparisons.
+/// model, 3 JSON paths and `expect` comparisons.
 /// A finding is a crash or a broken property (the harness traps on it).
 public enum FuzzHarness {
     /// Whether `bytes` are for the command fuzzer (``runCommands(_:)``).
@@ -62,7 +61,6 @@ public enum FuzzHarness {
     }
 
     static func json(_ input: [UInt8]) {
-        if input.starts(with: "HTTP/".utf8) { return http(input) }
         guard let value = try? JSONParser.parse(input) else { return }
         // What is written reads back the same.
         let again = try? JSONParser.parse(JSONWriter.compactBytes(value))
@@ -73,36 +71,6 @@ public enum FuzzHarness {
         _ = try? DiscoveryResult(json: value, at: "")
         for element in value.arrayValue ?? [] { _ = try? DiscoveryTask(json: element) }
         _ = try? CassetteExchange(json: value)
-    }
-
-    /// The answer parser reaches the same outcome whether the bytes come at once or one by one.
-    static func http(_ input: [UInt8]) {
-        for method in ["GET", "HEAD"] {
-            let whole = outcome(of: [input], method: method)
-            let pieces = outcome(of: input.map { [$0] }, method: method)
-            if whole != pieces { fatalError("the HTTP parser depends on how the bytes arrive: \(whole) against \(pieces)") }
-        }
-    }
-
-    private static func outcome(of pieces: [[UInt8]], method: String) -> String {
-        var parser = HTTP1ResponseParser(method: method, maximumBodyBytes: 1024)
-        var buffer: [UInt8] = []
-        do {
-            for (index, piece) in pieces.enumerated() {
-                buffer += piece
-                if case .complete(let response, let reusable) = try parser.parse(&buffer, atEnd: false) {
-                    // Bytes after the answer (here or still to come) make the connection unusable.
-                    let extra = buffer.count + pieces[(index + 1)...].reduce(0) { $0 + $1.count }
-                    return "complete \(response) reusable \(reusable && extra == 0)"
-                }
-            }
-            if case .complete(let response, let reusable) = try parser.parse(&buffer, atEnd: true) {
-                return "complete at end \(response) \(reusable)"
-            }
-            return "needs more at the end"
-        } catch {
-            return "\(error)"
-        }
     }
 
     static func paths(_ input: [UInt8]) {

@@ -9,7 +9,6 @@ import ShellKit
 /// `extruct-bench`: measurements for scripts/bench.
 ///
 ///     extruct-bench client URL TOKEN TASK_ID N   sequential GETs through DeepSearchClient over AsyncHTTPClient
-///     extruct-bench socket URL TOKEN TASK_ID N   the same over SocketTransport
 ///     extruct-bench ahc URL TOKEN TASK_ID N      the same with AsyncHTTPClient alone
 ///     extruct-bench render N                     render a 250-row results table N times
 ///     extruct-bench config N                     read a three-profile config.toml N times
@@ -23,8 +22,6 @@ enum Bench {
         switch arguments.first {
         case "client" where arguments.count == 5:
             await client(url: arguments[1], token: arguments[2], task: arguments[3], count: Int(arguments[4]) ?? 1000)
-        case "socket" where arguments.count == 5:
-            await client(url: arguments[1], token: arguments[2], task: arguments[3], count: Int(arguments[4]) ?? 1000, transport: SocketTransport())
         case "ahc" where arguments.count == 5:
             await asyncHTTPClient(url: arguments[1], token: arguments[2], task: arguments[3], count: Int(arguments[4]) ?? 1000)
         case "render" where arguments.count == 2:
@@ -35,7 +32,7 @@ enum Bench {
             relay(to: UInt16(arguments[1]) ?? 0, roundTrip: .milliseconds(Int(arguments[2]) ?? 100), log: arguments.count == 4)
         default:
             FileHandle.standardError.write(
-                Data("usage: extruct-bench client|socket|ahc URL TOKEN TASK_ID N | render N | config N | relay PORT RTT_MS\n".utf8))
+                Data("usage: extruct-bench client|ahc URL TOKEN TASK_ID N | render N | config N | relay PORT RTT_MS\n".utf8))
             exit(2)
         }
     }

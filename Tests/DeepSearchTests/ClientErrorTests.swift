@@ -86,10 +86,10 @@ import Testing
         // What a proxy or another server on the URL answers: a status and nothing else.
         let server = try ScriptedServer { _ in .send("HTTP/1.1 \(status) X\r\nContent-Length: 0\r\n\r\n") }
         defer { server.stop() }
-        let transport = SocketTransport()
+        let transport = DefaultTransport()
         let client = DeepSearchClient(
             configuration: .init(baseURL: server.url, token: "t", tokenOrigin: "EXTRUCT_API_TOKEN", retryPolicy: .none), transport: transport)
-        let error = await ThreadExecutor.run { await expectError { _ = try await client.listTasks() } }
+        let error = await expectError { _ = try await client.listTasks() }
         await transport.shutdown()
         #expect(error?.description == says.replacingOccurrences(of: "URL URL", with: "URL \(server.url)"))
     }
@@ -254,7 +254,7 @@ import Testing
         let port = 1  // nothing listens on port 1 of the loopback
         let transport = kind.make()
         let client = DeepSearchClient(configuration: .init(baseURL: "http://127.0.0.1:\(port)", token: "t", retryPolicy: .none), transport: transport)
-        let error = await kind.run { await expectError { _ = try await client.listTasks() } }
+        let error = await expectError { _ = try await client.listTasks() }
         await transport.shutdown()
         #expect(error?.code == .transport)
         #expect(
@@ -309,11 +309,11 @@ import Testing
             let transport = kind.make(maximumBodyBytes: 1 << 20)
             let client = DeepSearchClient(
                 configuration: .init(baseURL: sim.url, token: SimulatorFixture.token, retryPolicy: .none), transport: transport)
-            let error = await kind.run { await expectError { _ = try await client.listTasks() } }
+            let error = await expectError { _ = try await client.listTasks() }
             #expect(error?.code == .responseTooLarge)
             #expect(error?.description.contains("larger than 1 MiB") == true)
             // The connection that carried the unread body is not reused: the next request works.
-            let next = try await kind.run { try await client.listTasks() }
+            let next = try await client.listTasks()
             #expect(next.status == 200)
             await transport.shutdown()
         }
@@ -338,9 +338,7 @@ import Testing
     @Test(arguments: TransportKind.allCases)
     func cancellingTheTaskCancelsTheRequest(_ transport: TransportKind) async throws {
         try await ClientFixture.with(transport: transport, configure: { $0.faults = [FaultRule(.latency, milliseconds: 20_000, count: 1)] }) { f in
-            let executor = ThreadExecutor()
-            defer { executor.stop() }
-            let request = Task(executorPreference: transport == .socket ? executor : nil) { try await f.client.listTasks() }
+            let request = Task { try await f.client.listTasks() }
             // The slow request has reached the simulator (its fault is used up): cancel it there.
             try await f.sim.waitUntilFaultsAreUsed()
             request.cancel()

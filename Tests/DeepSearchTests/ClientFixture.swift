@@ -5,25 +5,13 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// The two transports a client can send through: each wire-level test runs over both.
+/// The transports a client can send through, each wire-level test running over every one: one
+/// since `http://` goes through AsyncHTTPClient too (BENCHMARKS.md, "One HTTP stack").
 enum TransportKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
     case asyncHTTPClient
-    case socket
 
     func make(maximumBodyBytes: Int = 8 << 20) -> any HTTPTransport {
-        switch self {
-        case .asyncHTTPClient: AsyncHTTPClientTransport(maximumBodyBytes: maximumBodyBytes)
-        case .socket: SocketTransport(maximumBodyBytes: maximumBodyBytes)
-        }
-    }
-
-    /// Runs `body` where this transport may block: the socket transport on a thread of its own,
-    /// so it never holds a thread of the pool the in-process simulator needs.
-    func run<T>(_ body: () async throws -> T) async rethrows -> T {
-        switch self {
-        case .asyncHTTPClient: try await body()
-        case .socket: try await ThreadExecutor.run(body)
-        }
+        AsyncHTTPClientTransport(maximumBodyBytes: maximumBodyBytes)
     }
 
     var testDescription: String { rawValue }
@@ -57,7 +45,7 @@ struct ClientFixture {
                 transport: spy, clock: clock, logger: logger)
             do {
                 let fixture = ClientFixture(sim: sim, client: client, clock: clock, logs: logs, spy: spy)
-                let value = try await kind.run { try await body(fixture) }
+                let value = try await body(fixture)
                 await spy.shutdown()
                 return value
             } catch {

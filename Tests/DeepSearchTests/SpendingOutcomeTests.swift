@@ -25,7 +25,7 @@ import Testing
         for scheme in ["http", "https"] {
             let transport = kind.make()
             let client = DeepSearchClient(configuration: .init(baseURL: "\(scheme)://127.0.0.1:1", token: "t"), transport: transport)
-            let error = await kind.run { await expectError { try await spend(operation, client) } }
+            let error = await expectError { try await spend(operation, client) }
             await transport.shutdown()
             #expect(error?.spending == .notSent, "\(scheme) \(operation): \(error?.description ?? "")")
             #expect(error?.description.contains("nothing was sent, so it is safe to try again") == true, "\(error?.description ?? "")")
@@ -77,9 +77,7 @@ import Testing
         try await ClientFixture.with(transport: kind, retry: .none) { f in
             let id = try await f.client.createTask(CreateTaskRequest(query: f.sim.query(atLeast: 600), desiredNumResults: 20)).value.id
             f.sim.simulator.faults.add(FaultRule(.latency, milliseconds: 20_000, method: "POST", count: 1))
-            let executor = ThreadExecutor()
-            defer { executor.stop() }
-            let request = Task(executorPreference: kind == .socket ? executor : nil) { try await spend(operation, f.client, id: id) }
+            let request = Task { try await spend(operation, f.client, id: id) }
             try await f.sim.waitUntilFaultsAreUsed()
             request.cancel()
             let error: DeepSearchError? =
@@ -95,9 +93,7 @@ import Testing
     @Test(arguments: TransportKind.allCases)
     func cancelledBeforeAnythingWentOutIsAPlainCancellation(_ kind: TransportKind) async throws {
         try await ClientFixture.with(transport: kind, retry: .none) { f in
-            let executor = ThreadExecutor()
-            defer { executor.stop() }
-            let request = Task(executorPreference: kind == .socket ? executor : nil) {
+            let request = Task {
                 withUnsafeCurrentTask { $0?.cancel() }
                 try await spend("create", f.client)
             }

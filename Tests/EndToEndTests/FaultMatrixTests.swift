@@ -5,7 +5,7 @@ import TestSupport
 import Testing
 
 /// Every command that talks to the API × every fault the simulator injects, through the built
-/// binary on a pseudo-terminal, over plain HTTP (the socket transport) and HTTPS (AsyncHTTPClient
+/// binary on a pseudo-terminal, over plain HTTP and HTTPS (both through AsyncHTTPClient, HTTPS
 /// with TLS): one `error:` line, no stack trace, no hang beyond the timeout, the session
 /// unchanged, the next command works; create and resume sent once whatever happens.
 @Suite struct FaultMatrixTests {

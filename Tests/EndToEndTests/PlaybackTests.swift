@@ -386,10 +386,10 @@ import Glibc
             let run = try await r.shell(["-q", "hundred.exsh"])
             #expect(run.status == 0, "\(run.stderr)")
             #expect(r.sim.simulator.journal.total == 101, "a request a command, and the credits left before create")
-            // Over https the first request opens the connections an export's pages would use, and
-            // they carry everything; over http, one socket.
-            let connections = scheme == .https ? DefaultTransport.connectionsAhead : 1
-            #expect(r.sim.simulator.journal.connections == connections, "keep-alive connections for 100 requests over \(scheme)")
+            // The first request opens the connections an export's pages would use, and they carry
+            // everything, over http as over https.
+            #expect(
+                r.sim.simulator.journal.connections == DefaultTransport.connectionsAhead, "keep-alive connections for 100 requests over \(scheme)")
         }
     }
 

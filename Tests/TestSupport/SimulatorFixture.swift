@@ -7,8 +7,8 @@ import NIOHTTP1
 import NIOSSL
 import SimulatorTLS
 
-/// How a test reaches its simulator: plain HTTP (the socket transport) or HTTPS with a throwaway
-/// CA (AsyncHTTPClient, what every user of the real API gets). End-to-end tests take it as a
+/// How a test reaches its simulator: plain HTTP or HTTPS with a throwaway CA (both through
+/// AsyncHTTPClient, what every user of the real API gets). End-to-end tests take it as a
 /// parameter, so both transports are proven to the same standard.
 public enum Scheme: String, CaseIterable, Sendable {
     case http

@@ -1,7 +1,7 @@
 import Foundation
 
-/// A task executor with one thread of its own, for code that blocks its thread on purpose (the
-/// socket transport): run under `withTaskExecutorPreference`, it blocks this thread and leaves
+/// A task executor with one thread of its own, for code that blocks its thread on purpose (a
+/// test's own blocking reads): run under `withTaskExecutorPreference`, it blocks this thread and leaves
 /// the concurrency pool to the in-process simulator it talks to.
 public final class ThreadExecutor: TaskExecutor, @unchecked Sendable {
     // Safe: `jobs` and `stopping` are only touched with `condition` locked.

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import NIOCore
+import NIOHTTP1
 import NIOPosix
 import NIOSSL
 
@@ -29,6 +30,15 @@ extension AsyncHTTPClientTransport {
                 return TransportFailure.invalidURL(request)
             default:
                 return TransportFailure.other(request, "the HTTP client failed (\(Self.words(of: error)))")
+            }
+        }
+        if let error = error as? HTTPParserError {
+            switch error {
+            case .invalidEOFState, .closedConnection: return TransportFailure.closedEarly(request)
+            case .invalidContentLength, .unexpectedContentLength:
+                return TransportFailure.other(request, "the answer is not HTTP/1.1: its Content-Length is not a length")
+            case .invalidChunkSize: return TransportFailure.other(request, "the answer is not HTTP/1.1: a chunk size is not hexadecimal")
+            default: return TransportFailure.other(request, "the answer is not HTTP/1.1 (\(error))")
             }
         }
         if let code = Self.errnoCode(in: error) {

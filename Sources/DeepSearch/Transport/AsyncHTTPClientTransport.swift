@@ -9,7 +9,7 @@ import Glibc
 #endif
 
 /// The real transport: one AsyncHTTPClient with a keep-alive connection pool, for `https://`
-/// (and for `http://` through a proxy).
+/// and `http://` alike (``DefaultTransport`` makes one per proxy).
 ///
 /// TLS certificates are always verified, against the system's roots and the trusted certificate
 /// files of the network configuration; redirects are not followed, so the `Authorization` header
@@ -32,6 +32,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     private let connectionsAhead: Int
     /// The base URLs whose connections the current client has opened ahead.
     private let opened = Mutex<Set<String>>([])
+    /// The last base URL found usable.
+    private let usableURL = Mutex<String?>(nil)
     /// The certificate files, looked at when the transport was made.
     private let trust: CertificateTrust
     /// Hears one line about each certificate file left out, at the first TLS request.
@@ -102,7 +104,9 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
 
     @concurrent private func exchange(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse {
         // Certificate files that cannot be used fail the request before anything is sent.
+        guard isUsable(request.baseURL) else { throw TransportFailure.invalidURL(request) }
         if !HTTPRequest.isPlainHTTP(request.baseURL) { try checkTrust(request) }
+        try Self.checkLines(of: request)
         var outgoing = HTTPClientRequest(url: request.url)
         outgoing.method = HTTPMethod(rawValue: request.method)
         for field in request.headers { outgoing.headers.add(name: field.name, value: field.value) }
@@ -167,6 +171,35 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
         }
     }
 
+    /// Whether `baseURL` is one this transport can send to: `http://` or `https://`, a host, a
+    /// port from 1 to 65535 (AsyncHTTPClient traps on a larger one), no user name in it. The last
+    /// one found usable is remembered: a shell sends to one URL at a time.
+    private func isUsable(_ baseURL: String) -> Bool {
+        if usableURL.withLock({ $0 == baseURL }) { return true }
+        guard let url = URLParts(baseURL), url.scheme == "http" || url.scheme == "https", !url.host.isEmpty, url.user == nil else { return false }
+        usableURL.withLock { $0 = baseURL }
+        return true
+    }
+
+    /// Refuses, before anything is sent, a method, target or header that would end a line or the
+    /// head early (CR, LF or NUL; a space in the method or target, a colon or space in a name):
+    /// a value from a script must never add a header or a request of its own.
+    static func checkLines(of request: HTTPRequest) throws(DeepSearchError) {
+        guard isSafe(request.method, orSpace: true), isSafe(request.target, orSpace: true) else {
+            throw DeepSearchError(
+                .invalidArgument, "the request line of \(request.method.withoutControlCharacters) holds a space or control character; it was not sent"
+            )
+        }
+        for field in request.headers where !isSafe(field.name, orSpace: true, orColon: true) || !isSafe(field.value) {
+            throw DeepSearchError(
+                .invalidArgument, "the header \(field.name.withoutControlCharacters) holds a line break or control character; it was not sent")
+        }
+    }
+
+    private static func isSafe(_ text: String, orSpace: Bool = false, orColon: Bool = false) -> Bool {
+        !text.utf8.contains { $0 == 0x0D || $0 == 0x0A || $0 == 0 || (orSpace && $0 == 0x20) || (orColon && $0 == 0x3A) }
+    }
+
     /// The whole of `body`, or nil when `deadline` passes first (reading it is then cancelled).
     private static func collect(_ body: HTTPClientResponse.Body, upTo limit: Int, by deadline: NIODeadline) async throws -> ByteBuffer? {
         try await withThrowingTaskGroup(of: ByteBuffer?.self) { group in
@@ -198,7 +231,7 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// request is queued (which then waits for the first of those connections).
     private func openAhead(_ count: Int, to baseURL: String, on client: HTTPClient) async {
         // One is the request's own: nothing to open ahead.
-        guard count > 1, opened.withLock({ $0.insert(baseURL).inserted }),
+        guard count > 1, isUsable(baseURL), opened.withLock({ $0.insert(baseURL).inserted }),
             let request = try? HTTPClient.Request(url: baseURL + "/v1/healthcheck")
         else { return }
         let loop = client.eventLoopGroup.any()

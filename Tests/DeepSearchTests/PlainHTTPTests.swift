@@ -4,10 +4,12 @@ import Synchronization
 import TestSupport
 import Testing
 
-/// The plain-HTTP transport against a server that answers with hand-written bytes: keep-alive,
-/// chunks, bodies that run to the close, stale connections, garbage, cut answers, timeouts and
-/// cancellation. (The simulator covers the ordinary answers, in the client and end-to-end tests.)
-@Suite struct SocketTransportTests {
+/// `http://` through AsyncHTTPClient, as the shell sends it (without connections opened ahead:
+/// the scripted server serves one connection at a time), against a server that answers with
+/// hand-written bytes: keep-alive, chunks, bodies that run to the close, stale
+/// connections, garbage, cut answers, timeouts and cancellation. (The simulator covers the
+/// ordinary answers, in the client and end-to-end tests.)
+@Suite struct PlainHTTPTests {
     static func ok(_ body: String, _ extra: String = "") -> String {
         "HTTP/1.1 200 OK\r\nContent-Length: \(body.utf8.count)\r\nContent-Type: application/json\r\n\(extra)\r\n\(body)"
     }
@@ -16,11 +18,25 @@ import Testing
         HTTPRequest(method: "GET", baseURL: base, path: path, headers: headers)
     }
 
-    func send(_ transport: SocketTransport, _ request: HTTPRequest, timeout: Duration = .seconds(10)) async throws -> HTTPResponse {
-        try await ThreadExecutor.run { try await transport.send(request, timeout: timeout) }
+    func send(_ transport: any HTTPTransport, _ request: HTTPRequest, timeout: Duration = .seconds(10)) async throws -> HTTPResponse {
+        try await transport.send(request, timeout: timeout)
     }
 
-    func failure(_ transport: SocketTransport, _ request: HTTPRequest, timeout: Duration = .seconds(10)) async -> DeepSearchError? {
+    /// Runs `body` with the transport the shell makes, shut down whether `body` throws or not
+    /// (AsyncHTTPClient traps in a debug build when a client is dropped open).
+    func using<T>(_ body: (AsyncHTTPClientTransport) async throws -> T) async throws -> T {
+        let transport = AsyncHTTPClientTransport()
+        do {
+            let value = try await body(transport)
+            await transport.shutdown()
+            return value
+        } catch {
+            await transport.shutdown()
+            throw error
+        }
+    }
+
+    func failure(_ transport: any HTTPTransport, _ request: HTTPRequest, timeout: Duration = .seconds(10)) async -> DeepSearchError? {
         do {
             _ = try await send(transport, request, timeout: timeout)
             return nil
@@ -32,7 +48,7 @@ import Testing
     @Test func oneKeepAliveConnectionCarriesEveryRequest() async throws {
         let server = try ScriptedServer { request in .send(Self.ok("{\"n\": \(request.body.count)}")) }
         defer { server.stop() }
-        let transport = SocketTransport()
+        let transport = AsyncHTTPClientTransport()
         let first = try await send(transport, get(server.url, headers: [HeaderField("Authorization", "Bearer abc")]))
         var post = HTTPRequest(method: "POST", baseURL: server.url, path: "/v1/y", query: [QueryItem("a", "b c")], body: Array("{\"k\":1}".utf8))
         post.headers = [HeaderField("Content-Type", "application/json")]
@@ -44,18 +60,20 @@ import Testing
         #expect(String(decoding: second.body, as: UTF8.self) == "{\"n\": 7}")
         #expect(String(decoding: empty.body, as: UTF8.self) == "{\"n\": 0}")
         #expect(server.connectionCount == 1)
-        let heads = server.requests.map(\.head)
-        #expect(heads[0] == "GET /v1/x HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nAuthorization: Bearer abc")
-        #expect(heads[1] == "POST /v1/y?a=b%20c HTTP/1.1\r\nHost: 127.0.0.1:\(server.port)\r\nContent-Type: application/json\r\nContent-Length: 7")
-        #expect(heads[2].hasSuffix("Content-Length: 0"), "a POST without a body still says its length")
+        let heads = server.requests.map { $0.head.split(separator: "\r\n").map(String.init) }
+        #expect(heads[0].first == "GET /v1/x HTTP/1.1")
+        #expect(Set(heads[0].dropFirst()) == ["Authorization: Bearer abc", "host: 127.0.0.1:\(server.port)"])
+        #expect(heads[1].first == "POST /v1/y?a=b%20c HTTP/1.1")
+        #expect(Set(heads[1].dropFirst()) == ["Content-Type: application/json", "host: 127.0.0.1:\(server.port)", "Content-Length: 7"])
+        #expect(heads[2].contains("Content-Length: 0"), "a POST without a body still says its length")
     }
 
-    @Test func theDefaultTransportSendsHTTPOverTheSocketAndHTTPSThroughTLS() async throws {
+    @Test func theDefaultTransportSendsHTTPPlainAndHTTPSThroughTLS() async throws {
         // The server closes after its answer, so it goes on to accept the next connection.
         let server = try ScriptedServer { _ in .sendAndClose(Self.ok("{}")) }
         defer { server.stop() }
         let transport = DefaultTransport()
-        let plain = try await ThreadExecutor.run { try await transport.send(get(server.url), timeout: .seconds(10)) }
+        let plain = try await transport.send(get(server.url), timeout: .seconds(10))
         #expect(plain.status == 200)
         // The same server over https: a TLS client hello that a plain HTTP server never answers.
         let secure = get("https://127.0.0.1:\(server.port)")
@@ -68,7 +86,7 @@ import Testing
         // suite (shells, simulators, a terminal emulator) can stretch to several.
         #expect(ContinuousClock.now - closing < .seconds(9), "shutting down does not wait for the handshake's 10 s connect timeout")
         #expect((failure as? DeepSearchError).map { [.timeout, .transport].contains($0.code) } == true, "\(String(describing: failure))")
-        // Sent through TLS, not refused as a URL the socket transport cannot use.
+        // Sent through TLS, not refused as a URL that cannot be used.
         #expect(failure.map { !"\($0)".contains("is not valid") } == true, "\(String(describing: failure))")
         try await waitUntil("the TLS client connected") { server.connectionCount >= 2 }
         #expect(server.requests.count == 1, "only the http:// request was read as HTTP")
@@ -77,7 +95,7 @@ import Testing
     @Test func aPathInTheBaseURLPrefixesEveryRequest() async throws {
         let server = try ScriptedServer { _ in .send(Self.ok("{}")) }
         defer { server.stop() }
-        let transport = SocketTransport()
+        let transport = AsyncHTTPClientTransport()
         _ = try await send(transport, get(server.url + "/api", "/v1/discovery_tasks"))
         await transport.shutdown()
         #expect(server.requests.first?.head.hasPrefix("GET /api/v1/discovery_tasks HTTP/1.1\r\n") == true)
@@ -88,7 +106,7 @@ import Testing
             "HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n4;ext=1\r\n{\"a\"\r\nB\r\n: [1, 2, 3]\r\n1\r\n}\r\n0\r\nX-Trailer: t\r\n\r\n"
         let server = try ScriptedServer { _ in .send(chunked) }
         defer { server.stop() }
-        let transport = SocketTransport()
+        let transport = AsyncHTTPClientTransport()
         let first = try await send(transport, get(server.url))
         let second = try await send(transport, get(server.url))
         await transport.shutdown()
@@ -100,10 +118,8 @@ import Testing
     @Test func anAnswerWithoutALengthRunsToTheCloseAndTheNextRequestReconnects() async throws {
         let server = try ScriptedServer { _ in .sendAndClose("HTTP/1.1 200 OK\r\nConnection: close\r\n\r\n{\"to\": \"the end\"}") }
         defer { server.stop() }
-        let transport = SocketTransport()
-        let first = try await send(transport, get(server.url))
-        let second = try await send(transport, get(server.url))
-        await transport.shutdown()
+        let (first, second) = try await using { transport in (try await send(transport, get(server.url)), try await send(transport, get(server.url)))
+        }
         #expect(String(decoding: first.body, as: UTF8.self) == "{\"to\": \"the end\"}")
         #expect(second.body == first.body)
         #expect(server.connectionCount == 2)
@@ -113,57 +129,57 @@ import Testing
         // The answer says nothing of closing; the server closes anyway, as an idle timeout does.
         let server = try ScriptedServer { _ in .sendAndClose(Self.ok("{}")) }
         defer { server.stop() }
-        let transport = SocketTransport()
-        _ = try await send(transport, get(server.url))
-        try await waitUntil("the server closed the connection") { server.closedCount == 1 }
-        let second = try await send(transport, get(server.url))
-        await transport.shutdown()
+        let second = try await using { transport in
+            _ = try await send(transport, get(server.url))
+            try await waitUntil("the server closed the connection") { server.closedCount >= 1 }
+            return try await send(transport, get(server.url))
+        }
         #expect(second.status == 200)
         #expect(server.connectionCount == 2)
     }
 
-    /// The server closes the kept-alive connection as the next request goes out (after the
-    /// transport saw it open): a GET goes again on a new connection, a POST is not sent twice.
+    /// The server closes the kept-alive connection as the next request goes out: neither is sent
+    /// twice by the transport (the client's retry policy retries a GET, never a POST).
     @Test(arguments: ["GET", "POST"])
     func aConnectionClosedAsTheRequestLeavesIsRetriedOnlyForAGet(_ method: String) async throws {
         let server = try ScriptedServer { request in
             request.connection == 0 && !request.head.hasPrefix("GET /first") ? .sendAndClose("") : .send(Self.ok("{}"))
         }
         defer { server.stop() }
-        let transport = SocketTransport()
+        let transport = AsyncHTTPClientTransport()
         _ = try await send(transport, get(server.url, "/first"))
         var request = get(server.url, "/second")
         request.method = method
         do {
             let response = try await send(transport, request)
-            #expect(method == "GET" && response.status == 200)
-            #expect(server.connectionCount == 2)
+            #expect(response.status == 200)
         } catch let error as DeepSearchError {
-            #expect(method == "POST", "\(error)")
-            #expect(server.requests.filter { $0.head.hasPrefix("POST /second") }.count == 1, "sent once")
+            #expect(error.code == .transport, "\(error)")
         }
+        #expect(server.requests.filter { $0.head.hasPrefix("\(method) /second") }.count <= 1, "sent once at most")
         await transport.shutdown()
     }
 
     @Test func informationalAnswersAreSkipped() async throws {
         let server = try ScriptedServer { _ in .send("HTTP/1.1 100 Continue\r\n\r\n" + Self.ok("{\"ok\": true}")) }
         defer { server.stop() }
-        let transport = SocketTransport()
+        let transport = AsyncHTTPClientTransport()
         let response = try await send(transport, get(server.url))
         await transport.shutdown()
         #expect(response.status == 200 && String(decoding: response.body, as: UTF8.self) == "{\"ok\": true}")
     }
 
     @Test(arguments: [
-        ("SSH-2.0-OpenSSH_9.2\r\n\r\n", "the answer is not HTTP/1.1: it begins \"SSH-2.0-OpenSSH_9.2\""),
-        ("HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n", "its Content-Length \"ten\" is not a length"),
-        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "a chunk size \"zz\" is not hexadecimal"),
-        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: gzip\r\n\r\n", "its Transfer-Encoding \"gzip\" is not supported"),
+        ("SSH-2.0-OpenSSH_9.2\r\n\r\n", "the answer is not HTTP/1.1"),
+        ("HTTP/1.1 200 OK\r\nContent-Length: ten\r\n\r\n", "the answer is not HTTP/1.1: its Content-Length is not a length"),
+        ("HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\nzz\r\n", "the answer is not HTTP/1.1: a chunk size is not hexadecimal"),
+        // Both framings at once (RFC 9112 §6.1: a request smuggling sign): refused, not read.
+        ("HTTP/1.1 200 OK\r\nContent-Length: 2\r\nTransfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\n\r\n", "the answer is not HTTP/1.1"),
     ])
     func anAnswerThatIsNotHTTPSaysWhat(_ answer: String, _ says: String) async throws {
         let server = try ScriptedServer { _ in .sendAndClose(answer) }
         defer { server.stop() }
-        let transport = SocketTransport()
+        let transport = AsyncHTTPClientTransport()
         let error = await failure(transport, get(server.url))
         await transport.shutdown()
         #expect(error?.code == .transport)
@@ -180,7 +196,7 @@ import Testing
     func anAnswerCutShortIsAnErrorNotAShortBody(_ answer: String) async throws {
         let server = try ScriptedServer { _ in .sendAndClose(answer) }
         defer { server.stop() }
-        let transport = SocketTransport()
+        let transport = AsyncHTTPClientTransport()
         let error = await failure(transport, get(server.url))
         await transport.shutdown()
         #expect(error?.description == "the connection to \(server.url) closed before the answer to GET \(server.url)/v1/x was complete")
@@ -189,7 +205,7 @@ import Testing
     @Test func aHeaderWithALineBreakIsRefusedAndNothingIsSent() async throws {
         let server = try ScriptedServer { _ in .send(Self.ok("{}")) }
         defer { server.stop() }
-        let transport = SocketTransport()
+        let transport = AsyncHTTPClientTransport()
         let error = await failure(transport, get(server.url, headers: [HeaderField("Authorization", "Bearer x\r\nX-Injected: 1")]))
         let later = try await send(transport, get(server.url))
         await transport.shutdown()
@@ -206,10 +222,14 @@ import Testing
         #expect(HTTPRequest.isPlainHTTP(base) == plain)
     }
 
-    @Test(arguments: ["https://127.0.0.1:1", "http://user@127.0.0.1:1", "http://127.0.0.1:0", "http://127.0.0.1:70000", "http://", "http://[::1"])
+    @Test(arguments: [
+        "http://user@127.0.0.1:1", "https://user:pw@127.0.0.1:1", "ftp://127.0.0.1:1", "http://127.0.0.1:0", "http://127.0.0.1:70000", "http://",
+        "http://[::1",
+    ])
     func aBaseURLItCannotUseIsAnInvalidURL(_ base: String) async throws {
-        let transport = SocketTransport()
+        let transport = AsyncHTTPClientTransport()
         let error = await failure(transport, get(base))
+        await transport.shutdown()
         #expect(error?.description.hasPrefix("the API URL \(base) is not valid") == true, "\(error?.description ?? "no error")")
     }
 
@@ -217,7 +237,7 @@ import Testing
         let answered = Atomic<Int>(0)
         let server = try ScriptedServer { _ in answered.add(1, ordering: .relaxed).oldValue == 0 ? .hang : .send(Self.ok("{}")) }
         defer { server.stop() }
-        let transport = SocketTransport()
+        let transport = AsyncHTTPClientTransport()
         let started = ContinuousClock.now
         let error = await failure(transport, get(server.url), timeout: .milliseconds(200))
         #expect(error?.code == .timeout)
@@ -235,12 +255,10 @@ import Testing
         let answered = Atomic<Int>(0)
         let server = try ScriptedServer { _ in answered.add(1, ordering: .relaxed).oldValue == 0 ? .hang : .send(Self.ok("{}")) }
         defer { server.stop() }
-        let transport = SocketTransport()
-        let executor = ThreadExecutor()
-        defer { executor.stop() }
+        let transport = AsyncHTTPClientTransport()
         let request = get(server.url)
         let started = ContinuousClock.now
-        let task = Task(executorPreference: executor) { try await transport.send(request, timeout: .seconds(60)) }
+        let task = Task { try await transport.send(request, timeout: .seconds(60)) }
         try await waitUntil("the request reached the server") { !server.requests.isEmpty }
         task.cancel()
         let result = await task.result
