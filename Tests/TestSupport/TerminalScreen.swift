@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 /// What a person would see: the bytes a program wrote to its terminal, played through pyte (a
 /// VT100/xterm emulator no one here wrote) on a screen of the same size. Rows that scrolled off
@@ -133,24 +134,45 @@ actor Turns {
 }
 
 /// Looks for the Python once per test process; installs pyte into `.venv` if it must.
-private actor PythonBox {
-    private var path: String?
+///
+/// One lookup runs at a time, in a task of its own that every caller awaits: the lookup waits on
+/// processes, so an actor running it directly would let a second caller in meanwhile, and a
+/// second `flock` on the lock file from this process would wait forever for the first (and hold
+/// a thread of the concurrency pool while it waits). A caller cancelled meanwhile stops waiting;
+/// the lookup goes on for the others.
+private final class PythonBox: Sendable {
+    private let lookup = Mutex<Task<String, any Error>?>(nil)
 
     func python() async throws -> String {
-        if let path { return path }
+        let task = lookup.withLock { lookup in
+            if let task = lookup { return task }
+            let task = Task.detached { try await Self.find() }
+            lookup = task
+            return task
+        }
+        do {
+            return try await task.value
+        } catch {
+            // A failed lookup is tried again by the next caller (the failure may have been the
+            // machine's, not the venv's).
+            lookup.withLock { if $0 == task { $0 = nil } }
+            throw error
+        }
+    }
+
+    private static func find() async throws -> String {
         let environment = ProcessInfo.processInfo.environment
         let venv = Binaries.packageRoot + "/.venv"
         var candidates = [venv + "/bin/python3"]
         if let given = environment["EXTRUCT_TEST_PYTHON"], !given.isEmpty { candidates.insert(given, at: 0) }
-        for candidate in candidates where try await hasPyte(candidate) {
-            path = candidate
-            return candidate
-        }
-        // Not there yet: make the virtualenv scripts/test makes, with pyte in it (one process at
-        // a time: a lock file beside it).
+        for candidate in candidates where try await hasPyte(candidate) { return candidate }
+        // Not there yet: make the virtualenv scripts/test makes, with pyte in it (one test process
+        // at a time: a lock file beside it, waited for without holding a thread).
         let lock = open(Binaries.packageRoot + "/.venv.lock", O_CREAT | O_RDWR | O_CLOEXEC, 0o644)
         defer { if lock >= 0 { close(lock) } }
-        if lock >= 0 { flock(lock, LOCK_EX) }
+        if lock >= 0 {
+            try await waitUntil("another test process installed pyte into .venv", timeout: 900) { flock(lock, LOCK_EX | LOCK_NB) == 0 }
+        }
         let python = venv + "/bin/python3"
         if try await !hasPyte(python) {
             let env = ["PATH": "/usr/bin:/bin", "HOME": NSTemporaryDirectory()]
@@ -165,11 +187,10 @@ private actor PythonBox {
                     message: "the screen tests read the terminal through pyte, and it could not be installed into .venv: \(installed.stderr)")
             }
         }
-        path = python
         return python
     }
 
-    private func hasPyte(_ python: String) async throws -> Bool {
+    private static func hasPyte(_ python: String) async throws -> Bool {
         guard FileManager.default.isExecutableFile(atPath: python) else { return false }
         let probe = try await runProcess(
             python,
