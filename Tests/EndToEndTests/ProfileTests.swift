@@ -11,7 +11,7 @@ import Testing
         let directory = home.file("config/extruct-shell")
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let path = directory + "/config.toml"
-        try Data(text.utf8).write(to: URL(fileURLWithPath: path))
+        try writeFile(path, text)
         try FileManager.default.setAttributes([.posixPermissions: mode], ofItemAtPath: path)
         return path
     }

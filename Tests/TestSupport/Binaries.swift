@@ -1,5 +1,11 @@
 import Foundation
 
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Where the built executables are: `$EXTRUCT_BIN_DIR`, else `.build/debug` of this package.
 public enum Binaries {
     public static var directory: String {
@@ -34,13 +40,13 @@ public struct TemporaryDirectory: Sendable {
     @discardableResult
     public func write(_ name: String, _ text: String) throws -> String {
         let p = file(name)
-        try Data(text.utf8).write(to: URL(fileURLWithPath: p))
+        try writeFile(p, Array(text.utf8))
         return p
     }
 
     public func write(_ name: String, bytes: [UInt8]) throws -> String {
         let p = file(name)
-        try Data(bytes).write(to: URL(fileURLWithPath: p))
+        try writeFile(p, bytes)
         return p
     }
 
@@ -82,4 +88,26 @@ public func testEnvironment(home: String, extra: [String: String] = [:]) -> [Str
     }
     for (k, v) in extra { env[k] = v }
     return env
+}
+
+/// Writes `bytes` to `path` (made, or emptied, with `mode`), without the `fsync` that
+/// Foundation's `Data.write` and `String.write` make: a test's file needs no durability, and an
+/// `fsync` on a disk busy with builds can take seconds, holding a thread of the concurrency pool
+/// that every test's awaits (and the in-process simulators) need meanwhile.
+public func writeFile(_ path: String, _ bytes: [UInt8], mode: mode_t = 0o644) throws {
+    let fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, mode)
+    guard fd >= 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+    defer { close(fd) }
+    var written = 0
+    while written < bytes.count {
+        let n = bytes[written...].withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+        if n < 0 && errno == EINTR { continue }
+        guard n > 0 else { throw POSIXError(POSIXErrorCode(rawValue: errno) ?? .EIO) }
+        written += n
+    }
+}
+
+/// ``writeFile(_:_:mode:)`` for text.
+public func writeFile(_ path: String, _ text: String, mode: mode_t = 0o644) throws {
+    try writeFile(path, Array(text.utf8), mode: mode)
 }

@@ -37,7 +37,7 @@ public struct SimulatorFixture: Sendable {
             configuration.tls = SimulatorTLSIdentity(
                 certificateChainPEM: authority.serverCertificateChainPEM, privateKeyPEM: authority.serverPrivateKeyPEM)
             let path = NSTemporaryDirectory() + "extruct-test-ca-\(UUID().uuidString.prefix(8)).pem"
-            try authority.writeCACertificate(to: path)
+            try writeFile(path, authority.caCertificatePEM + "\n")
             caFile = path
         }
         configure(&configuration)

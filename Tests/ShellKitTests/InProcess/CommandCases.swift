@@ -241,7 +241,7 @@ struct CommandCase {
             bad: { _ in "try" }, error: "try: give a command to run"),
         "source": CommandCase(
             setUp: { shell in
-                try? "set x 1\necho sourced $x\n".write(toFile: shell.path("setup.exsh"), atomically: true, encoding: .utf8)
+                try? writeFile(shell.path("setup.exsh"), "set x 1\necho sourced $x\n")
                 return []
             },
             line: { "source \($0.path("setup.exsh"))" },

@@ -1,5 +1,6 @@
 import DeepSearch
 import Foundation
+import TestSupport
 import Testing
 
 @testable import ShellKit
@@ -115,7 +116,7 @@ import Testing
     /// recording would run them twice).
     @Test func aSourcedScriptIsRecordedAsItsSourceLine() async throws {
         try await InProcessShell.with { shell in
-            try "echo inner\n".write(toFile: shell.path("s.exsh"), atomically: true, encoding: .utf8)
+            try writeFile(shell.path("s.exsh"), "echo inner\n")
             try await shell.setUp("record \(shell.path("rec.exsh"))", "source \(shell.path("s.exsh"))", "record stop")
             let kept = try String(contentsOfFile: shell.path("rec.exsh"), encoding: .utf8)
             #expect(kept.hasSuffix("\nsource \(shell.path("s.exsh"))\n"), "\(kept)")
