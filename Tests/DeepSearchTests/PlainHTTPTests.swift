@@ -1,5 +1,6 @@
 import DeepSearch
 import Foundation
+import NIOPosix
 import Synchronization
 import TestSupport
 import Testing
@@ -68,7 +69,27 @@ import Testing
         #expect(heads[2].contains("Content-Length: 0"), "a POST without a body still says its length")
     }
 
+    /// On a thread of its own: the times measured here must not include waits for the shared
+    /// concurrency pool, which the rest of the suite keeps busy.
+    /// The exchange runs on the event loop of its connections; the caller goes on where it was,
+    /// not on that loop, whatever its isolation (here none): work done after an answer must never
+    /// hold up the loop's other connections.
+    @Test func theCallerGoesOnOffTheEventLoop() async throws {
+        let server = try ScriptedServer { _ in .send(Self.ok("{}")) }
+        defer { server.stop() }
+        try await using { transport in
+            for _ in 0..<3 {
+                _ = try await send(transport, get(server.url))
+                #expect(MultiThreadedEventLoopGroup.currentEventLoop == nil, "the caller went on on an event loop")
+            }
+        }
+    }
+
     @Test func theDefaultTransportSendsHTTPPlainAndHTTPSThroughTLS() async throws {
+        try await ThreadExecutor.run { try await defaultTransportSendsHTTPPlainAndHTTPSThroughTLS() }
+    }
+
+    func defaultTransportSendsHTTPPlainAndHTTPSThroughTLS() async throws {
         // The server closes after its answer, so it goes on to accept the next connection.
         let server = try ScriptedServer { _ in .sendAndClose(Self.ok("{}")) }
         defer { server.stop() }
@@ -82,8 +103,8 @@ import Testing
         let closing = ContinuousClock.now
         await transport.shutdown()
         // Waiting for the handshake's 10 s connect timeout would take 9.5 s from here (the request
-        // gave up after 0.5 s); the shutdown gives up after 1 s, which a machine busy with the whole
-        // suite (shells, simulators, a terminal emulator) can stretch to several.
+        // gave up after 0.5 s); the shutdown gives up after 1 s, timed on the transport's event
+        // loop, which a machine busy with the whole suite can stretch to a few.
         #expect(ContinuousClock.now - closing < .seconds(9), "shutting down does not wait for the handshake's 10 s connect timeout")
         #expect((failure as? DeepSearchError).map { [.timeout, .transport].contains($0.code) } == true, "\(String(describing: failure))")
         // Sent through TLS, not refused as a URL that cannot be used.
@@ -234,6 +255,10 @@ import Testing
     }
 
     @Test func aServerThatDoesNotAnswerTimesOutAndTheNextRequestWorks() async throws {
+        try await ThreadExecutor.run { try await serverThatDoesNotAnswerTimesOutAndTheNextRequestWorks() }
+    }
+
+    func serverThatDoesNotAnswerTimesOutAndTheNextRequestWorks() async throws {
         let answered = Atomic<Int>(0)
         let server = try ScriptedServer { _ in answered.add(1, ordering: .relaxed).oldValue == 0 ? .hang : .send(Self.ok("{}")) }
         defer { server.stop() }
@@ -251,14 +276,21 @@ import Testing
         #expect(next.status == 200)
     }
 
+    /// On a thread of its own, the request's task too (see above).
     @Test func cancellingTheCallingTaskEndsTheWaitAtOnce() async throws {
+        let executor = ThreadExecutor()
+        defer { executor.stop() }
+        try await withTaskExecutorPreference(executor) { try await cancellingTheCallingTaskEndsTheWait(executor) }
+    }
+
+    func cancellingTheCallingTaskEndsTheWait(_ executor: ThreadExecutor) async throws {
         let answered = Atomic<Int>(0)
         let server = try ScriptedServer { _ in answered.add(1, ordering: .relaxed).oldValue == 0 ? .hang : .send(Self.ok("{}")) }
         defer { server.stop() }
         let transport = AsyncHTTPClientTransport()
         let request = get(server.url)
         let started = ContinuousClock.now
-        let task = Task { try await transport.send(request, timeout: .seconds(60)) }
+        let task = Task(executorPreference: executor) { try await transport.send(request, timeout: .seconds(60)) }
         try await waitUntil("the request reached the server") { !server.requests.isEmpty }
         task.cancel()
         let result = await task.result

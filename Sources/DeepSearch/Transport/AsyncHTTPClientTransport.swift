@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import Dispatch
 import NIOCore
 import NIOHTTP1
 import NIOPosix
@@ -96,7 +97,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// (nothing tells when its head goes out).
     public func send(_ request: HTTPRequest, timeout: Duration, delivery: RequestDelivery) async throws -> HTTPResponse {
         // One hop to the loop and one back, whatever the caller's actor: the exchange's own
-        // awaits (the head, each part of the body, the deadline) resume on the loop's thread.
+        // awaits (the head, each part of the body, the deadline) resume on the loop's thread, and
+        // the caller goes on where it was (PlainHTTPTests checks it for a caller with no actor).
         try await withTaskExecutorPreference(executor) {
             try await exchange(request, timeout: timeout, delivery: delivery)
         }
@@ -265,8 +267,8 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
             clients.retired.remove(at: index)
             return true
         }
-        // The task holds the client until it is shut down (a client dropped open traps in a debug build).
-        if idle { Task { try? await client.shutdown() } }
+        // The client holds itself until it is shut down (a client dropped open traps in a debug build).
+        if idle { Self.shutDownLater(client) }
     }
 
     /// Puts a new client in place of `client` (unless that happened already); `client` is shut
@@ -289,20 +291,27 @@ public final class AsyncHTTPClientTransport: HTTPTransport {
     /// until its 10 s connect timeout, and whoever shuts the transport down is leaving. The
     /// clients replaced after a request was given up on are shut down without waiting: the
     /// connection they were replaced for is closing, and would hold an exit for as long.
+    ///
+    /// Neither the shutdown nor the second it is given waits for a thread of the concurrency
+    /// pool: the end of the one is heard on a queue of its own, the other is timed on the
+    /// transport's event loop, so a pool busy with other work cannot stretch the second.
     public func shutdown() async {
         let (current, retired) = clients.withLock { ($0.current, $0.retired) }
-        for client in retired { Task { try? await client.shutdown() } }
+        for client in retired { Self.shutDownLater(client) }
+        let first = FirstCall()
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
-            let first = FirstCall()
-            Task {
-                try? await current.shutdown()
-                if first.claim() { continuation.resume() }
-            }
-            Task {
-                try? await Task.sleep(for: .seconds(1))
-                if first.claim() { continuation.resume() }
-            }
+            current.shutdown(queue: Self.shutdowns) { _ in if first.claim() { continuation.resume() } }
+            _ = executor.loop.scheduleTask(in: .seconds(1)) { if first.claim() { continuation.resume() } }
         }
+    }
+
+    /// Where the end of a client's shutdown is heard: not the concurrency pool.
+    private static let shutdowns = DispatchQueue(label: "extruct.transport.shutdown")
+
+    /// Starts shutting `client` down, and does not wait for it: the client holds itself until its
+    /// connections are closed.
+    private static func shutDownLater(_ client: HTTPClient) {
+        client.shutdown(queue: shutdowns) { _ in }
     }
 }
 
