@@ -5,8 +5,8 @@ import PackageDescription
 let swiftSettings: [SwiftSetting] = [
     .swiftLanguageMode(.v6),
     .enableUpcomingFeature("ExistentialAny"),
-    // An async function without an actor runs on its caller's: a command, the client and the
-    // socket transport all stay on the shell's main actor, with no thread hand-off per request.
+    // An async function without an actor runs on its caller's: a command and the client stay on
+    // the shell's main actor; only the HTTP exchange is handed to its event loop.
     .enableUpcomingFeature("NonisolatedNonsendingByDefault"),
     // Members come only from modules a file imports: a dependency that imports Foundation (TOMLKit
     // does) cannot slip Foundation's String methods, and ICU with them, into a shipped target.

@@ -20,7 +20,7 @@ import Testing
     func theAccountThePlanAndTheHealthcheck(_ scheme: Scheme) async throws {
         try await SimulatorFixture.with(scheme: scheme, configure: { $0.credits = 500 }) { sim in
             let (client, spy) = client(sim)
-            // The socket transport (http) blocks its thread: never one of the pool the simulator needs.
+            // The test's own work on a thread of its own: never one of the pool the simulator needs.
             try await ThreadExecutor.run {
                 try await spy.shuttingDown {
                     let user = try await client.send(.user)
@@ -43,7 +43,7 @@ import Testing
     func aTaskSpendsOneCreditAResultAndNoneLeftIsA402ThatWasAnswered(_ scheme: Scheme) async throws {
         try await SimulatorFixture.with(scheme: scheme, configure: { $0.credits = 12 }) { sim in
             let (client, spy) = client(sim)
-            // The socket transport (http) blocks its thread: never one of the pool the simulator needs.
+            // The test's own work on a thread of its own: never one of the pool the simulator needs.
             try await ThreadExecutor.run {
                 try await spy.shuttingDown {
                     let task = try await client.createTask(CreateTaskRequest(query: sim.query(atLeast: 600), desiredNumResults: 5))

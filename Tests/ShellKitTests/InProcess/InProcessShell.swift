@@ -65,9 +65,8 @@ final class InProcessShell {
         options.chainFile = folder.path + "/chain.json"
         configure(&options)
         clock = VirtualClock(linkedTo: fixture.clock)
-        // AsyncHTTPClient, which awaits its answers: the socket transport would block the main
-        // actor, which these shells and other tests share, for every request.
-        // Over HTTPS, trusting the simulator's throwaway CA.
+        // AsyncHTTPClient alone (no proxy routes): these shells talk to their simulator directly,
+        // over HTTPS trusting the simulator's throwaway CA.
         let network = NetworkConfiguration(trustedCertificateFiles: fixture.caFile.map { [CertificateFile(path: $0, origin: "the test")] } ?? [])
         http = AsyncHTTPClientTransport(network: network)
         shell = try Shell(
