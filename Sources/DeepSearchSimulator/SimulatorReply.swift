@@ -6,6 +6,9 @@ struct SimulatorReply: Sendable {
     var body: [UInt8]
     var contentType = "application/json"
     var headers: [(String, String)] = []
+    /// For the `huge_body` fault: `{"padding": "xxx…"}` with this many x, sent as it is made,
+    /// after a head that gives its length (`body` is then unused).
+    var padding: Int?
 
     /// A JSON answer.
     static func json(_ status: Int, _ value: JSONValue) -> SimulatorReply {
