@@ -29,10 +29,12 @@ import Testing
         #expect(run.status == 0, "\(run.stderr)")
         #expect(
             run.stdout.contains(
-                "1. Start a task: describe the companies, ask for 20 results.\nextruct> create \"vertical SaaS companies serving freight forwarding\" --results 20"
+                "1. Start a task: describe the companies, ask for 20 results. Each high-fit result\n   spends a credit: create says the most it may spend and what is left.\nextruct> create \"vertical SaaS companies serving freight forwarding\" --results 20"
             ))
         #expect(!run.stdout.contains("pause"), "pause does nothing when no presenter is there")
         #expect(run.stdout.contains("done: 50 of 50 results"))
+        // The cassette holds the account as it was: the credits line says what was left.
+        #expect(run.stdout.contains(" target 20 · up to 20 credits · 2,500 left"), "\(run.stdout)")
         #expect(home.read("onboarding-results.csv")?.split(separator: "\r\n").count == 21)
     }
 }

@@ -153,7 +153,8 @@ import Testing
             #expect(run.status == 1, "\(run.stderr)")
             let lines = run.stdout.split(separator: "\n").map(String.init)
             #expect(
-                lines.contains("1 round asked for up to 50 credits · \(SimulatorConfiguration.defaultCredits - 10) left before them"), "\(run.stdout)"
+                lines.contains("1 round asked for up to 50 credits · \(Self.grouped(SimulatorConfiguration.defaultCredits - 10)) left before them"),
+                "\(run.stdout)"
             )
             #expect(
                 lines.contains {
@@ -231,6 +232,17 @@ import Testing
             #expect(!history.split(separator: "\n").contains { ["y", "no", ""].contains($0) }, "\(history)")
             #expect(history.contains("resume 20"), "\(history)")
         }
+    }
+
+    /// `99990` as the shell writes it, `99,990`.
+    static func grouped(_ n: Int) -> String {
+        var digits = Array(String(n))
+        var i = digits.count - 3
+        while i > 0 {
+            digits.insert(",", at: i)
+            i -= 3
+        }
+        return String(digits)
     }
 
     /// SplitMix64, as the secrets' property test draws its lines.

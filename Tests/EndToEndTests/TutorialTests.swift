@@ -53,7 +53,7 @@ import Glibc
         return pty.text(since: mark)
     }
 
-    @Test(arguments: 1...5)
+    @Test(arguments: 1...6)
     func aLearnerWhoTypesEachStepFinishesTheLesson(_ number: Int) async throws {
         let home = try TemporaryDirectory()
         defer { home.remove() }
@@ -105,7 +105,7 @@ import Glibc
 
     /// The property: a learner who slips once on every step, then follows the hint (hint shows the
     /// line to type), finishes each shipped lesson without skip.
-    @Test(arguments: 1...5)
+    @Test(arguments: 1...6)
     func aLearnerWhoSlipsOnEveryStepAndFollowsTheHintFinishes(_ number: Int) async throws {
         let home = try TemporaryDirectory()
         defer { home.remove() }

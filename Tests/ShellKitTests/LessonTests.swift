@@ -14,7 +14,7 @@ import Testing
             #expect(!lesson.about.isEmpty && lesson.about.count <= 70, "\(lesson.name): one short line for the list")
             #expect(lesson.steps.count >= 4)
         }
-        #expect(ShippedLessons.lessons.map(\.name) == ["first-steps", "resume-and-the-cap", "exhaustion", "watching", "scripts"])
+        #expect(ShippedLessons.lessons.map(\.name) == ["first-steps", "resume-and-the-cap", "exhaustion", "watching", "scripts", "credits"])
         #expect(
             !ShippedLessons.lessons.contains { ["continue", "resume", "stop", "print", "reset"].contains($0.name) }, "a name is not a subcommand")
     }

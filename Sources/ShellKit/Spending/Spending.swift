@@ -176,10 +176,11 @@ public final class Spending {
         return "\(things) asked for \(figures(upTo: asked, left: "left before them"))"
     }
 
-    /// `up to 40 credits · 312 left`; without what is left when it could not be read.
+    /// `up to 40 credits · 99,944 left` (grouped as `account` shows them); without what is left when it could not be read.
     public func figures(upTo credits: Int, left: String = "left") -> String {
-        let most = "up to \(credits) \(credits == 1 ? "credit" : "credits")"
+        // Grouped as `account` shows them: 99,944.
+        let most = "up to \(AccountCard.grouped(credits)) \(credits == 1 ? "credit" : "credits")"
         guard case .some(.some(let balance)) = balanceRead else { return most }
-        return "\(most) · \(balance) \(left)"
+        return "\(most) · \(AccountCard.grouped(balance)) \(left)"
     }
 }

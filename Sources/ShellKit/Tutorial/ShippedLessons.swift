@@ -5,7 +5,7 @@
 /// of one's own from. A step that changes things runs only as written, so its say lines give the
 /// exact line to type.
 enum ShippedLessons {
-    static let sources: [String] = [firstSteps, resume, exhaustion, watching, scripts]
+    static let sources: [String] = [firstSteps, resume, exhaustion, watching, scripts, credits]
 
     static let firstSteps = """
         lesson first-steps
@@ -150,6 +150,57 @@ enum ShippedLessons {
         say When a task you made, resumed or used ends, a line like
         say [1a2b3c4d done · 5 of 5 results · 1 min] appears above the prompt, and what you were
         say typing stays as it was. set notify off turns these lines off.
+        """
+
+    static let credits = """
+        lesson credits
+        title Credits, --until and collect
+        about What a search spends, a budget for it, and lists longer than one task.
+
+        run set poll_interval 0.5
+        say Every high-fit result spends a credit. account shows who you are, your plan and the
+        say credits left. Type account:
+        step account
+        hint account shows the account: its plan and the credits left.
+
+        say create and resume say the most they can spend and what is left. Type this line:
+        say   create "climate tech startups measuring soil carbon" --results 20
+        step create "climate tech startups measuring soil carbon" --results 20
+        check desired_num_results == 20
+        hint Type the whole line: create, the query in quotes, --results 20.
+
+        say resume --until N goes on in rounds (resume, then follow the task) until it has N results,
+        say runs dry or reaches the 250 cap, with a line for each round. Type resume --until 60:
+        step resume --until 60
+        check num_results >= 60
+        hint resume --until 60 keeps going until the task has 60 results.
+
+        say A budget keeps a session or a script from spending too much: set max_credits 100 refuses
+        say anything that would take what was asked for past 100 credits, before it is sent.
+        step set max_credits 100
+        hint set max_credits 100 sets the budget (off removes it).
+
+        say This shell has asked for up to 60 credits so far (20, then 40), or more after other
+        say lessons, so try resume 50 would pass the budget: type it, and read why nothing was sent:
+        step try resume 50
+        hint try resume 50: the budget refuses it, and the lesson expects that.
+
+        say At the prompt, set confirm_above N asks y/N before a command that may spend more than N;
+        say a script never asks, so give it --max-credits N. Remove the budget: set max_credits off
+        step set max_credits off
+
+        say One task holds at most 250 results. collect N QUERY goes past that: a task, resumed to
+        say the cap, then new tasks that leave out the earlier ones, until N companies, a pool that
+        say runs dry, or the budget. This pool is small, so watch it run dry. Type this line:
+        say   collect 150 "sustainable clothing manufacturers in Guangzhou" --results 50
+        step collect 150 "sustainable clothing manufacturers in Guangzhou" --results 50
+        hint Type the whole line: collect 150, the query in quotes, --results 50.
+
+        say chain shows the tasks of the chain, what each added, and the totals:
+        step chain
+
+        say export --chain FILE writes every company of the chain once, with the task that found it;
+        say collect --continue goes on with the chain, and chain clear starts over.
         """
 
     static let scripts = """
