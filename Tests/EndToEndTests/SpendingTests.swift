@@ -170,6 +170,39 @@ import Testing
         }
     }
 
+    /// collect asks the same guard before each task it makes and each round: a chain stops where
+    /// the next step would pass the limit, and a new one the limit refuses makes nothing.
+    @Test(arguments: Scheme.allCases)
+    func collectAsksTheBudgetBeforeEachTaskAndRound(_ scheme: Scheme) async throws {
+        try await SimulatorFixture.with(speed: 300, scheme: scheme, configure: { $0.clock = WallClock() }) { sim in
+            let home = try TemporaryDirectory()
+            defer { home.remove() }
+            let run = try await shell(
+                ["--max-credits", "70"],
+                input: """
+                    set poll_interval 0.05
+                    collect 300 "\(sim.query(atLeast: 1100, prefix: "collect budget"))" --results 40
+                    expect stop == budget
+                    chain clear
+                    collect 300 "\(sim.query(atLeast: 1100, prefix: "collect budget two"))" --results 40
+
+                    """, sim, home)
+            #expect(run.status == 1, "\(run.stderr)")
+            let lines = run.stdout.split(separator: "\n").map(String.init)
+            #expect(lines.contains { $0.hasPrefix("1 request asked for up to 40 credits") }, "\(run.stdout)")
+            #expect(
+                lines.contains {
+                    $0.hasPrefix("collected 40 of 300 companies in 1 task: the next round of ")
+                        && $0.hasSuffix(": up to 50 credits would pass the limit of 70 (--max-credits; 40 asked for already)")
+                }, "\(run.stdout)")
+            // The second chain's first task would pass the limit: refused before it is sent.
+            #expect(run.stderr.contains("error: <stdin>:5: collect 300 "), "\(run.stderr)")
+            #expect(run.stderr.contains("not sent: the next task (--results 40): up to 40 credits would pass the limit of 70"), "\(run.stderr)")
+            let spent = try await account(sim).spent
+            #expect(spent == 40, "the first task's 40 results, and nothing after")
+        }
+    }
+
     @Test func aDryRunEndsWithTheMostTheScriptWouldSpend() async throws {
         let home = try TemporaryDirectory()
         defer { home.remove() }
@@ -282,6 +315,7 @@ import Testing
         var c = Choices(state: seed)
         var charged = 0
         var refused = 0
+        var collects = 0
         for round in 0..<6 {
             try await SimulatorFixture.with(speed: 300, configure: { $0.clock = WallClock() }) { sim in
                 let home = try TemporaryDirectory()
@@ -289,6 +323,7 @@ import Testing
                 let queries = [sim.query(atLeast: 1100, prefix: "budget big"), sim.query(poolAtMost: 150, atLeast: 80, prefix: "budget dry")]
                 let limit = c.pick(160)
                 let script = Self.script(&c, queries: queries)
+                collects += script.components(separatedBy: "\ncollect ").count - 1
                 let run = try await runShell(
                     ["--json", "--continue-on-error", "--max-credits", String(limit)], input: script, home: home.path,
                     extraEnvironment: sim.shellEnvironment, directory: home.path, timeout: 60)
@@ -314,6 +349,9 @@ import Testing
         // The default seed's scripts both spend and meet the limit, so the property is not proven by
         // scripts that did nothing.
         #expect(charged > 0, "seed \(seed): no script spent anything")
-        if seed == 21 { #expect(refused > 0, "seed 21 met the limit \(refused) times") }
+        if seed == 21 {
+            #expect(refused > 0, "seed 21 met the limit \(refused) times")
+            #expect(collects > 0, "seed 21 drew \(collects) collects")
+        }
     }
 }
