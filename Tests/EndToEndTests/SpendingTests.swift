@@ -106,7 +106,7 @@ import Testing
             #expect(run.status == 1, "a refused command stops the script as a failed one does")
             #expect(
                 run.stderr.contains(
-                    "error: budget.exsh:4: resume: not sent: up to 25 credits would pass the limit of 100 (--max-credits; 90 asked for already)"
+                    "error: budget.exsh:4: resume: not sent: up to 25 credits would pass the limit of 100 (--max-credits; 90 asked for already); a larger --max-credits allows it"
                 ), "\(run.stderr)")
             #expect(errorMessages(inScreen: run.stderr).count == 1, "\(run.stderr)")
             #expect(sim.count("POST") == 2, "the refused line and those after it sent nothing")
@@ -117,7 +117,8 @@ import Testing
             #expect(setting.status == 1)
             #expect(
                 setting.stderr.contains(
-                    "error: -c:2: create \"too big\" --results 11: not sent: up to 11 credits would pass the limit of 10 (max_credits)"),
+                    "error: -c:2: create \"too big\" --results 11: not sent: up to 11 credits would pass the limit of 10 (max_credits); set max_credits higher, or off, to allow it"
+                ),
                 "\(setting.stderr)")
             #expect(sim.count("POST") == 0)
 
@@ -125,7 +126,9 @@ import Testing
             let raw = try await shell(
                 ["--max-credits", "5", "-c", #"raw POST /v1/discovery_tasks '{"query": "raw", "desired_num_results": 6}'"#], sim, home)
             #expect(raw.status == 1)
-            #expect(raw.stderr.contains("not sent: up to 6 credits would pass the limit of 5 (--max-credits)"), "\(raw.stderr)")
+            #expect(
+                raw.stderr.contains("not sent: up to 6 credits would pass the limit of 5 (--max-credits); a larger --max-credits allows it"),
+                "\(raw.stderr)")
             #expect(sim.count("POST") == 0)
 
             let bad = try await shell(["--max-credits=-3", "-c", "status"], sim, home)
@@ -160,7 +163,7 @@ import Testing
                 lines.contains {
                     $0.firstMatch(
                         of:
-                            #/^[0-9a-f]{8} stopped at 60 of 200 results after 1 round: the next round of [0-9a-f]{8}: up to 50 credits would pass the limit of 70 \(--max-credits; 60 asked for already\)$/#
+                            #/^[0-9a-f]{8} stopped at 60 of 200 results after 1 round: the next round of [0-9a-f]{8}: up to 50 credits would pass the limit of 70 \(--max-credits; 60 asked for already\); a larger --max-credits allows it$/#
                     ) != nil
                 }, "\(run.stdout)")
             // A second --until with no room for a round is refused as a command is.
@@ -193,7 +196,8 @@ import Testing
             #expect(
                 lines.contains {
                     $0.hasPrefix("collected 40 of 300 companies in 1 task: the next round of ")
-                        && $0.hasSuffix(": up to 50 credits would pass the limit of 70 (--max-credits; 40 asked for already)")
+                        && $0.hasSuffix(
+                            ": up to 50 credits would pass the limit of 70 (--max-credits; 40 asked for already); a larger --max-credits allows it")
                 }, "\(run.stdout)")
             // The second chain's first task would pass the limit: refused before it is sent.
             #expect(run.stderr.contains("error: <stdin>:5: collect 300 "), "\(run.stderr)")

@@ -289,7 +289,7 @@ struct ProbedCollect: ShellCommand {
                 ),
                 ("collect 40", #"error: test:1: collect 40: needs a QUERY after N, as in collect 40 "cold chain logistics""#),
                 ("collect --continue", "error: test:1: collect --continue: there is no chain to go on with; collect N QUERY starts one"),
-                ("chain", "error: test:1: chain: no chain; collect N QUERY starts one (chain use ID… makes one of tasks there are)"),
+                ("chain", "error: test:1: chain: there is no chain: collect N QUERY starts one, and chain use ID… makes one of tasks that exist"),
                 ("export --chain out.csv", "error: test:1: export --chain out.csv: no chain; collect N QUERY makes one (chain shows it)"),
                 ("collect 30 x --results 300", "error: test:1: collect 30 x --results 300: --results takes 1…250 (got 300)"),
             ] {

@@ -46,7 +46,7 @@ struct ChainCommand: ShellCommand {
 
     private static func show(_ context: CommandContext) async throws {
         guard var chain = context.session.chain else {
-            throw CommandFailure.usage("no chain; collect N QUERY starts one (chain use ID… makes one of tasks there are)")
+            throw CommandFailure.usage("there is no chain: collect N QUERY starts one, and chain use ID… makes one of tasks that exist")
         }
         // What was running when last seen is read again; what ended stays as counted.
         for index in chain.tasks.indices where !chain.tasks[index].status.isTerminal {

@@ -23,9 +23,17 @@ enum ChainTable {
             ]
         }
         let total = ["", "total", String(chain.results), String(chain.companies), String(chain.duplicates), ""]
-        let titles = ["#", "TASK", "RESULTS", "NEW", "DUP", "STATUS"]
-        let widths = (0..<titles.count).map { column in
-            ([titles[column], total[column]] + rows.map { $0[column] }).map(TextLayout.width).max() ?? 0
+        func measure(_ titles: [String]) -> [Int] {
+            (0..<titles.count).map { column in
+                ([titles[column], total[column]] + rows.map { $0[column] }).map(TextLayout.width).max() ?? 0
+            }
+        }
+        var titles = ["#", "TASK", "RESULTS", "NEW", "DUP", "STATUS"]
+        var widths = measure(titles)
+        if widths.reduce(0, +) + 2 * (widths.count - 1) > usable {
+            // Narrow (40 columns): a short title, so that a row's status is not wrapped.
+            titles[2] = "RES"
+            widths = measure(titles)
         }
         let fixed = widths.reduce(0, +) + 2 * (widths.count - 1)
         let queryWidth = usable - fixed - 2

@@ -30,8 +30,18 @@ struct SetCommand: ShellCommand {
         if let setting {
             try setting.set(value, in: &context.session.settings)
         } else {
+            // A slip on a setting's name would set a variable and leave the setting as it was: say so.
+            if context.session.variables[name] == nil, let meant = nearestSetting(to: name) {
+                context.console.err(
+                    "warning: \(name) is not a setting, so this set the variable $\(name); did you mean set \(meant) \(TextLayout.safe(value))?")
+            }
             context.session.variables[name] = value
         }
+    }
+
+    /// The setting `name` is one slip away from (a letter missing, added or changed), if any.
+    static func nearestSetting(to name: String) -> String? {
+        Settings.table.map(\.name).first { CommandRegistry.distance($0, name) == 1 }
     }
 
     static func isName(_ text: String) -> Bool {

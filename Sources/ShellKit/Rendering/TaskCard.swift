@@ -136,7 +136,9 @@ public enum TaskCard {
             ])
         if let credits, head == target { text += "\n" + credits }
         if after.roomUnderCap == 0 {
-            let advice = "the task is at the cap: to find more, create a new task with --exclude-task \(DeepSearchClient.short(after.id))"
+            // Said of what comes next: the task may still be running toward its new target.
+            let advice =
+                "its target is now the \(DiscoveryTask.resultCap) cap: for more, collect makes a chain of new tasks, or create one with --exclude-task \(DeepSearchClient.short(after.id))"
             text += "\n" + TextLayout.wrap(advice, to: width - 1).map { style.dim($0) }.joined(separator: "\n")
         }
         return text

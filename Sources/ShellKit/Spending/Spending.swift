@@ -75,7 +75,9 @@ public final class Spending {
     func decide(upTo credits: Int, for what: String, rounds: Bool = false) async -> Verdict {
         if let limit, ledger.asked.saturatingAdd(credits) > limit.credits {
             let so = ledger.asked == 0 ? "" : "; \(ledger.asked) asked for already"
-            return .refused("up to \(credits) credits would pass the limit of \(limit.credits) (\(limit.name)\(so))")
+            let raise = limit.name == "max_credits" ? "set max_credits higher, or off, to allow it" : "a larger --max-credits allows it"
+            return .refused(
+                "up to \(Self.credits(credits)) would pass the limit of \(limit.credits) (\(limit.name)\(so)); \(raise)")
         }
         let left = await balance()
         if canAsk {
@@ -167,6 +169,11 @@ public final class Spending {
         }
     }
 
+    /// `1 credit`, `1,250 credits`.
+    static func credits(_ n: Int) -> String {
+        "\(AccountCard.grouped(n)) \(n == 1 ? "credit" : "credits")"
+    }
+
     /// What a command that asked in steps (`resume --until`, `collect`) asked for in all, each
     /// step a `noun`: `2 rounds asked for up to 75 credits · 312 left before them`; nil when it
     /// asked for none.
@@ -179,7 +186,7 @@ public final class Spending {
     /// `up to 40 credits · 99,944 left` (grouped as `account` shows them); without what is left when it could not be read.
     public func figures(upTo credits: Int, left: String = "left") -> String {
         // Grouped as `account` shows them: 99,944.
-        let most = "up to \(AccountCard.grouped(credits)) \(credits == 1 ? "credit" : "credits")"
+        let most = "up to \(Self.credits(credits))"
         guard case .some(.some(let balance)) = balanceRead else { return most }
         return "\(most) · \(AccountCard.grouped(balance)) \(left)"
     }

@@ -176,12 +176,15 @@ enum ShippedLessons {
         hint resume --until 60 keeps going until the task has 60 results.
 
         say A budget keeps a session or a script from spending too much: set max_credits 100 refuses
-        say anything that would take what was asked for past 100 credits, before it is sent.
+        say anything that would take what was asked for past 100 credits, before it is sent. Type
+        say   set max_credits 100
         step set max_credits 100
         hint set max_credits 100 sets the budget (off removes it).
 
         say This shell has asked for up to 60 credits so far (20, then 40), or more after other
-        say lessons, so try resume 50 would pass the budget: type it, and read why nothing was sent:
+        say lessons, so resume 50 would pass the budget. try runs a command that may fail and goes
+        say on; type this line, and read why nothing was sent:
+        say   try resume 50
         step try resume 50
         hint try resume 50: the budget refuses it, and the lesson expects that.
 

@@ -21,7 +21,7 @@ import Testing
             let reason = try await budget(shell.done, 20)
             #expect(
                 reason
-                    == "the next round of \(shell.done.id.prefix(8)): up to 20 credits would pass the limit of 60 (max_credits; 50 asked for already)"
+                    == "the next round of \(shell.done.id.prefix(8)): up to 20 credits would pass the limit of 60 (max_credits; 50 asked for already); set max_credits higher, or off, to allow it"
             )
             #expect(try await budget(shell.done, 10) == nil, "60 of 60 still fits")
             #expect(first.spending.asked == 60 && first.spending.requests == 2)
@@ -31,6 +31,23 @@ import Testing
             let second = context(shell)
             await #expect(throws: CommandFailure.self) { try await second.spending.budget(shell.done, 1) }
             #expect(shell.fixture.count("GET", "/v1/user") == 1, "a refusal reads nothing")
+        }
+    }
+
+    /// A slip on a limit's name sets a variable, not the limit: the shell says so, and the limit
+    /// stays off.
+    @Test func aSlipOnASettingsNameIsToldAndLeavesTheSettingAlone() async throws {
+        try await InProcessShell.with { shell in
+            let slip = await shell.run("set max_credit 30")
+            #expect(slip.status == 0)
+            #expect(
+                slip.errors.contains("warning: max_credit is not a setting, so this set the variable $max_credit; did you mean set max_credits 30?"),
+                "\(slip.errors)")
+            #expect(shell.session.settings.maxCredits == nil)
+            let again = await shell.run("set max_credit 40")
+            #expect(!again.errors.contains("warning"), "told once, when the variable is made: \(again.errors)")
+            let other = await shell.run("set query cold chain")
+            #expect(other.errors.isEmpty, "a variable far from every setting is not a slip")
         }
     }
 
