@@ -99,8 +99,9 @@ struct ExtructShell: AsyncParsableCommand {
     @Flag(name: .customLong("dry-run"), help: "In playback, print the HTTP request each command would send; send nothing.")
     var dryRun = false
 
+    // Unconditional, so that --max-credits -1 is told its range rather than "missing value".
     @Option(
-        name: .customLong("max-credits"),
+        name: .customLong("max-credits"), parsing: .unconditional,
         help: ArgumentHelp(
             "Refuse, before sending, any command that would take the credits asked for past N in all (set max_credits N in the shell).",
             valueName: "N"))

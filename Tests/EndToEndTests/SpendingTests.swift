@@ -131,9 +131,12 @@ import Testing
                 "\(raw.stderr)")
             #expect(sim.count("POST") == 0)
 
-            let bad = try await shell(["--max-credits=-3", "-c", "status"], sim, home)
-            #expect(bad.status == 2, "a usage error: \(bad.status)")
-            #expect(bad.stderr.contains("--max-credits takes a whole number of credits, 0 to 1000000"), "\(bad.stderr)")
+            // Written either way, a negative limit is told its range (not "missing value").
+            for arguments in [["--max-credits=-3"], ["--max-credits", "-1"]] {
+                let bad = try await shell(arguments + ["-c", "status"], sim, home)
+                #expect(bad.status == 2, "a usage error: \(bad.status)")
+                #expect(bad.stderr.contains("--max-credits takes a whole number of credits, 0 to 1000000"), "\(arguments): \(bad.stderr)")
+            }
         }
     }
 
