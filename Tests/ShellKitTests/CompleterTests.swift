@@ -24,6 +24,18 @@ import Testing
         #expect(completer.complete("try results --a").candidates == ["--all"])
     }
 
+    /// A word a command takes once is not offered again after it (Tab Tab after resume max).
+    @Test func aFinishedValueIsNotOfferedAgain() {
+        #expect(completer.complete("resume ").candidates == ["max"])
+        #expect(completer.complete("resume max ").candidates.isEmpty)
+        #expect(completer.complete("resume --watch ").candidates == ["max"], "an option before it is no value")
+        #expect(completer.complete("chain ").candidates == ["clear", "use"])
+        #expect(completer.complete("chain use ").candidates.isEmpty)
+        #expect(completer.complete("raw GET ").candidates.isEmpty)
+        #expect(completer.complete("set confirm_above off ").candidates.isEmpty)
+        #expect(completer.complete("create q --source web_search --source ").candidates.contains("linkedin"), "a repeated option's values still")
+    }
+
     @Test func taskIDsSettingsValuesAndVariables() {
         #expect(completer.complete("use 3f").candidates == ["3f9b0000-bbbb", "3f2a8c1e-aaaa"])
         #expect(completer.complete("use 3f2").candidates == ["3f2a8c1e-aaaa"])

@@ -54,15 +54,21 @@ public struct Completer: Sendable {
 
         // A value of the option just before?
         var kind = spec.positionalCompletion
+        var ofFlag = false
+        // Words typed in the places of positionals, before the cursor.
+        var positionals = 0
         var i = 1
         while i < commandWords.count {
             if let flag = spec.flags.first(where: { $0.name == commandWords[i] }) {
                 if i + flag.arity >= commandWords.count {
                     kind = flag.completion
+                    ofFlag = true
                     if flag.arity > 0, flag.completion == .none { return .none }
                     break
                 }
                 i += flag.arity
+            } else if !commandWords[i].hasPrefix("-") {
+                positionals += 1
             }
             i += 1
         }
@@ -77,12 +83,16 @@ public struct Completer: Sendable {
         case .setting:
             // After the name (set color ▹), the values that setting takes.
             if commandWords.count >= 2 {
-                guard spec.name == "set" else { return .none }
+                // One value a setting: once it is typed, nothing more to offer (set width 80 ▹).
+                guard spec.name == "set", commandWords.count == 2 else { return .none }
                 return Completion(
                     replacing: replacing, candidates: (Settings.setting(commandWords[1])?.completions ?? []).filter { $0.hasPrefix(current) })
             }
             return Completion(replacing: replacing, candidates: (Settings.names + variables).filter { $0.hasPrefix(current) }.sorted())
-        case .values(let values): return Completion(replacing: replacing, candidates: values.filter { $0.hasPrefix(current) })
+        case .values(let values):
+            // A command's words (resume max, chain use, raw GET) come first, once: not again after one.
+            if !ofFlag, positionals > 0 { return .none }
+            return Completion(replacing: replacing, candidates: values.filter { $0.hasPrefix(current) })
         case .taskID:
             return Completion(replacing: replacing, candidates: taskIDs.filter { $0.hasPrefix(current) })
         case .file: return Self.files(current)
