@@ -52,7 +52,7 @@ import Testing
                 ["-c", "chain"], home: home.path, extraEnvironment: sim.shellEnvironment(host: "localhost"), directory: home.path,
                 timeout: Self.patience)
             #expect(elsewhere.status == 1)
-            #expect(elsewhere.stderr.contains("no chain; collect N QUERY starts one"), "\(elsewhere.stderr)")
+            #expect(elsewhere.stderr.contains("there is no chain: collect N QUERY starts one"), "\(elsewhere.stderr)")
         }
     }
 
