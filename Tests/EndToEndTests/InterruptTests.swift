@@ -169,7 +169,9 @@ import Glibc
     func typeLines(_ pty: PseudoTerminal, prefix: String, count: Int) async throws {
         for i in 0..<count {
             let mark = try await pty.run("echo \(prefix)-\(i)")
-            try await pty.wait(for: "\(prefix)-\(i)\r\n", after: mark)
+            // What echo printed, on a line of its own: the typed line's own echo ("echo a-1\r\n")
+            // ends the same way and comes before the shell has read the line, let alone kept it.
+            try await pty.wait(for: "\r\n\(prefix)-\(i)\r\n", after: mark)
         }
     }
 }
