@@ -140,11 +140,19 @@ import Testing
         }
     }
 
-    @Test(arguments: Scheme.allCases)
-    func untilAsksTheBudgetBeforeEachRound(_ scheme: Scheme) async throws {
+    /// A shell's run against a simulator on the wall clock (tasks move while it follows them), in
+    /// a home of its own: where the budget's limits are played.
+    func withSimulatorOnTheWallClock(_ scheme: Scheme, _ body: (SimulatorFixture, TemporaryDirectory) async throws -> Void) async throws {
         try await SimulatorFixture.with(speed: 300, scheme: scheme, configure: { $0.clock = WallClock() }) { sim in
             let home = try TemporaryDirectory()
             defer { home.remove() }
+            try await body(sim, home)
+        }
+    }
+
+    @Test(arguments: Scheme.allCases)
+    func untilAsksTheBudgetBeforeEachRound(_ scheme: Scheme) async throws {
+        try await withSimulatorOnTheWallClock(scheme) { sim, home in
             let run = try await shell(
                 ["--max-credits", "70"],
                 input: """
@@ -180,9 +188,7 @@ import Testing
     /// the next step would pass the limit, and a new one the limit refuses makes nothing.
     @Test(arguments: Scheme.allCases)
     func collectAsksTheBudgetBeforeEachTaskAndRound(_ scheme: Scheme) async throws {
-        try await SimulatorFixture.with(speed: 300, scheme: scheme, configure: { $0.clock = WallClock() }) { sim in
-            let home = try TemporaryDirectory()
-            defer { home.remove() }
+        try await withSimulatorOnTheWallClock(scheme) { sim, home in
             let run = try await shell(
                 ["--max-credits", "70"],
                 input: """
